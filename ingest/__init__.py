@@ -1,0 +1,23 @@
+"""Ingest: a policy PDF becomes chapter-tagged, page-true chunks.
+
+Public surface: ``ingest_pdf`` and ``build_sample_pdf`` plus the records they return.
+"""
+
+from ingest._pipeline import ProgressFn, ingest_pdf
+from ingest._records import CHUNK_KINDS, Chapter, Chunk, ChunkKind, Document, IngestResult
+from ingest._sample_pdf import SampleManifest, build_sample_pdf
+from ingest.settings import Settings
+
+__all__ = [
+    "CHUNK_KINDS",
+    "Chapter",
+    "Chunk",
+    "ChunkKind",
+    "Document",
+    "IngestResult",
+    "ProgressFn",
+    "SampleManifest",
+    "Settings",
+    "build_sample_pdf",
+    "ingest_pdf",
+]

@@ -1,0 +1,141 @@
+"""Lines in reading order become blocks (paragraphs, list items, recommendation
+blocks, boxes), each placed in its chapter and section and knowing its pages."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ingest._pdf import Line, Page
+from ingest._structure import Marker, Structure
+from ingest._text import join_hyphenated, normalise_line
+
+BlockKind = Literal["paragraph", "item", "recommendation", "box"]
+
+_ITEM_START = re.compile(r"^(•|\(?[a-z0-9]{1,2}[.)])\s+\S")
+_NUMBER_MARK = re.compile(r"^(•|\(?[a-z0-9]{1,2}[.)])\s+")
+_REC_START = re.compile(r"^Recommendation\s+(\d{1,3})\b\.?\s*$", re.IGNORECASE)
+_BOX_START = re.compile(r"^Box\s+\d+(\.\d+)?\s*[.:]", re.IGNORECASE)
+
+
+@dataclass
+class Block:
+    kind: BlockKind
+    chapter: int
+    """Index into the structure's chapters, or -1 before the first one."""
+    section: str
+    x: float
+    bold: bool
+    size: float
+    text: str = ""
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    """(character offset in text, page index) at each line start."""
+    last: Line | None = None
+
+    def add(self, line: Line, text: str, vocab: Counter[str]) -> None:
+        if not self.text:
+            self.spans.append((0, line.page))
+            self.text = text
+        else:
+            joined = join_hyphenated(self.text, text, vocab)
+            offset = len(self.text) + (0 if joined is not None else 1)
+            self.text = joined if joined is not None else f"{self.text} {text}"
+            self.spans.append((offset if joined is None else offset - 1, line.page))
+        self.last = line
+
+    def pages_between(self, start: int, end: int) -> tuple[int, ...]:
+        """Pages of the lines that overlap text[start:end]."""
+        pages = []
+        for i, (offset, page) in enumerate(self.spans):
+            following = self.spans[i + 1][0] if i + 1 < len(self.spans) else len(self.text)
+            if offset < end and following > start and page not in pages:
+                pages.append(page)
+        return tuple(pages) or (self.spans[0][1],)
+
+    def marker_stripped(self) -> tuple[str, int]:
+        """Text without its list marker, and the offset where the kept text starts."""
+        match = _NUMBER_MARK.match(self.text)
+        return (self.text[match.end():], match.end()) if match else (self.text, 0)
+
+
+def build_blocks(
+    pages: Sequence[Page], structure: Structure, vocab: Counter[str]
+) -> Iterator[Block]:
+    current: Block | None = None
+    for page in pages:
+        for line in page.lines:
+            if (line.page, line.y) in structure.heading_lines:
+                if current is not None:
+                    yield current
+                current = None
+                continue
+            text = normalise_line(line.text)
+            if not text:
+                continue
+            chapter = _position(structure.chapters, line)
+            section = _section(structure, chapter, line)
+            if current is not None and _continues(current, line, text, chapter, section):
+                current.add(line, text, vocab)
+                continue
+            if current is not None:
+                yield current
+            current = Block(_kind(text, current, line), chapter, section, line.x, line.bold,
+                            line.size)
+            current.add(line, text, vocab)
+    if current is not None:
+        yield current
+
+
+def _position(markers: Sequence[Marker], line: Line) -> int:
+    found = -1
+    for i, marker in enumerate(markers):
+        if (marker.index, -marker.y) <= (line.page, -line.y - 2):
+            found = i
+    return found
+
+
+def _section(structure: Structure, chapter: int, line: Line) -> str:
+    if chapter < 0:
+        return ""
+    start = structure.chapters[chapter]
+    title = start.title
+    for marker in structure.sections:
+        if (start.index, -start.y) <= (marker.index, -marker.y) <= (line.page, -line.y - 2):
+            title = marker.title
+    return title
+
+
+def _kind(text: str, previous: Block | None, line: Line) -> BlockKind:
+    if _REC_START.match(text):
+        return "recommendation"
+    if _BOX_START.match(text):
+        return "box"
+    if _ITEM_START.match(text):
+        return "item"
+    return "paragraph"
+
+
+def _continues(block: Block, line: Line, text: str, chapter: int, section: str) -> bool:
+    last = block.last
+    if last is None or chapter != block.chapter or section != block.section:
+        return False
+    if _REC_START.match(text) or _BOX_START.match(text):
+        return False
+    if block.kind == "box":
+        return line.x >= block.x - 2
+    if block.kind == "recommendation":
+        return abs(line.x - block.x) < 4 and line.bold == block.bold
+    if _ITEM_START.match(text):
+        return False
+    if line.page != last.page:
+        return not block.text.rstrip().endswith((".", "!", "?", ":")) and block.kind == "paragraph"
+    gap = last.y - line.y
+    if gap <= 0 or gap > 1.5 * max(line.size, last.size):
+        return False
+    if block.kind == "item":
+        return line.x > block.x + 1 or abs(line.x - block.x) < 1
+    return abs(line.size - block.size) < 0.5 or (abs(line.size - block.size) < 1.5
+                                                 and line.bold == block.bold)

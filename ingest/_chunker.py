@@ -1,0 +1,143 @@
+"""Blocks become chunks: one per recommendation, box, glossary or acronym entry;
+narrative and resource lists packed on sentence boundaries for the embedder."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from ingest._blocks import Block
+from ingest._records import ChunkKind
+from ingest._structure import Marker
+from ingest._text import split_sentences, word_count
+
+_RESOURCES = re.compile(
+    r"^(further resources|references|bibliography|further reading|sources)\b|existing guidance",
+    re.IGNORECASE,
+)
+_RECS = re.compile(r"^recommendations?\b", re.IGNORECASE)
+_ACRONYMS = re.compile(r"acronym|abbreviation", re.IGNORECASE)
+_GLOSSARY = re.compile(r"glossary|definitions", re.IGNORECASE)
+_ACRONYM_TOKEN = re.compile(r"^[A-Z][A-Za-z0-9&/\-]{0,14}$")
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A chunk before it gets its document identity and ID."""
+
+    chapter: int
+    section: str
+    kind: ChunkKind
+    text: str
+    pages: tuple[int, ...]
+    is_rec: bool = False
+    term: str | None = None
+
+
+def draft_chunks(
+    blocks: Sequence[Block], chapters: Sequence[Marker], *, max_words: int, overlap: int
+) -> Iterator[Draft]:
+    pending: list[Block] = []
+    for block in blocks:
+        if pending and (_group(pending[0], chapters) != _group(block, chapters)):
+            yield from _flush(pending, chapters, max_words, overlap)
+            pending = []
+        unit = _unit(block, chapters)
+        if unit is not None:
+            yield from _flush(pending, chapters, max_words, overlap)
+            pending = []
+            yield unit
+        else:
+            pending.append(block)
+    yield from _flush(pending, chapters, max_words, overlap)
+
+
+def region(block: Block, chapters: Sequence[Marker]) -> str:
+    """What kind of text the block's place holds: acronyms, glossary, resources, recs, body."""
+    chapter = chapters[block.chapter] if block.chapter >= 0 else None
+    names = (block.section, chapter.title if chapter else "")
+    if any(_ACRONYMS.search(n) for n in names):
+        return "acronym"
+    if any(_GLOSSARY.search(n) for n in names):
+        return "glossary"
+    if any(_RESOURCES.search(n) for n in names):
+        return "further_resource"
+    if _RECS.search(block.section):
+        return "recommendations"
+    if chapter is None or chapter.kind == "front_matter":
+        return "front_matter"
+    return "narrative"
+
+
+def _group(block: Block, chapters: Sequence[Marker]) -> tuple[int, str, str]:
+    return block.chapter, block.section, region(block, chapters)
+
+
+def _unit(block: Block, chapters: Sequence[Marker]) -> Draft | None:
+    where = region(block, chapters)
+    pages = block.pages_between(0, len(block.text))
+    if block.kind == "recommendation" or (block.kind == "item" and where == "recommendations"):
+        text, start = block.marker_stripped() if block.kind == "item" else (block.text, 0)
+        pages = block.pages_between(start, len(block.text))
+        return Draft(block.chapter, block.section, "recommendation", text, pages, is_rec=True)
+    if block.kind == "box" and where in ("narrative", "recommendations"):
+        return Draft(block.chapter, block.section, "box", block.text, pages)
+    if where == "acronym":
+        return _acronym(block, pages)
+    if where == "glossary":
+        return _glossary(block, pages)
+    return None
+
+
+def _acronym(block: Block, pages: tuple[int, ...]) -> Draft | None:
+    head, _, rest = block.text.partition(" ")
+    if not _ACRONYM_TOKEN.match(head) or sum(c.isupper() for c in head) < 2 or not rest:
+        return None
+    return Draft(block.chapter, block.section, "acronym", f"{head}: {rest.strip()}", pages,
+                 term=head)
+
+
+def _glossary(block: Block, pages: tuple[int, ...]) -> Draft | None:
+    term, sep, definition = block.text.partition(":")
+    if not sep or len(term.split()) > 6:
+        term, sep, definition = block.text.partition(" – ")
+    if not sep or len(term.split()) > 6 or not definition.strip():
+        return None
+    return Draft(block.chapter, block.section, "glossary", f"{term.strip()}: {definition.strip()}",
+                 pages, term=term.strip())
+
+
+def _flush(
+    blocks: list[Block], chapters: Sequence[Marker], max_words: int, overlap: int
+) -> Iterator[Draft]:
+    if not blocks:
+        return
+    where = region(blocks[0], chapters)
+    kind: ChunkKind = (
+        "further_resource" if where == "further_resource"
+        else "front_matter" if where in ("front_matter", "acronym", "glossary")
+        else "narrative"
+    )
+    sentences = [s for block in blocks for s in _sentences(block)]
+    start = 0
+    while start < len(sentences):
+        end, words = start, 0
+        while end < len(sentences) and (end == start or words + sentences[end][1] <= max_words):
+            words += sentences[end][1]
+            end += 1
+        text = " ".join(s[0] for s in sentences[start:end])
+        pages = tuple(dict.fromkeys(p for s in sentences[start:end] for p in s[2]))
+        yield Draft(blocks[0].chapter, blocks[0].section, kind, text, pages)
+        if end >= len(sentences):
+            break
+        start = max(end - overlap, start + 1)
+
+
+def _sentences(block: Block) -> Iterator[tuple[str, int, tuple[int, ...]]]:
+    cursor = 0
+    for sentence in split_sentences(block.text):
+        at = block.text.find(sentence, cursor)
+        at = cursor if at < 0 else at
+        cursor = at + len(sentence)
+        yield sentence, word_count(sentence), block.pages_between(at, cursor)

@@ -1,0 +1,174 @@
+"""Page furniture (running headers and footers) and printed page labels.
+
+Furniture is recognised by where it sits (the top or bottom band of the page) and
+by repetition across pages, never by drawing order: generators emit headers first,
+last, or in between. The numbers found in that furniture give the printed page
+labels when the PDF has no ``/PageLabels``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ingest._pdf import Line, Page
+
+BAND = 0.12
+"""Share of the page height, at top and bottom, where running furniture lives."""
+
+_ROMAN = re.compile(r"^(?=[ivxlc]+$)c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
+_TOKEN_STRIP = "\uf07c|·•–—-_,;:()[]{}*"
+
+
+@dataclass(frozen=True)
+class Layout:
+    body_size: float
+    page_labels: tuple[str, ...]
+    pages: tuple[Page, ...]
+    """Pages with furniture removed and lines in reading order."""
+    furniture: frozenset[str]
+    """Signatures of the removed running lines (for tests and diagnostics)."""
+
+
+def roman_to_int(token: str) -> int | None:
+    token = token.lower()
+    if not token or not _ROMAN.match(token):
+        return None
+    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+    total = 0
+    for i, char in enumerate(token):
+        value = values[char]
+        total += -value if i + 1 < len(token) and values[token[i + 1]] > value else value
+    return total
+
+
+def signature(text: str) -> str:
+    """Text with its page-number-like tokens masked, for spotting repetition."""
+    tokens = []
+    for token in text.lower().split():
+        bare = token.strip(_TOKEN_STRIP)
+        tokens.append("#" if bare.isdigit() or roman_to_int(bare) else token)
+    return " ".join(tokens)
+
+
+def body_font_size(pages: Sequence[Page]) -> float:
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for line in page.lines:
+            sizes[line.size] += len(line.text.strip())
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def analyse(pages: Sequence[Page], *, pdf_labels: Sequence[str] | None) -> Layout:
+    body = body_font_size(pages)
+    banded = [_band_lines(page) for page in pages]
+    repeated = _repeated_signatures(banded, body, len(pages))
+    # A job or document number from the running footer marks one-off band lines too.
+    marks = {t for sig in repeated for t in sig.split() if len(t) >= 5 and any(c.isdigit() for c in t)}
+    cleaned: list[Page] = []
+    numbers: list[list[str]] = []
+    for page, band in zip(pages, banded, strict=True):
+        furniture = [ln for ln in band if _is_furniture(ln, body, repeated)
+                     or (ln.size <= body * 1.05 and marks & set(ln.text.lower().split()))]
+        keep = [ln for ln in page.lines if ln not in furniture]
+        cleaned.append(Page(page.index, page.width, page.height, tuple(_reading_order(keep, page))))
+        numbers.append([tok for ln in furniture for tok in _number_tokens(ln.text)])
+    labels = tuple(pdf_labels) if pdf_labels is not None else infer_labels(numbers)
+    return Layout(body, labels, tuple(cleaned), frozenset(repeated))
+
+
+def _band_lines(page: Page) -> list[Line]:
+    top, bottom = page.height * (1 - BAND), page.height * BAND
+    return [ln for ln in page.lines if ln.y >= top or ln.y <= bottom]
+
+
+def _repeated_signatures(banded: Sequence[Sequence[Line]], body: float, n_pages: int) -> set[str]:
+    counts: Counter[str] = Counter()
+    for band in banded:
+        counts.update({signature(ln.text) for ln in band if ln.size <= body * 1.05})
+    threshold = max(3, round(0.1 * n_pages)) if n_pages >= 10 else 2
+    return {sig for sig, count in counts.items() if count >= threshold}
+
+
+def _is_furniture(line: Line, body: float, repeated: set[str]) -> bool:
+    if line.size > body * 1.05 and not _only_numbers(line.text):
+        return False  # a heading that happens to sit near the top
+    return signature(line.text) in repeated or _only_numbers(line.text)
+
+
+def _only_numbers(text: str) -> bool:
+    tokens = [t.strip(_TOKEN_STRIP) for t in text.split()]
+    tokens = [t for t in tokens if t]
+    return bool(tokens) and all(t.isdigit() or roman_to_int(t) for t in tokens)
+
+
+def _number_tokens(text: str) -> list[str]:
+    out = []
+    for token in text.split():
+        bare = token.strip(_TOKEN_STRIP)
+        if (bare.isdigit() and len(bare) <= 4) or roman_to_int(bare):
+            out.append(bare.lower())
+    return out
+
+
+def _reading_order(lines: list[Line], page: Page) -> list[Line]:
+    """Top-to-bottom order, except on multi-column pages where drawing order is kept."""
+    if _is_multi_column(lines, page):
+        return lines
+    return sorted(lines, key=lambda ln: -round(ln.y, 0))
+
+
+def _is_multi_column(lines: list[Line], page: Page) -> bool:
+    middle = page.width / 2
+    right = [ln for ln in lines if ln.x > middle - 0.02 * page.width]
+    return len(lines) >= 8 and len(right) >= 0.3 * len(lines)
+
+
+def infer_labels(numbers: Sequence[Sequence[str]]) -> tuple[str, ...]:
+    """Printed labels from the numbers in each page's furniture.
+
+    The body's arabic numbering is a constant offset from the PDF index; the
+    front matter's roman numbering is another. The most common offset wins, so a
+    job number or a year in a footer cannot pose as a page number.
+    """
+    n = len(numbers)
+    labels = [""] * n
+    arabic = _offset_run(numbers, lambda tok: int(tok) if tok.isdigit() else None, range(n))
+    for index, value in arabic.items():
+        labels[index] = str(value)
+    first_body = min(arabic) if arabic else n
+    roman = _offset_run(numbers, roman_to_int, range(first_body))
+    for index, value in roman.items():
+        labels[index] = _to_roman(value)
+    return tuple(labels)
+
+
+def _offset_run(
+    numbers: Sequence[Sequence[str]], parse: object, indexes: range
+) -> dict[int, int]:
+    assert callable(parse)
+    offsets: Counter[int] = Counter()
+    for i in indexes:
+        for value in {parse(tok) for tok in numbers[i]} - {None}:
+            offsets[i - value] += 1
+    if not offsets:
+        return {}
+    offset, votes = offsets.most_common(1)[0]
+    if votes < 2:
+        return {}
+    matched = [i for i in indexes if any(parse(tok) == i - offset for tok in numbers[i])]
+    first, last = matched[0], matched[-1]
+    # Pages between two numbered pages (chapter openers, full-page figures) keep the count.
+    return {i: i - offset for i in range(first, last + 1) if i - offset >= 1}
+
+
+def _to_roman(value: int) -> str:
+    out = []
+    for number, letters in ((100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"),
+                            (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while value >= number:
+            out.append(letters)
+            value -= number
+    return "".join(out)

@@ -1,0 +1,240 @@
+"""Opening PDFs safely and reading each page as positioned, styled lines.
+
+pypdf's ``visitor_text`` reports the text it emits together with its matrices and
+font, so concatenating the visited pieces gives exactly ``extract_text()``'s
+output (with pypdf's own word spacing) while each line keeps its position, size
+and weight: what header/footer removal and heading detection need.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import signal
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pypdf
+from pypdf.errors import FileNotDecryptedError, PdfReadError, PdfStreamError
+
+from ingest.errors import (
+    CorruptPdfError,
+    EmptyPdfError,
+    EncryptedPdfError,
+    NotAPdfError,
+    PdfTooLargeError,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One extracted line with the layout facts of its dominant text run."""
+
+    text: str
+    x: float
+    y: float
+    size: float
+    bold: bool
+    page: int
+    lead_bold: str = ""
+    """The line's leading bold run (a run-in term or label), if any."""
+
+
+@dataclass(frozen=True)
+class Page:
+    index: int
+    width: float
+    height: float
+    lines: tuple[Line, ...]
+
+
+@dataclass
+class _Piece:
+    text: str
+    x: float
+    y: float
+    size: float
+    bold: bool
+    rotated: bool
+
+
+def open_pdf(path: Path, *, password: str | None, max_mb: int, max_pages: int) -> pypdf.PdfReader:
+    """A reader for a readable, decrypted PDF within the size limits, or a specific error."""
+    if not path.is_file():
+        raise NotAPdfError(f"{path.name}: no such file; give the path of a PDF.")
+    size_mb = path.stat().st_size / 1_048_576
+    if size_mb > max_mb:
+        raise PdfTooLargeError(
+            f"{path.name}: {size_mb:.0f} MB is over the {max_mb} MB limit; "
+            "raise SMP_GUIDE_INGEST__MAX_FILE_MB if this is intended."
+        )
+    with path.open("rb") as handle:
+        head = handle.read(1024)
+    if b"%PDF-" not in head:
+        raise NotAPdfError(f"{path.name}: not a PDF file (no %PDF header); give a PDF document.")
+    reader = _reader(path)
+    if reader.is_encrypted:
+        _decrypt(reader, path, password)
+    n_pages = _page_count(reader, path)
+    if n_pages == 0:
+        raise EmptyPdfError(f"{path.name}: the PDF has no pages.")
+    if n_pages > max_pages:
+        raise PdfTooLargeError(
+            f"{path.name}: {n_pages} pages is over the {max_pages}-page limit; "
+            "raise SMP_GUIDE_INGEST__MAX_PAGES if this is intended."
+        )
+    return reader
+
+
+def _reader(path: Path) -> pypdf.PdfReader:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return pypdf.PdfReader(path, strict=False)
+    except (PdfReadError, PdfStreamError, ValueError, KeyError, TypeError, AttributeError,
+            RecursionError, OSError, AssertionError, IndexError) as exc:
+        raise CorruptPdfError(
+            f"{path.name}: the PDF is damaged or truncated and cannot be read ({exc}); "
+            "re-download or re-export it."
+        ) from exc
+
+
+def _decrypt(reader: pypdf.PdfReader, path: Path, password: str | None) -> None:
+    try:
+        result = reader.decrypt(password or "")
+    except (FileNotDecryptedError, PdfReadError, NotImplementedError, DependencyError_) as exc:
+        raise EncryptedPdfError(
+            f"{path.name}: the PDF is encrypted and cannot be opened ({exc}); "
+            "pass --password or remove the protection."
+        ) from exc
+    if result == pypdf.PasswordType.NOT_DECRYPTED:
+        hint = "the password is wrong" if password else "pass --password"
+        raise EncryptedPdfError(f"{path.name}: the PDF is encrypted; {hint}.")
+
+
+try:  # pypdf raises this when the cryptography extra is missing
+    from pypdf.errors import DependencyError as DependencyError_
+except ImportError:  # pragma: no cover - older pypdf
+    DependencyError_ = PdfReadError  # type: ignore[misc,assignment]
+
+
+def _page_count(reader: pypdf.PdfReader, path: Path) -> int:
+    try:
+        return len(reader.pages)
+    except (PdfReadError, PdfStreamError, ValueError, KeyError, TypeError, AttributeError,
+            RecursionError, IndexError) as exc:
+        raise CorruptPdfError(
+            f"{path.name}: the PDF's page tree is damaged ({exc}); re-download or re-export it."
+        ) from exc
+
+
+class PageTimeoutError(Exception):
+    """One page took longer than the per-page limit."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    # SIGALRM only works in the main thread; elsewhere the page runs unbounded.
+    try:
+        previous = signal.signal(signal.SIGALRM, _raise_timeout)
+    except ValueError:
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _raise_timeout(signum: int, frame: Any) -> None:
+    raise PageTimeoutError
+
+
+def read_page(reader: pypdf.PdfReader, index: int, *, seconds: float) -> Page:
+    """The page's lines in pypdf's order; raises on a page pypdf cannot parse."""
+    pieces: list[_Piece] = []
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, font_size: float) -> None:
+        if text:
+            pieces.append(_piece(text, cm, tm, font, font_size))
+
+    with _time_limit(seconds), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        page = reader.pages[index]
+        page.extract_text(visitor_text=visit)
+        box = page.mediabox
+        width, height = float(box.width), float(box.height)
+    return Page(index=index, width=width, height=height, lines=tuple(_lines(pieces, index)))
+
+
+def _piece(text: str, cm: Any, tm: Any, font: Any, font_size: float) -> _Piece:
+    a, b, c, d, e, f = (float(v) for v in tm)
+    ca, cb, cc, cd, ce, cf = (float(v) for v in cm)
+    # Combined text-space -> device-space matrix (tm x cm).
+    m0, m1 = a * ca + b * cc, a * cb + b * cd
+    m2, m3 = c * ca + d * cc, c * cb + d * cd
+    x, y = e * ca + f * cc + ce, e * cb + f * cd + cf
+    size = float(font_size) * math.hypot(m2, m3)
+    name = str(font.get("/BaseFont", "")) if font is not None else ""
+    bold = any(tag in name for tag in ("Bold", "Black", "Heavy", "Semibold", ",B"))
+    return _Piece(text, x, y, size, bold, rotated=abs(m1) > abs(m0) + 1e-6)
+
+
+def _lines(pieces: list[_Piece], page: int) -> Iterator[Line]:
+    current: list[_Piece] = []
+    for piece in pieces:
+        parts = piece.text.split("\n")
+        for i, part in enumerate(parts):
+            if part:
+                current.append(_Piece(part, piece.x, piece.y, piece.size, piece.bold, piece.rotated))
+            if i < len(parts) - 1:
+                line = _line(current, page)
+                if line is not None:
+                    yield line
+                current = []
+    line = _line(current, page)
+    if line is not None:
+        yield line
+
+
+def _line(pieces: list[_Piece], page: int) -> Line | None:
+    visible = [p for p in pieces if p.text.strip()]
+    if not visible:
+        return None
+    body = max(visible, key=lambda p: len(p.text.strip()))
+    pieces = [p for p in pieces if not _is_footnote_marker(p, body)]
+    visible = [p for p in pieces if p.text.strip()]
+    text = "".join(p.text for p in pieces)
+    weight = sum(len(p.text.strip()) for p in visible)
+    if sum(len(p.text.strip()) for p in visible if p.rotated) * 2 > weight:
+        return None  # rotated margin notes are page furniture, not body text
+    dominant = max(visible, key=lambda p: len(p.text.strip()))
+    bold = sum(len(p.text.strip()) for p in visible if p.bold) * 2 > weight
+    first = visible[0]
+    lead = ""
+    for piece in pieces:
+        if piece.text.strip() and not piece.bold:
+            break
+        lead += piece.text
+    return Line(text=text, x=first.x, y=first.y, size=round(dominant.size, 1), bold=bold,
+                page=page, lead_bold=lead.strip() if lead.strip() != text.strip() else "")
+
+
+def _is_footnote_marker(piece: _Piece, body: _Piece) -> bool:
+    """A small raised number after body text: a footnote call, not part of the word."""
+    token = piece.text.strip()
+    return (
+        piece is not body
+        and 0 < len(token) <= 3
+        and token.isdigit()
+        and piece.size < 0.8 * body.size
+        and piece.y > body.y + 0.15 * body.size
+    )

@@ -1,0 +1,170 @@
+"""ingest_pdf: open, read pages, find structure, clean, chunk."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pypdf
+
+from ingest._blocks import build_blocks
+from ingest._chunker import Draft, draft_chunks
+from ingest._layout import Layout, analyse
+from ingest._pdf import Page, PageTimeoutError, open_pdf, read_page
+from ingest._records import Chapter, Chunk, Document, IngestResult, chunk_id
+from ingest._structure import Marker, Structure, find_structure
+from ingest._text import vocabulary
+from ingest.errors import CorruptPdfError, NoTextLayerError
+from ingest.settings import Settings
+
+log = logging.getLogger(__name__)
+
+ProgressFn = Callable[[int, int], None]
+"""Called with (pages done, pages in all) while pages are read."""
+
+_MIN_TEXT_CHARS = 40
+
+
+def ingest_pdf(path: Path, *, settings: Settings, progress: ProgressFn | None = None) -> IngestResult:
+    """Chunks of one PDF, each tagged with chapter, section, kind and printed pages."""
+    started = time.perf_counter()
+    options = settings.ingest
+    reader = open_pdf(path, password=options.password, max_mb=options.max_file_mb,
+                      max_pages=options.max_pages)
+    content = path.read_bytes()
+    sha = hashlib.sha256(content).hexdigest()
+    pages, skipped = _read_pages(reader, options.page_seconds, progress)
+    if sum(len(ln.text.strip()) for p in pages for ln in p.lines) < _MIN_TEXT_CHARS:
+        raise NoTextLayerError(
+            f"{path.name}: no text layer found (a scanned or image-only PDF?); "
+            "run it through OCR first (e.g. ocrmypdf) and ingest the result."
+        )
+    layout = analyse(pages, pdf_labels=_pdf_labels(reader))
+    structure = find_structure(reader, layout.pages, layout.body_size)
+    vocab = vocabulary(ln.text for p in layout.pages for ln in p.lines)
+    blocks = list(build_blocks(layout.pages, structure, vocab))
+    drafts = list(draft_chunks(blocks, structure.chapters, max_words=options.max_chunk_words,
+                               overlap=options.overlap_sentences))
+    chapters = _chapters(structure, layout)
+    document = Document(
+        id=sha[:16],
+        title=_title(reader, layout),
+        source_name=path.name,
+        content_sha256=sha,
+        n_pages=len(pages),
+        page_labels=layout.page_labels,
+        chapters=chapters,
+        acronyms=tuple((d.term or "", d.text.split(": ", 1)[1]) for d in drafts
+                       if d.kind == "acronym"),
+        glossary=tuple((d.term or "", d.text.split(": ", 1)[1]) for d in drafts
+                       if d.kind == "glossary"),
+        author=_metadata(reader, "/Author"),
+        year=_year(reader),
+        skipped_pages=tuple(skipped),
+    )
+    chunks = _chunks(drafts, document, structure.chapters)
+    warnings = tuple(f"page {i + 1} could not be read and was skipped" for i in skipped)
+    return IngestResult(document, chunks, time.perf_counter() - started, warnings)
+
+
+def _read_pages(
+    reader: pypdf.PdfReader, seconds: float, progress: ProgressFn | None
+) -> tuple[list[Page], list[int]]:
+    pages, skipped = [], []
+    total = len(reader.pages)
+    for index in range(total):
+        try:
+            pages.append(read_page(reader, index, seconds=seconds))
+        except PageTimeoutError:
+            log.warning("page %d took over %.0f s and was skipped", index + 1, seconds)
+            pages.append(Page(index, 612.0, 792.0, ()))
+            skipped.append(index)
+        except Exception as exc:  # noqa: BLE001 - pypdf raises many types on a broken page
+            if isinstance(exc, (KeyboardInterrupt, MemoryError)):
+                raise
+            log.warning("page %d could not be parsed (%s) and was skipped", index + 1, exc)
+            pages.append(Page(index, 612.0, 792.0, ()))
+            skipped.append(index)
+        if progress is not None:
+            progress(index + 1, total)
+    if skipped and len(skipped) == total:
+        raise CorruptPdfError("no page of the PDF could be parsed; re-download or re-export it.")
+    return pages, skipped
+
+
+def _pdf_labels(reader: pypdf.PdfReader) -> list[str] | None:
+    try:
+        if "/PageLabels" not in reader.trailer["/Root"]:
+            return None
+        return [str(label) for label in reader.page_labels]
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, pypdf.errors.PdfReadError):
+        return None
+
+
+def _chapters(structure: Structure, layout: Layout) -> tuple[Chapter, ...]:
+    markers = structure.chapters
+    out = []
+    for i, marker in enumerate(markers):
+        end = markers[i + 1].index if i + 1 < len(markers) else len(layout.pages) - 1
+        out.append(Chapter(marker.number, marker.title, marker.index,
+                           layout.page_labels[marker.index], max(end, marker.index), marker.kind))
+    return tuple(out)
+
+
+def _chunks(
+    drafts: Sequence[Draft], document: Document, markers: Sequence[Marker]
+) -> tuple[Chunk, ...]:
+    out: list[Chunk] = []
+    rec_counts: dict[int, int] = {}
+    for position, draft in enumerate(drafts):
+        marker = markers[draft.chapter] if draft.chapter >= 0 else None
+        number = marker.number if marker else None
+        rec_id = None
+        if draft.is_rec:
+            rec_counts[draft.chapter] = rec_counts.get(draft.chapter, 0) + 1
+            prefix = f"{number}." if number is not None else "X."
+            rec_id = f"R{prefix}{rec_counts[draft.chapter]}"
+        out.append(Chunk(
+            id=chunk_id(document.content_sha256, position),
+            document_id=document.id,
+            document_title=document.title,
+            position=position,
+            chapter=number,
+            chapter_title=marker.title if marker else "Front matter",
+            section=draft.section or (marker.title if marker else "Front matter"),
+            kind=draft.kind,
+            rec_id=rec_id,
+            page_labels=tuple(document.page_labels[p] for p in draft.pages),
+            page_indexes=draft.pages,
+            text=draft.text,
+            term=draft.term,
+        ))
+    return tuple(out)
+
+
+def _metadata(reader: pypdf.PdfReader, key: str) -> str:
+    try:
+        value = (reader.metadata or {}).get(key)
+    except (pypdf.errors.PdfReadError, KeyError, TypeError, ValueError):
+        return ""
+    return re.sub(r"\s+", " ", str(value)).strip() if value else ""
+
+
+def _year(reader: pypdf.PdfReader) -> str:
+    match = re.search(r"(19|20)\d\d", _metadata(reader, "/CreationDate"))
+    return match.group(0) if match else ""
+
+
+def _title(reader: pypdf.PdfReader, layout: Layout) -> str:
+    title = _metadata(reader, "/Title")
+    if len(title) > 3 and not title.lower().startswith(("microsoft", "untitled")):
+        return title
+    lines = [ln for p in layout.pages[:3] for ln in p.lines if len(ln.text.strip()) > 3]
+    if not lines:
+        return "Untitled document"
+    biggest = max(lines, key=lambda ln: ln.size)
+    return re.sub(r"\s+", " ", biggest.text).strip()

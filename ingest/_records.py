@@ -1,0 +1,134 @@
+"""Typed records that leave the ingest stage."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal, get_args
+
+ChunkKind = Literal[
+    "recommendation",
+    "box",
+    "narrative",
+    "further_resource",
+    "glossary",
+    "acronym",
+    "front_matter",
+]
+CHUNK_KINDS: tuple[str, ...] = get_args(ChunkKind)
+
+
+def page_span(labels: tuple[str, ...], indexes: tuple[int, ...]) -> str:
+    """'p. 45', 'pp. 45-46', or the PDF page when nothing is printed there."""
+    printed = [label for label in labels if label]
+    if not printed:
+        first, last = indexes[0] + 1, indexes[-1] + 1
+        return f"PDF p. {first}" if first == last else f"PDF pp. {first}-{last}"
+    if printed[0] == printed[-1]:
+        return f"p. {printed[0]}"
+    return f"pp. {printed[0]}-{printed[-1]}"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A top-level division: a numbered chapter, or front/back matter (number None)."""
+
+    number: int | None
+    title: str
+    start_index: int
+    start_label: str
+    end_index: int
+    kind: Literal["front_matter", "chapter", "back_matter"] = "chapter"
+
+    def label(self) -> str:
+        return f"ch. {self.number}" if self.number is not None else self.title
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One retrievable unit of a document, carrying everything needed to cite it."""
+
+    id: str
+    document_id: str
+    document_title: str
+    position: int
+    chapter: int | None
+    chapter_title: str
+    section: str
+    kind: ChunkKind
+    rec_id: str | None
+    page_labels: tuple[str, ...]
+    page_indexes: tuple[int, ...]
+    text: str
+    term: str | None = None
+
+    def location(self) -> str:
+        """Where the chunk sits: chapter, section, recommendation and printed page."""
+        parts = [f"ch. {self.chapter}" if self.chapter is not None else self.chapter_title]
+        if self.section and self.section != self.chapter_title:
+            parts.append(self.section)
+        if self.rec_id:
+            parts.append(self.rec_id)
+        parts.append(page_span(self.page_labels, self.page_indexes))
+        return ", ".join(parts)
+
+    def citation(self) -> str:
+        """Brief-ready reference: document, chapter, section, printed page."""
+        return f"{self.document_title}, {self.location()}."
+
+    def embedding_text(self) -> str:
+        """Exactly what is embedded: the heading path gives short passages their topic."""
+        heading = self.chapter_title if self.section in ("", self.chapter_title) else (
+            f"{self.chapter_title} - {self.section}"
+        )
+        return f"{heading}\n{self.text}"
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["page_labels"] = list(self.page_labels)
+        data["page_indexes"] = list(self.page_indexes)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Chunk:
+        values = dict(data)
+        values["page_labels"] = tuple(values["page_labels"])
+        values["page_indexes"] = tuple(values["page_indexes"])
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed PDF: identity, structure and the glossary/acronyms it defines."""
+
+    id: str
+    title: str
+    source_name: str
+    content_sha256: str
+    n_pages: int
+    page_labels: tuple[str, ...]
+    chapters: tuple[Chapter, ...]
+    acronyms: tuple[tuple[str, str], ...] = ()
+    glossary: tuple[tuple[str, str], ...] = ()
+    author: str = ""
+    year: str = ""
+    skipped_pages: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    document: Document
+    chunks: tuple[Chunk, ...]
+    seconds: float
+    warnings: tuple[str, ...] = field(default=())
+
+    def counts_by_kind(self) -> dict[str, int]:
+        counts = dict.fromkeys(CHUNK_KINDS, 0)
+        for chunk in self.chunks:
+            counts[chunk.kind] += 1
+        return counts
+
+
+def chunk_id(content_sha256: str, position: int) -> str:
+    """Stable ID: the same PDF bytes always give the same IDs, in order."""
+    return hashlib.sha256(f"{content_sha256}:{position}".encode()).hexdigest()[:24]

@@ -1,0 +1,255 @@
+"""Chapters and sections: from the PDF outline when it is sane, else from headings.
+
+A division starts at a position (page index, y): lines at or below that point on
+its first page belong to it, so a chapter that starts mid-page (after the end of
+the previous one) is split where its heading stands, not at the page top.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pypdf
+
+from ingest._layout import roman_to_int
+from ingest._pdf import Line, Page
+
+DivisionKind = Literal["front_matter", "chapter", "back_matter"]
+
+_NUMBERED = re.compile(
+    r"^\s*(?:chapter\s+)?(?P<num>\d{1,2}|[IVXL]{1,6})(?:\s*[.:)]\s*|\s+)(?P<title>[A-Za-z\u00c0-\u024f].*)$",
+    re.IGNORECASE,
+)
+_FRONT_TITLES = re.compile(
+    r"^(table of )?contents$|^list of (boxes|figures|tables)|^acronyms|^abbreviations|"
+    r"^glossary|^foreword|^preface|^acknowledg|^executive summary|^summary$|^abstract$",
+    re.IGNORECASE,
+)
+_JUNK_OUTLINE = re.compile(r"^_|^\s*$")
+_TOC_ENTRY = re.compile(r"\s(\d{1,4}|[ivxlc]{1,6})$")
+_DOT_LEADER = re.compile(r"(\.\s?){4,}|…{2,}")
+
+
+@dataclass(frozen=True)
+class Marker:
+    """Where a chapter or section starts: page index and the y of its heading."""
+
+    title: str
+    index: int
+    y: float
+    number: int | None = None
+    kind: DivisionKind = "chapter"
+
+
+@dataclass(frozen=True)
+class Structure:
+    chapters: tuple[Marker, ...]
+    sections: tuple[Marker, ...]
+    heading_lines: frozenset[tuple[int, float]]
+    """(page, y) of lines that are chapter or section headings, kept out of body text."""
+
+
+def clean_title(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def split_number(title: str) -> tuple[int | None, str]:
+    """'7. SKILLS ...' -> (7, 'SKILLS ...'); 'VII. Oversight' -> (7, 'Oversight')."""
+    match = _NUMBERED.match(title)
+    if not match:
+        return None, clean_title(title)
+    raw = match["num"]
+    number = int(raw) if raw.isdigit() else roman_to_int(raw)
+    if number is None or number > 60:
+        return None, clean_title(title)
+    return number, clean_title(match["title"])
+
+
+def find_structure(reader: pypdf.PdfReader, pages: Sequence[Page], body: float) -> Structure:
+    headings = join_headings(pages, body)
+    outline = _outline_markers(reader)
+    if outline is not None:
+        chapters, sections = outline
+    else:
+        chapters = _chapters_from_headings(headings, body)
+        sections = ()
+    chapters = _with_front_matter(chapters, headings, body)
+    if not sections:
+        sections = _sections_from_headings(headings, chapters, body)
+    heading_lines = _heading_positions(headings, chapters, sections)
+    return Structure(tuple(chapters), tuple(sections), frozenset(heading_lines))
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    index: int
+    y: float
+    size: float
+    bold: bool
+    lines: tuple[Line, ...]
+
+
+def join_headings(pages: Sequence[Page], body: float) -> list[Heading]:
+    """Heading-like lines, with headings wrapped over several lines joined."""
+    out: list[Heading] = []
+    for page in pages:
+        group: list[Line] = []
+        for line in page.lines:
+            if _heading_like(line, body) and group and _continues(group[-1], line):
+                group.append(line)
+                continue
+            if group:
+                out.append(_heading(group))
+            group = [line] if _heading_like(line, body) else []
+        if group:
+            out.append(_heading(group))
+    return out
+
+
+def _heading_like(line: Line, body: float) -> bool:
+    text = line.text.strip()
+    if not text or len(text) > 160 or _DOT_LEADER.search(text):
+        return False
+    return line.size >= body * 1.15 or (line.bold and len(text) < 100 and line.size >= body * 0.95)
+
+
+def _continues(prev: Line, line: Line) -> bool:
+    return (
+        abs(prev.size - line.size) < 0.3
+        and prev.bold == line.bold
+        and 0 < prev.y - line.y <= 1.6 * line.size
+        and not _NUMBERED.match(line.text)
+        and not prev.text.rstrip().endswith((".", ":"))
+    )
+
+
+def _heading(group: list[Line]) -> Heading:
+    first = group[0]
+    text = clean_title(" ".join(ln.text for ln in group))
+    return Heading(text, first.page, first.y, first.size, first.bold, tuple(group))
+
+
+def _outline_markers(reader: pypdf.PdfReader) -> tuple[list[Marker], list[Marker]] | None:
+    try:
+        entries = list(_walk_outline(reader, reader.outline, 0))
+    except (pypdf.errors.PdfReadError, KeyError, TypeError, ValueError, AttributeError,
+            RecursionError, IndexError):
+        return None
+    top_level = [e for e in entries if e[0] == 0]
+    if len(top_level) == 1:  # a single root (the document title) holding the chapters
+        entries = [(lvl - 1, *rest) for lvl, *rest in entries if lvl > 0]  # type: ignore[misc]
+        top_level = [e for e in entries if e[0] == 0]
+    starts = [e[2] for e in top_level]
+    if len(top_level) < 2 or starts != sorted(starts):
+        return None
+    chapters = _classify([Marker(t, i, y) for lvl, t, i, y in top_level])
+    sections = [Marker(clean_title(t), i, y) for lvl, t, i, y in entries if lvl == 1]
+    return chapters, sections
+
+
+def _walk_outline(reader: pypdf.PdfReader, items: Any, level: int) -> Any:
+    for item in items:
+        if isinstance(item, list):
+            yield from _walk_outline(reader, item, level + 1)
+            continue
+        title = clean_title(str(item.title or ""))
+        index = reader.get_destination_page_number(item)
+        if _JUNK_OUTLINE.match(title) or index is None or index < 0:
+            continue
+        top = item.get("/Top")
+        y = float(top) if isinstance(top, (int, float)) else 1e9
+        yield level, title, index, y
+
+
+def _classify(markers: list[Marker]) -> list[Marker]:
+    """Numbered entries are chapters; unnumbered ones before/after them front/back matter."""
+    parsed = [(split_number(m.title), m) for m in markers]
+    numbered = [i for i, ((num, _), _) in enumerate(parsed) if num is not None]
+    first, last = (numbered[0], numbered[-1]) if numbered else (len(parsed), -1)
+    out = []
+    for i, ((num, title), m) in enumerate(parsed):
+        if num is not None and first <= i <= last:
+            out.append(Marker(title, m.index, m.y, num, "chapter"))
+        else:
+            kind: DivisionKind = "front_matter" if i < first else "back_matter"
+            out.append(Marker(m.title, m.index, m.y, None, kind))
+    return out
+
+
+def _chapters_from_headings(headings: list[Heading], body: float) -> list[Marker]:
+    """The size class of numbered headings that counts 1, 2, 3... is the chapter level."""
+    best: list[tuple[Heading, int]] = []
+    for size in sorted({round(h.size) for h in headings if h.size >= body * 1.25}):
+        chain: list[tuple[Heading, int]] = []
+        for h in headings:
+            num, _ = split_number(h.text)
+            if round(h.size) == size and num is not None and num == (chain[-1][1] + 1 if chain else 1):
+                chain.append((h, num))
+        if len(chain) > len(best):
+            best = chain
+    if len(best) < 2:
+        return []
+    size = round(best[0][0].size)
+    markers = [Marker(split_number(h.text)[1], h.index, h.y, num) for h, num in best]
+    last = best[-1][0]
+    tail = [h for h in headings if abs(h.size - size) <= 0.6 and (h.index, -h.y) > (last.index, -last.y)
+            and split_number(h.text)[0] is None]
+    markers += [Marker(h.text, h.index, h.y, None, "back_matter") for h in tail]
+    return markers
+
+
+def _with_front_matter(chapters: list[Marker], headings: list[Heading], body: float) -> list[Marker]:
+    """Add front-matter parts (contents, acronyms...) that the outline or numbering missed."""
+    if not chapters:
+        return chapters
+    first = next((c for c in chapters if c.kind == "chapter"), chapters[0])
+    known = {c.title.casefold() for c in chapters}
+    extra = [
+        Marker(h.text, h.index, h.y, None, "front_matter")
+        for h in headings
+        if (h.index, -h.y) < (first.index, -first.y)
+        and _FRONT_TITLES.match(h.text)
+        and not _TOC_ENTRY.search(h.text)
+        and h.text.casefold() not in known
+        and (h.size >= body * 1.1 or h.bold)
+        and not any(c.index == h.index and abs(c.y - h.y) < 5 for c in chapters)
+    ]
+    return sorted(chapters + extra, key=lambda m: (m.index, -m.y))
+
+
+def _sections_from_headings(
+    headings: list[Heading], chapters: list[Marker], body: float
+) -> list[Marker]:
+    chapter_spots = {(c.index, round(c.y)) for c in chapters}
+    out = []
+    for h in headings:
+        if (h.index, round(h.y)) in chapter_spots or h.size < body * 1.1 and not h.bold:
+            continue
+        if re.match(r"^(recommendation\s+\d+|box\s+\d)", h.text, re.IGNORECASE):
+            continue
+        if h.size >= body * 1.1 or (h.bold and len(h.text) < 70 and not h.text.endswith(".")):
+            out.append(Marker(h.text, h.index, h.y))
+    return out
+
+
+def _heading_positions(
+    headings: list[Heading], chapters: Sequence[Marker], sections: Sequence[Marker]
+) -> set[tuple[int, float]]:
+    spots = {(m.index, _key(m.title)) for m in (*chapters, *sections)}
+    out: set[tuple[int, float]] = set()
+    for h in headings:
+        number, title = split_number(h.text)
+        if (h.index, _key(title)) in spots or (h.index, _key(h.text)) in spots or any(
+            m.index == h.index and abs(m.y - h.y) < 3 for m in (*chapters, *sections)
+        ):
+            out.update((ln.page, ln.y) for ln in h.lines)
+    return out
+
+
+def _key(title: str) -> str:
+    """Titles compared on letters and digits only: outlines and headings differ in spacing."""
+    return re.sub(r"[^0-9a-z]", "", title.casefold())

@@ -1,0 +1,89 @@
+"""The project's exception tree, shared by every stage.
+
+    SmpGuideError
+    ├── InputError                  bad user input (a file or a dataset line)
+    │   ├── NotAPdfError
+    │   ├── CorruptPdfError
+    │   ├── EncryptedPdfError
+    │   ├── NoTextLayerError
+    │   ├── EmptyPdfError
+    │   ├── PdfTooLargeError
+    │   └── DatasetError
+    ├── IndexError_                 the index cannot serve
+    │   ├── IndexNotBuiltError
+    │   ├── IndexCorruptError
+    │   ├── EmbeddingModelMismatchError
+    │   └── ChromaUnavailableError
+    ├── EmbeddingModelError
+    └── LLMUnavailableError
+
+Each message says what to do next; the CLI and the UI print it as one line.
+"""
+
+from __future__ import annotations
+
+
+class SmpGuideError(Exception):
+    """Base of every error this project raises on purpose."""
+
+    exit_code = 1
+
+
+class InputError(SmpGuideError):
+    exit_code = 2
+
+
+class NotAPdfError(InputError):
+    pass
+
+
+class CorruptPdfError(InputError):
+    pass
+
+
+class EncryptedPdfError(InputError):
+    pass
+
+
+class NoTextLayerError(InputError):
+    pass
+
+
+class EmptyPdfError(InputError):
+    pass
+
+
+class PdfTooLargeError(InputError):
+    pass
+
+
+class DatasetError(InputError):
+    pass
+
+
+class IndexError_(SmpGuideError):  # noqa: N801 - avoid shadowing the builtin IndexError
+    exit_code = 3
+
+
+class IndexNotBuiltError(IndexError_):
+    pass
+
+
+class IndexCorruptError(IndexError_):
+    pass
+
+
+class EmbeddingModelMismatchError(IndexError_):
+    pass
+
+
+class ChromaUnavailableError(IndexError_):
+    pass
+
+
+class EmbeddingModelError(SmpGuideError):
+    exit_code = 4
+
+
+class LLMUnavailableError(SmpGuideError):
+    exit_code = 5
