@@ -31,6 +31,8 @@ class Block:
     bold: bool
     size: float
     text: str = ""
+    term: str = ""
+    """A bold term or label opening the block (glossary term, acronym), if any."""
     spans: list[tuple[int, int]] = field(default_factory=list)
     """(character offset in text, page index) at each line start."""
     last: Line | None = None
@@ -62,7 +64,7 @@ class Block:
 
 
 def build_blocks(
-    pages: Sequence[Page], structure: Structure, vocab: Counter[str]
+    pages: Sequence[Page], structure: Structure, vocab: Counter[str], *, leading: float
 ) -> Iterator[Block]:
     current: Block | None = None
     for page in pages:
@@ -77,13 +79,14 @@ def build_blocks(
                 continue
             chapter = _position(structure.chapters, line)
             section = _section(structure, chapter, line)
-            if current is not None and _continues(current, line, text, chapter, section):
+            if current is not None and _continues(current, line, text, chapter, section, leading):
                 current.add(line, text, vocab)
                 continue
             if current is not None:
                 yield current
             current = Block(_kind(text, current, line), chapter, section, line.x, line.bold,
-                            line.size)
+                            line.size, term=normalise_line(line.lead_bold or (
+                                line.text if line.bold else "")))
             current.add(line, text, vocab)
     if current is not None:
         yield current
@@ -118,7 +121,9 @@ def _kind(text: str, previous: Block | None, line: Line) -> BlockKind:
     return "paragraph"
 
 
-def _continues(block: Block, line: Line, text: str, chapter: int, section: str) -> bool:
+def _continues(
+    block: Block, line: Line, text: str, chapter: int, section: str, leading: float
+) -> bool:
     last = block.last
     if last is None or chapter != block.chapter or section != block.section:
         return False
@@ -128,12 +133,14 @@ def _continues(block: Block, line: Line, text: str, chapter: int, section: str) 
         return line.x >= block.x - 2
     if block.kind == "recommendation":
         return abs(line.x - block.x) < 4 and line.bold == block.bold
-    if _ITEM_START.match(text):
+    if _ITEM_START.match(text) or line.lead_bold:
+        return False  # a list item, or a run-in bold term, opens its own block
+    if line.bold and not last.bold:
         return False
     if line.page != last.page:
         return not block.text.rstrip().endswith((".", "!", "?", ":")) and block.kind == "paragraph"
     gap = last.y - line.y
-    if gap <= 0 or gap > 1.5 * max(line.size, last.size):
+    if gap <= 0 or gap > max(leading * 1.25 + 0.5, 1.1 * max(line.size, last.size)):
         return False
     if block.kind == "item":
         return line.x > block.x + 1 or abs(line.x - block.x) < 1

@@ -99,7 +99,10 @@ def _acronym(block: Block, pages: tuple[int, ...]) -> Draft | None:
 
 
 def _glossary(block: Block, pages: tuple[int, ...]) -> Draft | None:
-    term, sep, definition = block.text.partition(":")
+    if block.term and block.text.startswith(block.term) and len(block.text) > len(block.term) + 3:
+        term, sep, definition = block.term, ":", block.text[len(block.term):].lstrip(" :–-")
+    else:
+        term, sep, definition = block.text.partition(":")
     if not sep or len(term.split()) > 6:
         term, sep, definition = block.text.partition(" – ")
     if not sep or len(term.split()) > 6 or not definition.strip():

@@ -25,6 +25,8 @@ _TOKEN_STRIP = "\uf07c|·•–—-_,;:()[]{}*"
 @dataclass(frozen=True)
 class Layout:
     body_size: float
+    leading: float
+    """Usual distance between two lines of body text: paragraph gaps are larger."""
     page_labels: tuple[str, ...]
     pages: tuple[Page, ...]
     """Pages with furniture removed and lines in reading order."""
@@ -76,7 +78,18 @@ def analyse(pages: Sequence[Page], *, pdf_labels: Sequence[str] | None) -> Layou
         cleaned.append(Page(page.index, page.width, page.height, tuple(_reading_order(keep, page))))
         numbers.append([tok for ln in furniture for tok in _number_tokens(ln.text)])
     labels = tuple(pdf_labels) if pdf_labels is not None else infer_labels(numbers)
-    return Layout(body, labels, tuple(cleaned), frozenset(repeated))
+    return Layout(body, _leading(cleaned, body), labels, tuple(cleaned), frozenset(repeated))
+
+
+def _leading(pages: Sequence[Page], body: float) -> float:
+    gaps: Counter[float] = Counter()
+    for page in pages:
+        lines = [ln for ln in page.lines if abs(ln.size - body) < 0.5]
+        for above, below in zip(lines, lines[1:]):
+            gap = round(above.y - below.y, 0)
+            if 0 < gap < 3 * body:
+                gaps[gap] += 1
+    return gaps.most_common(1)[0][0] if gaps else body * 1.2
 
 
 def _band_lines(page: Page) -> list[Line]:
@@ -117,7 +130,26 @@ def _reading_order(lines: list[Line], page: Page) -> list[Line]:
     """Top-to-bottom order, except on multi-column pages where drawing order is kept."""
     if _is_multi_column(lines, page):
         return lines
-    return sorted(lines, key=lambda ln: -round(ln.y, 0))
+    ordered = sorted(lines, key=lambda ln: -round(ln.y, 0))
+    rows: list[list[Line]] = []
+    for line in ordered:
+        if rows and abs(rows[-1][0].y - line.y) < 1.0:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    return [_merged(row) for row in rows]
+
+
+def _merged(row: list[Line]) -> Line:
+    """Cells drawn separately on one baseline (table rows) read as one line."""
+    if len(row) == 1:
+        return row[0]
+    row = sorted(row, key=lambda ln: ln.x)
+    first = row[0]
+    text = "  ".join(ln.text.strip() for ln in row)
+    return Line(text=text, x=first.x, y=first.y, size=max(ln.size for ln in row),
+                bold=first.bold, page=first.page, lead_bold=first.text.strip() if first.bold
+                and not all(ln.bold for ln in row) else first.lead_bold)
 
 
 def _is_multi_column(lines: list[Line], page: Page) -> bool:
@@ -172,3 +204,24 @@ def _to_roman(value: int) -> str:
             out.append(letters)
             value -= number
     return "".join(out)
+
+
+def without_running_titles(
+    pages: Sequence[Page], titles: Sequence[str], keep: frozenset[tuple[int, float]], body: float
+) -> tuple[Page, ...]:
+    """Drop band lines that repeat a chapter title (a running header of that chapter)."""
+    keys = [k for k in (_alnum(t) for t in titles) if len(k) >= 8]
+    out = []
+    for page in pages:
+        top, bottom = page.height * (1 - BAND), page.height * BAND
+        lines = tuple(
+            ln for ln in page.lines
+            if (ln.page, ln.y) in keep or not (ln.y >= top or ln.y <= bottom)
+            or ln.size > body * 1.05 or not any(k in _alnum(ln.text) for k in keys)
+        )
+        out.append(Page(page.index, page.width, page.height, lines))
+    return tuple(out)
+
+
+def _alnum(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.casefold())

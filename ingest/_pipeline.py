@@ -13,7 +13,7 @@ import pypdf
 
 from ingest._blocks import build_blocks
 from ingest._chunker import Draft, draft_chunks
-from ingest._layout import Layout, analyse
+from ingest._layout import Layout, analyse, without_running_titles
 from ingest._pdf import Page, PageTimeoutError, open_pdf, read_page
 from ingest._records import Chapter, Chunk, Document, IngestResult, chunk_id
 from ingest._structure import Marker, Structure, find_structure
@@ -37,16 +37,18 @@ def ingest_pdf(path: Path, *, settings: Settings, progress: ProgressFn | None = 
                       max_pages=options.max_pages)
     content = path.read_bytes()
     sha = hashlib.sha256(content).hexdigest()
-    pages, skipped = _read_pages(reader, options.page_seconds, progress)
-    if sum(len(ln.text.strip()) for p in pages for ln in p.lines) < _MIN_TEXT_CHARS:
+    raw_pages, skipped = _read_pages(reader, options.page_seconds, progress)
+    if sum(len(ln.text.strip()) for p in raw_pages for ln in p.lines) < _MIN_TEXT_CHARS:
         raise NoTextLayerError(
             f"{path.name}: no text layer found (a scanned or image-only PDF?); "
             "run it through OCR first (e.g. ocrmypdf) and ingest the result."
         )
-    layout = analyse(pages, pdf_labels=_pdf_labels(reader))
+    layout = analyse(raw_pages, pdf_labels=_pdf_labels(reader))
     structure = find_structure(reader, layout.pages, layout.body_size)
-    vocab = vocabulary(ln.text for p in layout.pages for ln in p.lines)
-    blocks = list(build_blocks(layout.pages, structure, vocab))
+    pages = without_running_titles(layout.pages, [c.title for c in structure.chapters],
+                                   structure.heading_lines, layout.body_size)
+    vocab = vocabulary(ln.text for p in pages for ln in p.lines)
+    blocks = list(build_blocks(pages, structure, vocab, leading=layout.leading))
     drafts = list(draft_chunks(blocks, structure.chapters, max_words=options.max_chunk_words,
                                overlap=options.overlap_sentences))
     chapters = _chapters(structure, layout)
@@ -55,7 +57,7 @@ def ingest_pdf(path: Path, *, settings: Settings, progress: ProgressFn | None = 
         title=_title(reader, layout),
         source_name=path.name,
         content_sha256=sha,
-        n_pages=len(pages),
+        n_pages=len(raw_pages),
         page_labels=layout.page_labels,
         chapters=chapters,
         acronyms=tuple((d.term or "", d.text.split(": ", 1)[1]) for d in drafts

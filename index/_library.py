@@ -1,0 +1,414 @@
+"""GuideIndex: the document library behind the assistant (Chroma + BM25 + chunk store).
+
+Writes never disturb readers: a new document version is embedded under its own
+content hash while searches keep filtering on the versions the manifest names;
+swapping the manifest (one atomic metadata write) publishes it, and only then are
+the old version's vectors deleted. A killed ingest therefore leaves the previous
+index serving, and the next ingest resumes where the killed one stopped.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import shutil
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from llama_index.core.vector_stores.types import (
+    FilterCondition,
+    FilterOperator,
+    MetadataFilter,
+    MetadataFilters,
+    VectorStoreQuery,
+)
+from llama_index.retrievers.bm25 import BM25Retriever
+from llama_index.vector_stores.chroma import ChromaVectorStore
+
+from ingest import Chunk, IngestResult, Settings
+from ingest.errors import EmbeddingModelMismatchError, IndexNotBuiltError, InputError
+from index._chroma import chroma_errors, connect, existing_collection, new_collection
+from index._embedder import Embedder, load_embedder
+from index._manifest import MANIFEST_KEY, DocumentEntry, Manifest, read_local_copy, write_local_copy
+from index._nodes import chunk_from_metadata, embed_content, to_node
+from index._records import AddReport, DocumentInfo, Hit, IndexStatus
+from index._search import Filters, cosine_from_llama, expand_query, fuse
+
+log = logging.getLogger(__name__)
+
+ProgressFn = Callable[[int, int], None]
+_CANDIDATES = 40
+_BM25_TOP = 200
+
+
+class GuideIndex:
+    """One library of ingested documents. Create with ``open_index(settings=...)``."""
+
+    def __init__(self, *, settings: Settings) -> None:
+        self._settings = settings
+        self._dir = settings.resolved_index_dir()
+        self._where = settings.chroma_url or str(self._dir)
+        self._client = connect(chroma_url=settings.chroma_url, path=self._dir / "chroma")
+        self._embedder: Embedder | None = None
+        self._manifest: Manifest | None = None
+        self._chunks: dict[str, Chunk] = {}
+        self._doc_sha: dict[str, str] = {}
+        self._bm25: BM25Retriever | None = None
+        self._refresh()
+
+    # ----------------------------------------------------------------- reading
+    def status(self) -> IndexStatus:
+        manifest = self._manifest
+        docs = tuple(
+            DocumentInfo(d.key, d.id, d.title, d.n_pages, d.chunks, d.ingested_at)
+            for d in (manifest.documents.values() if manifest else ())
+        )
+        return IndexStatus(self._where, manifest.model if manifest else self._settings.index.embed_model,
+                           manifest.dimension if manifest else 0,
+                           manifest.generation if manifest else 0, docs)
+
+    def manifest(self) -> Manifest:
+        if self._manifest is None or not self._manifest.documents:
+            raise IndexNotBuiltError(
+                f"no documents are indexed at {self._where}; run `smp-guide ingest PDF` first."
+            )
+        return self._manifest
+
+    def chunks(self) -> list[Chunk]:
+        self.manifest()
+        return sorted(self._chunks.values(), key=lambda c: (c.document_id, c.position))
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int | None = None,
+        chapters: Sequence[int] | None = None,
+        kinds: Sequence[str] | None = None,
+        documents: Sequence[str] | None = None,
+    ) -> list[Hit]:
+        """The best chunks for a query, fused from dense and BM25 rankings."""
+        self._refresh()
+        manifest = self.manifest()
+        filters = Filters(
+            tuple(chapters) if chapters else None,
+            tuple(kinds) if kinds else None,
+            self._resolve(documents) if documents else None,
+        )
+        acronyms = [tuple(a) for d in manifest.documents.values() for a in d.acronyms]
+        expanded = expand_query(query, acronyms)  # type: ignore[arg-type]
+        limit = k or self._settings.index.top_k
+        dense = self._dense(expanded, filters, max(_CANDIDATES, limit * 3))
+        sparse = self._sparse(expanded, filters, max(_CANDIDATES, limit * 3))
+        return fuse(dense, sparse, k=limit)
+
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            manifest = self._manifest
+            name = self._settings.index.embed_model
+            if manifest is not None and manifest.documents and manifest.model != name:
+                raise EmbeddingModelMismatchError(
+                    f"the index at {self._where} was built with {manifest.model!r} but "
+                    f"{name!r} is configured; set SMP_GUIDE_INDEX__EMBED_MODEL={manifest.model} "
+                    "or run `smp-guide index rebuild` to re-embed."
+                )
+            self._embedder = load_embedder(name, batch_size=self._settings.index.embed_batch_size)
+            if manifest is not None and manifest.documents and (
+                self._embedder.info.dimension != manifest.dimension
+            ):
+                raise EmbeddingModelMismatchError(
+                    f"{name!r} gives {self._embedder.info.dimension}-dimensional vectors but the "
+                    f"index holds {manifest.dimension}; run `smp-guide index rebuild`."
+                )
+        return self._embedder
+
+    def _dense(self, query: str, filters: Filters, n: int) -> list[tuple[Chunk, float]]:
+        collection = self._collection()
+        store = ChromaVectorStore(chroma_collection=collection)
+        vector = self.embedder().query(query)
+        shas = list(filters.documents or self.manifest().active_shas())
+        parts = [MetadataFilter(key="doc_sha", value=shas, operator=FilterOperator.IN)]
+        if filters.chapters is not None:
+            parts.append(MetadataFilter(key="chapter", value=list(filters.chapters),
+                                        operator=FilterOperator.IN))
+        if filters.kinds is not None:
+            parts.append(MetadataFilter(key="kind", value=list(filters.kinds),
+                                        operator=FilterOperator.IN))
+        query_spec = VectorStoreQuery(
+            query_embedding=vector, similarity_top_k=n,
+            filters=MetadataFilters(filters=parts, condition=FilterCondition.AND),  # type: ignore[arg-type]
+        )
+        with chroma_errors(self._where):
+            result = store.query(query_spec)
+        out = []
+        for node_id, similarity in zip(result.ids or [], result.similarities or [], strict=False):
+            chunk = self._chunks.get(node_id)
+            if chunk is not None:
+                out.append((chunk, cosine_from_llama(similarity)))
+        return out
+
+    def _sparse(self, query: str, filters: Filters, n: int) -> list[tuple[Chunk, float]]:
+        from llama_index.core.schema import QueryBundle
+
+        retriever = self._bm25_retriever()
+        out = []
+        for scored in retriever.retrieve(QueryBundle(query)):
+            chunk = self._chunks.get(scored.node.node_id)
+            if chunk is not None and (scored.score or 0) > 0 and filters.admits(
+                chunk, self._doc_sha.get(chunk.id, "")
+            ):
+                out.append((chunk, float(scored.score or 0.0)))
+        return out[:n]
+
+    # ----------------------------------------------------------------- writing
+    def add(self, result: IngestResult, *, progress: ProgressFn | None = None) -> AddReport:
+        """Index one ingested document; a new version of the same file replaces the old."""
+        started = time.perf_counter()
+        document = result.document
+        with self._write_lock():
+            self._refresh()
+            manifest = self._ensure_manifest()
+            old = manifest.documents.get(document.source_name)
+            if old is not None and old.content_sha256 == document.content_sha256 and (
+                self._count(document.content_sha256) == old.chunks
+            ):
+                return AddReport(document.title, "unchanged", old.chunks, 0,
+                                 time.perf_counter() - started)
+            self._store_chunks(document.content_sha256, result.chunks)
+            embedded = self._embed_missing(document.source_name, document.content_sha256,
+                                           result.chunks, progress)
+            entry = DocumentEntry.of(document, chunks=len(result.chunks))
+            documents = {**manifest.documents, entry.key: entry}
+            self._publish(manifest.model_copy(update={"documents": documents,
+                                                      "generation": manifest.generation + 1}))
+            self._collect_garbage()
+        status = "added" if old is None else "replaced"
+        return AddReport(document.title, status, len(result.chunks), embedded,
+                         time.perf_counter() - started)
+
+    def remove(self, ref: str) -> DocumentInfo:
+        with self._write_lock():
+            self._refresh()
+            manifest = self.manifest()
+            entry = manifest.find(ref)
+            if entry is None:
+                known = ", ".join(sorted(manifest.documents)) or "none"
+                raise InputError(f"no indexed document matches {ref!r}; indexed: {known}.")
+            documents = {k: v for k, v in manifest.documents.items() if k != entry.key}
+            self._publish(manifest.model_copy(update={"documents": documents,
+                                                      "generation": manifest.generation + 1}))
+            self._collect_garbage()
+        return DocumentInfo(entry.key, entry.id, entry.title, entry.n_pages, entry.chunks,
+                            entry.ingested_at)
+
+    def rebuild(self, *, progress: ProgressFn | None = None) -> list[AddReport]:
+        """Re-embed every document from the local chunk store into a fresh collection."""
+        saved = read_local_copy(self._dir / "documents.json") or self._manifest
+        if saved is None or not saved.documents:
+            raise IndexNotBuiltError(
+                f"nothing to rebuild at {self._dir}: no stored chunks; run `smp-guide ingest PDF`."
+            )
+        with self._write_lock():
+            stored = {e.key: (e, self._load_store(e.content_sha256)) for e in saved.documents.values()}
+            with chroma_errors(self._where):
+                if existing_collection(self._client, self._name(), self._where) is not None:
+                    self._client.delete_collection(self._name())
+            self._manifest, self._chunks, self._doc_sha, self._bm25 = None, {}, {}, None
+            shutil.rmtree(self._dir / "bm25", ignore_errors=True)
+            manifest = self._ensure_manifest()
+            reports = []
+            for key, (entry, chunks) in stored.items():
+                started = time.perf_counter()
+                embedded = self._embed_missing(key, entry.content_sha256, chunks, progress)
+                manifest = manifest.model_copy(update={
+                    "documents": {**manifest.documents, key: entry},
+                    "generation": manifest.generation + 1})
+                self._publish(manifest)
+                reports.append(AddReport(entry.title, "replaced", len(chunks), embedded,
+                                         time.perf_counter() - started))
+        return reports
+
+    # ----------------------------------------------------------------- internals
+    def _name(self) -> str:
+        return self._settings.index.collection
+
+    def _collection(self) -> Any:
+        collection = existing_collection(self._client, self._name(), self._where)
+        if collection is None:
+            raise IndexNotBuiltError(
+                f"no index at {self._where}; run `smp-guide ingest PDF` first."
+            )
+        return collection
+
+    def _refresh(self) -> None:
+        """Re-read the manifest; reload chunks and BM25 when another writer changed it."""
+        collection = existing_collection(self._client, self._name(), self._where)
+        if collection is None:
+            self._manifest = None
+            return
+        raw = (collection.metadata or {}).get(MANIFEST_KEY)
+        if raw is None:
+            self._manifest = None
+            return
+        manifest = Manifest.from_json(str(raw), where=self._where)
+        if self._manifest is None or manifest.generation != self._manifest.generation or (
+            manifest.active_shas() != self._manifest.active_shas()
+        ):
+            self._manifest = manifest
+            self._load_chunks(collection)
+            self._bm25 = None
+
+    def _ensure_manifest(self) -> Manifest:
+        if self._manifest is not None:
+            return self._manifest
+        embedder = self.embedder()
+        manifest = Manifest(model=self._settings.index.embed_model,
+                            model_version=embedder.info.version,
+                            dimension=embedder.info.dimension)
+        new_collection(self._client, self._name(), self._where,
+                       {MANIFEST_KEY: manifest.to_json()})
+        self._manifest = manifest
+        return manifest
+
+    def _publish(self, manifest: Manifest) -> None:
+        collection = self._collection()
+        with chroma_errors(self._where):
+            collection.modify(metadata={MANIFEST_KEY: manifest.to_json()})
+        self._dir.mkdir(parents=True, exist_ok=True)
+        write_local_copy(self._dir / "documents.json", manifest)
+        self._manifest = manifest
+        self._load_chunks(collection)
+        self._bm25 = None
+
+    def _load_chunks(self, collection: Any) -> None:
+        manifest = self._manifest
+        chunks: dict[str, Chunk] = {}
+        doc_sha: dict[str, str] = {}
+        for entry in manifest.documents.values() if manifest else ():
+            sha = entry.content_sha256
+            stored = self._load_store(sha, missing_ok=True)
+            if stored is None:
+                with chroma_errors(self._where):
+                    got = collection.get(where={"doc_sha": sha}, include=["metadatas"])
+                stored = [chunk_from_metadata(m) for m in got["metadatas"] or []]
+            for chunk in stored:
+                chunks[chunk.id] = chunk
+                doc_sha[chunk.id] = sha
+        self._chunks, self._doc_sha = chunks, doc_sha
+
+    def _count(self, sha: str) -> int:
+        with chroma_errors(self._where):
+            return len(self._collection().get(where={"doc_sha": sha}, include=[])["ids"])
+
+    def _embed_missing(
+        self, key: str, sha: str, chunks: Sequence[Chunk], progress: ProgressFn | None
+    ) -> int:
+        collection = self._collection()
+        with chroma_errors(self._where):
+            present = set(collection.get(where={"doc_sha": sha}, include=[])["ids"])
+        todo = [to_node(c, doc_key=key, doc_sha=sha) for c in chunks if c.id not in present]
+        store = ChromaVectorStore(chroma_collection=collection)
+        embedder = self.embedder()
+        batch = self._settings.index.embed_batch_size
+        done = len(chunks) - len(todo)
+        for start in range(0, len(todo), batch):
+            nodes = todo[start:start + batch]
+            vectors = embedder.texts([embed_content(n) for n in nodes])
+            for node, vector in zip(nodes, vectors, strict=True):
+                node.embedding = vector
+            with chroma_errors(self._where):
+                store.add(nodes)
+            done += len(nodes)
+            if progress is not None:
+                progress(done, len(chunks))
+        return len(todo)
+
+    def _collect_garbage(self) -> None:
+        """Delete vectors and stored chunks of versions the manifest no longer names."""
+        manifest = self.manifest() if self._manifest and self._manifest.documents else None
+        active = manifest.active_shas() if manifest else []
+        with chroma_errors(self._where):
+            collection = self._collection()
+            if active:
+                collection.delete(where={"doc_sha": {"$nin": active}})
+            else:
+                ids = collection.get(include=[])["ids"]
+                if ids:
+                    collection.delete(ids=ids)
+        for path in (self._dir / "store").glob("*.jsonl"):
+            if path.stem not in active:
+                path.unlink(missing_ok=True)
+
+    def _store_chunks(self, sha: str, chunks: Sequence[Chunk]) -> None:
+        folder = self._dir / "store"
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f"{sha}.jsonl.tmp"
+        with tmp.open("w", encoding="utf-8") as handle:
+            for chunk in chunks:
+                handle.write(json.dumps(chunk.to_json(), ensure_ascii=False) + "\n")
+        tmp.replace(folder / f"{sha}.jsonl")
+
+    def _load_store(self, sha: str, *, missing_ok: bool = False) -> list[Chunk] | None:
+        path = self._dir / "store" / f"{sha}.jsonl"
+        if not path.is_file():
+            if missing_ok:
+                return None
+            raise IndexNotBuiltError(f"stored chunks for {sha[:12]} are missing; ingest the PDF again.")
+        with path.open(encoding="utf-8") as handle:
+            return [Chunk.from_json(json.loads(line)) for line in handle if line.strip()]
+
+    def _bm25_retriever(self) -> BM25Retriever:
+        if self._bm25 is not None:
+            return self._bm25
+        manifest = self.manifest()
+        tag = hashlib.sha256(
+            f"{self._settings.index.collection}:{sorted(manifest.active_shas())}".encode()
+        ).hexdigest()[:16]
+        folder = self._dir / "bm25" / tag
+        if (folder / "retriever.json").is_file():
+            self._bm25 = BM25Retriever.from_persist_dir(str(folder))
+        else:
+            self._bm25 = self._build_bm25(folder)
+        return self._bm25
+
+    def _build_bm25(self, folder: Path) -> BM25Retriever:
+        nodes = [to_node(c, doc_key="", doc_sha=self._doc_sha[c.id]) for c in self._chunks.values()]
+        retriever = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=min(_BM25_TOP, len(nodes)))
+        tmp = folder.with_name(folder.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True, exist_ok=True)
+        retriever.persist(str(tmp))
+        for old in folder.parent.iterdir():
+            if old != tmp:
+                shutil.rmtree(old, ignore_errors=True)
+        tmp.replace(folder)
+        return retriever
+
+    def _resolve(self, refs: Sequence[str]) -> tuple[str, ...]:
+        manifest = self.manifest()
+        shas = []
+        for ref in refs:
+            entry = manifest.find(ref)
+            if entry is None:
+                raise InputError(f"no indexed document matches {ref!r}; see `smp-guide index list`.")
+            shas.append(entry.content_sha256)
+        return tuple(shas)
+
+    @contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        self._dir.mkdir(parents=True, exist_ok=True)
+        with (self._dir / ".write.lock").open("w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def open_index(*, settings: Settings) -> GuideIndex:
+    return GuideIndex(settings=settings)

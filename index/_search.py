@@ -1,0 +1,94 @@
+"""Hybrid retrieval: dense (Chroma) and BM25 rankings fused by reciprocal rank."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ingest import Chunk
+from index._records import Hit
+
+RRF_K = 60
+"""The usual reciprocal-rank-fusion constant: damps the weight of the very top ranks."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    chapters: tuple[int, ...] | None = None
+    kinds: tuple[str, ...] | None = None
+    documents: tuple[str, ...] | None = None
+    """Content hashes of the documents to search (resolved from names by the caller)."""
+
+    def admits(self, chunk: Chunk, doc_sha: str) -> bool:
+        return (
+            (self.chapters is None or chunk.chapter in self.chapters)
+            and (self.kinds is None or chunk.kind in self.kinds)
+            and (self.documents is None or doc_sha in self.documents)
+        )
+
+    def any(self) -> bool:
+        return any(v is not None for v in (self.chapters, self.kinds, self.documents))
+
+
+def expand_query(query: str, acronyms: Iterable[tuple[str, str]]) -> str:
+    """The query plus the other form of each acronym it uses ('SMP' <-> the expansion)."""
+    extra: list[str] = []
+    lowered = query.casefold()
+    for short, long in acronyms:
+        if not short or not long:
+            continue
+        if re.search(rf"(?<![\w-]){re.escape(short)}s?(?![\w-])", query) and long.casefold() not in lowered:
+            extra.append(long)
+        elif long.casefold() in lowered and not re.search(rf"\b{re.escape(short)}\b", query):
+            extra.append(short)
+    unique = list(dict.fromkeys(extra))
+    return f"{query} ({'; '.join(unique)})" if unique else query
+
+
+def cosine_from_llama(similarity: float) -> float:
+    """llama-index's Chroma store reports exp(-distance); Chroma's cosine distance is 1 - cos."""
+    return 1.0 - (-math.log(similarity)) if similarity > 0 else -1.0
+
+
+def fuse(
+    dense: Sequence[tuple[Chunk, float]],
+    sparse: Sequence[tuple[Chunk, float]],
+    *,
+    k: int,
+) -> list[Hit]:
+    scores: dict[str, float] = {}
+    chunks: dict[str, Chunk] = {}
+    dense_at = {c.id: (rank, s) for rank, (c, s) in enumerate(dense, start=1)}
+    sparse_at = {c.id: (rank, s) for rank, (c, s) in enumerate(sparse, start=1)}
+    for ranking in (dense_at, sparse_at):
+        for chunk_id, (rank, _) in ranking.items():
+            scores[chunk_id] = scores.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
+    for chunk, _ in (*dense, *sparse):
+        chunks[chunk.id] = chunk
+    ordered = sorted(scores, key=lambda cid: (-scores[cid], chunks[cid].position))
+    hits = [
+        Hit(chunks[cid], scores[cid],
+            dense_at[cid][1] if cid in dense_at else None,
+            sparse_at[cid][1] if cid in sparse_at else None,
+            dense_at[cid][0] if cid in dense_at else None,
+            sparse_at[cid][0] if cid in sparse_at else None)
+        for cid in ordered
+    ]
+    return without_overlapping_neighbours(hits)[:k]
+
+
+def without_overlapping_neighbours(hits: Sequence[Hit]) -> list[Hit]:
+    """Drop a narrative chunk when its neighbour (which shares a sentence) ranks higher."""
+    kept: list[Hit] = []
+    for hit in hits:
+        c = hit.chunk
+        if c.kind == "narrative" and any(
+            k.chunk.document_id == c.document_id and abs(k.chunk.position - c.position) == 1
+            and k.chunk.kind == "narrative" and k.chunk.section == c.section
+            for k in kept
+        ):
+            continue
+        kept.append(hit)
+    return kept

@@ -1,0 +1,98 @@
+"""Shared fixtures: no network, telemetry off, the generated sample PDFs, the real-PDF folder."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+for _name, _value in {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "RAGAS_DO_NOT_TRACK": "true",
+}.items():
+    os.environ.setdefault(_name, _value)
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL_PDFS_ENV = "SMP_GUIDE_REAL_PDFS"
+
+
+def _is_local(family: int, address: Any) -> bool:
+    if family == getattr(socket, "AF_UNIX", object()):
+        return True
+    if not isinstance(address, tuple) or not address:
+        return False
+    host = str(address[0]).split("%", 1)[0]  # drop an IPv6 scope id
+    if host == "localhost":
+        return True
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return False  # a host name other than localhost: would need DNS and the network
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return ip.is_loopback or (mapped is not None and mapped.is_loopback)
+
+
+def _guarded(original: Callable[..., Any]) -> Callable[..., Any]:
+    def connect(self: socket.socket, address: Any) -> Any:
+        if not _is_local(self.family, address):
+            raise RuntimeError(f"network access in tests: {address!r}")
+        return original(self, address)
+
+    return connect
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_network() -> Iterator[None]:
+    """Outbound connections fail loudly; loopback and Unix sockets still work."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket.socket, "connect", _guarded(socket.socket.connect))
+        patch.setattr(socket.socket, "connect_ex", _guarded(socket.socket.connect_ex))
+        yield
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, str]:
+    """No SMP_GUIDE_* from the caller's shell; data under tmp_path. Also returned for subprocesses."""
+    for name in list(os.environ):
+        if name.startswith("SMP_GUIDE_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("SMP_GUIDE_DATA_DIR", str(tmp_path / "data"))
+    return dict(os.environ)
+
+
+@pytest.fixture(scope="session")
+def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's sample PDF, with chapter bookmarks, built once per session."""
+    from ingest import build_sample_pdf
+
+    path = tmp_path_factory.mktemp("sample") / "sample.pdf"
+    build_sample_pdf(path, outline=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def sample_pdf_no_outline(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same sample without bookmarks: chapters must come from the headings."""
+    from ingest import build_sample_pdf
+
+    path = tmp_path_factory.mktemp("sample-no-outline") / "sample-no-outline.pdf"
+    build_sample_pdf(path, outline=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def real_pdfs_dir() -> Path:
+    """Folder of real third-party policy PDFs (``SMP_GUIDE_REAL_PDFS`` overrides it)."""
+    override = os.environ.get(REAL_PDFS_ENV)
+    path = Path(override) if override else ROOT.parent / "shared" / "real-pdfs"
+    if not path.is_dir():
+        pytest.skip(f"real-PDF folder {path} does not exist (set {REAL_PDFS_ENV})")
+    return path

@@ -1,0 +1,48 @@
+"""Each stage exposes a small public surface, and imports flow one way."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("ingest", "index", "assistant", "evals")
+# What each package may import of the others: ingest -> index -> assistant; evals drives assistant.
+UPSTREAM = {
+    "ingest": set(),
+    "index": {"ingest"},
+    "assistant": {"ingest", "index"},
+    "evals": {"ingest", "index", "assistant"},
+}
+
+
+@pytest.mark.parametrize("name", PACKAGES)
+def test_all_lists_existing_names(name: str) -> None:
+    module = importlib.import_module(name)
+    exported = getattr(module, "__all__", None)
+    assert isinstance(exported, (list, tuple)), f"{name} has no __all__ list"
+    assert all(isinstance(item, str) for item in exported), f"{name}.__all__ holds non-strings"
+    assert len(set(exported)) == len(exported), f"{name}.__all__ has duplicates"
+    missing = [item for item in exported if not hasattr(module, item)]
+    assert not missing, f"{name}.__all__ names what {name} does not define: {missing}"
+
+
+def _imported_packages(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found & set(PACKAGES)
+
+
+@pytest.mark.parametrize("name", PACKAGES)
+def test_imports_flow_one_way(name: str) -> None:
+    allowed = UPSTREAM[name] | {name}
+    for path in sorted((ROOT / name).rglob("*.py")):
+        wrong = _imported_packages(path) - allowed
+        assert not wrong, f"{path.relative_to(ROOT)} imports {sorted(wrong)}, downstream of {name}"
