@@ -244,7 +244,7 @@ def _sections_from_headings(
             continue
         if re.match(r"^(recommendation\s+\d+|box\s+\d)", h.text, re.IGNORECASE):
             continue
-        if h.size >= body * 1.1 or (h.bold and len(h.text) < 70 and not h.text.endswith(".")):
+        if h.size >= body * 1.1:
             out.append(Marker(h.text, h.index, h.y))
     return out
 
