@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from index import AddReport
 from ingest import IngestResult, ProgressFn
 
 OWN_PACKAGES = ("ingest", "index", "assistant", "evals")
@@ -39,8 +40,8 @@ def configure_logging(*, verbose: bool, debug: bool) -> None:
 
 
 @contextmanager
-def page_progress(console: Console, name: str) -> Iterator[ProgressFn | None]:
-    """A page progress bar on ``console``; None (no bar) when it is not a terminal."""
+def page_progress(console: Console, name: str, unit: str = "pages") -> Iterator[ProgressFn | None]:
+    """A progress bar on ``console``; None (no bar) when it is not a terminal."""
     if not console.is_terminal:
         yield None
         return
@@ -48,7 +49,7 @@ def page_progress(console: Console, name: str) -> Iterator[ProgressFn | None]:
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("pages"),
+        TextColumn(unit),
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=console, transient=True) as progress:
@@ -85,7 +86,18 @@ def summary_json(result: IngestResult) -> dict[str, Any]:
     }
 
 
-def print_summary(console: Console, result: IngestResult) -> None:
+def index_json(report: AddReport | None) -> dict[str, Any] | None:
+    if report is None:
+        return None
+    return {
+        "status": report.status,
+        "chunks": report.chunks,
+        "embedded": report.embedded,
+        "seconds": round(report.seconds, 3),
+    }
+
+
+def print_summary(console: Console, result: IngestResult, report: AddReport | None = None) -> None:
     """Chapters with their printed start pages, chunk counts by kind, time and warnings."""
     document = result.document
     console.print(
@@ -115,4 +127,10 @@ def print_summary(console: Console, result: IngestResult) -> None:
 
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
+    if report is not None:
+        console.print(
+            f"index: {report.status} ({report.embedded} of {report.chunks} chunks "
+            f"embedded in {report.seconds:.1f} s)",
+            highlight=False,
+        )
     console.print()

@@ -13,35 +13,42 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 
-from assistant._console import configure_logging, page_progress, print_summary, summary_json
-from ingest import IngestResult, Settings, build_sample_pdf, ingest_pdf
-from ingest.errors import SmpGuideError
+from assistant._cli_common import (
+    CHROMA_URL,
+    EXIT_CANTCREAT,
+    EXIT_UNEXPECTED,
+    INDEX_DIR,
+    OFFLINE_ENV,
+    PASSWORD,
+    ChromaUrlOption,
+    IndexDirOption,
+    debug,
+    edge,
+    env_name,
+    fail,
+    settings_from,
+    unexpected,
+)
+from assistant._cli_index import index_app
+from assistant._console import (
+    configure_logging,
+    index_json,
+    page_progress,
+    print_summary,
+    summary_json,
+)
+from index import AddReport, open_index
+from ingest import IngestResult, build_sample_pdf, ingest_pdf
 
 PLUGIN_GROUP = "smp_guide.cli"
-EXIT_USAGE = 2
-EXIT_UNEXPECTED = 70  # EX_SOFTWARE
-EXIT_CANTCREAT = 73  # EX_CANTCREAT
-OFFLINE_ENV = {
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "ANONYMIZED_TELEMETRY": "False",
-    "GRADIO_ANALYTICS_ENABLED": "False",
-    "RAGAS_DO_NOT_TRACK": "true",
-}
-
-# Settings fields that CLI flags override, as dotted paths ("section.field" or "field").
-PASSWORD = "ingest.password"
-INDEX_DIR = "index_dir"
 
 app = typer.Typer(
     name="smp-guide",
@@ -52,79 +59,12 @@ app = typer.Typer(
 )
 
 
-def env_name(dotted: str) -> str:
-    """The environment variable of a settings field: ingest.password -> SMP_GUIDE_INGEST__PASSWORD."""
-    return "SMP_GUIDE_" + dotted.replace(".", "__").upper()
-
-
-def _settings(flags: Mapping[str, object]) -> Settings:
-    """Environment first (``Settings()`` reads it), then every flag the user actually gave."""
-    settings = Settings()
-    top: dict[str, object] = {}
-    sections: dict[str, dict[str, object]] = {}
-    for dotted, value in flags.items():
-        if value is None:
-            continue
-        section, _, name = dotted.rpartition(".")
-        if section:
-            sections.setdefault(section, {})[name] = value
-        else:
-            top[name] = value
-    for section, values in sections.items():
-        top[section] = getattr(settings, section).model_copy(update=values)
-    return settings.model_copy(update=top)
-
-
-def _debug() -> bool:
-    return os.environ.get("SMP_GUIDE_DEBUG", "") == "1"
-
-
-def _one_line(message: str) -> str:
-    return " ".join(message.split())
-
-
-def _unexpected(exc: BaseException) -> str:
-    detail = _one_line(str(exc))
-    head = f"unexpected {type(exc).__name__}" + (f": {detail}" if detail else "")
-    return f"{head} (set SMP_GUIDE_DEBUG=1 for details)"
-
-
-def _settings_message(exc: ValidationError) -> str:
-    problems = [
-        f"{env_name('.'.join(str(part) for part in error['loc']))}: {error['msg']}"
-        for error in exc.errors()
-    ]
-    return "invalid setting " + "; ".join(problems) + " (fix or unset the environment variable)"
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    typer.echo(f"error: {_one_line(message)}", err=True)
-    raise typer.Exit(code=code)
-
-
-@contextmanager
-def _edge() -> Iterator[None]:
-    """Translate errors at the CLI's edge: one line on stderr and an exit code, no traceback."""
-    try:
-        yield
-    except (typer.Exit, typer.Abort, typer.TyperException):
-        raise  # typer's own control flow: exits and usage errors
-    except SmpGuideError as exc:
-        _fail(str(exc), exc.exit_code)
-    except ValidationError as exc:
-        _fail(_settings_message(exc), EXIT_USAGE)
-    except Exception as exc:
-        if _debug():
-            raise
-        _fail(_unexpected(exc), EXIT_UNEXPECTED)
-
-
 @app.callback()
 def _root(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False,
 ) -> None:
     """Cited, offline guidance from the IOM Skills Mobility Partnerships publication."""
-    configure_logging(verbose=verbose, debug=_debug())
+    configure_logging(verbose=verbose, debug=debug())
 
 
 @app.command("sample-pdf")
@@ -135,12 +75,12 @@ def sample_pdf(
     ] = True,
 ) -> None:
     """Build the project's sample PDF (same shape as the publication; its own text)."""
-    with _edge():
+    with edge():
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
             manifest = build_sample_pdf(out, outline=outline)
         except OSError as exc:
-            _fail(f"cannot write {out}: {exc.strerror or exc}; choose another path.", EXIT_CANTCREAT)
+            fail(f"cannot write {out}: {exc.strerror or exc}; choose another path.", EXIT_CANTCREAT)
     typer.echo(f"{out} ({manifest.n_pages} pages)")
 
 
@@ -157,27 +97,38 @@ def ingest(
         str | None,
         typer.Option(help=f"Password of encrypted PDFs [env: {env_name(PASSWORD)}]."),
     ] = None,
-    index_dir: Annotated[
-        Path | None, typer.Option(help=f"Index folder [env: {env_name(INDEX_DIR)}].")
-    ] = None,
+    index_dir: IndexDirOption = None,
+    chroma_url: ChromaUrlOption = None,
+    index: Annotated[
+        bool, typer.Option("--index/--no-index", help="Also embed and index the chunks.")
+    ] = True,
 ) -> None:
-    """Read PDFs into chapter-tagged, page-true chunks and summarise them."""
+    """Read PDFs into chapter-tagged, page-true chunks, index them and summarise."""
     err = Console(stderr=True)
-    with _edge():
-        settings = _settings({PASSWORD: password, INDEX_DIR: index_dir})
+    with edge():
+        settings = settings_from({PASSWORD: password, INDEX_DIR: index_dir, CHROMA_URL: chroma_url})
         results: list[IngestResult] = []
+        reports: list[AddReport | None] = []
+        library = open_index(settings=settings) if index else None
         for pdf in pdfs:
             with page_progress(err, pdf.name) as progress:
-                results.append(ingest_pdf(pdf, settings=settings, progress=progress))
+                result = ingest_pdf(pdf, settings=settings, progress=progress)
+            results.append(result)
+            if library is not None:
+                with page_progress(err, f"embedding {pdf.name}", "chunks") as progress:
+                    reports.append(library.add(result, progress=progress))
+            else:
+                reports.append(None)
         if dump is not None:
             count = _write_dump(dump, results)
             err.print(f"wrote {count} chunks to {dump}", highlight=False, soft_wrap=True)
     if as_json:
-        typer.echo(json.dumps({"documents": [summary_json(r) for r in results]}, ensure_ascii=False))
+        documents = [summary_json(r) | {"index": index_json(i)} for r, i in zip(results, reports)]
+        typer.echo(json.dumps({"documents": documents}, ensure_ascii=False))
         return
     out = Console()
-    for result in results:
-        print_summary(out, result)
+    for result, report in zip(results, reports):
+        print_summary(out, result, report)
 
 
 def _write_dump(path: Path, results: Sequence[IngestResult]) -> int:
@@ -194,13 +145,14 @@ def _write_dump(path: Path, results: Sequence[IngestResult]) -> int:
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        _fail(f"cannot write {path}: {exc.strerror or exc}; choose another --dump path.",
-              EXIT_CANTCREAT)
+        fail(
+            f"cannot write {path}: {exc.strerror or exc}; choose another --dump path.",
+            EXIT_CANTCREAT,
+        )
     return count
 
 
-# Later subcommands register here, each a thin call into its package's entry function:
-# `index` (index/), `ask` and `chat` (assistant/). `eval` arrives as a plug-in (below).
+app.add_typer(index_app, name="index")
 
 
 def _add_plugins(target: typer.Typer) -> None:
@@ -213,8 +165,9 @@ def _add_plugins(target: typer.Typer) -> None:
         try:
             sub = point.load()
         except Exception as exc:  # noqa: BLE001 - a broken plug-in must not break the rest
-            typer.echo(f"warning: CLI plug-in {point.name!r} not loaded: {_unexpected(exc)}",
-                       err=True)
+            typer.echo(
+                f"warning: CLI plug-in {point.name!r} not loaded: {unexpected(exc)}", err=True
+            )
             continue
         if not isinstance(sub, typer.Typer):
             typer.echo(f"warning: CLI plug-in {point.name!r} is not a typer app; skipped", err=True)
@@ -231,9 +184,9 @@ def main() -> None:
         _add_plugins(app)
         app()
     except Exception as exc:  # outside any command: still one line, never a traceback
-        if _debug():
+        if debug():
             raise
-        typer.echo(f"error: {_unexpected(exc)}", err=True)
+        typer.echo(f"error: {unexpected(exc)}", err=True)
         sys.exit(EXIT_UNEXPECTED)
 
 

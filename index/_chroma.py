@@ -50,8 +50,12 @@ def connect(*, chroma_url: str | None, path: Path) -> Any:
         if not parsed.hostname:
             raise ChromaUnavailableError(f"{chroma_url!r} is not a URL; use http://HOST:PORT.")
         with chroma_errors(chroma_url):
-            return chromadb.HttpClient(host=parsed.hostname, port=parsed.port or 8000,
-                                       ssl=parsed.scheme == "https", settings=settings)
+            return chromadb.HttpClient(
+                host=parsed.hostname,
+                port=parsed.port or 8000,
+                ssl=parsed.scheme == "https",
+                settings=settings,
+            )
     with chroma_errors(str(path)):
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=settings)
@@ -66,6 +70,8 @@ def existing_collection(client: Any, name: str, where: str) -> Collection | None
 def new_collection(client: Any, name: str, where: str, metadata: dict[str, str]) -> Collection:
     with chroma_errors(where):
         return client.get_or_create_collection(
-            name, embedding_function=None, metadata=metadata,
+            name,
+            embedding_function=None,
+            metadata=metadata,
             configuration={"hnsw": {"space": "cosine"}},
         )

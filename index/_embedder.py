@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+from transformers.utils import logging as transformers_logging
 
 from ingest.errors import EmbeddingModelError
 from ingest.settings import DEFAULT_EMBED_MODEL
@@ -52,10 +53,13 @@ def load_embedder(name: str, *, batch_size: int) -> Embedder:
     """Load the model on CPU; never reaches a model hub."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    transformers_logging.disable_progress_bar()
     source, version = model_source(name)
     try:
-        model = HuggingFaceEmbedding(model_name=source, device="cpu", embed_batch_size=batch_size,
-                                     show_progress_bar=False)
+        model = HuggingFaceEmbedding(
+            model_name=source, device="cpu", embed_batch_size=batch_size, show_progress_bar=False
+        )
     except (OSError, ValueError, RuntimeError) as exc:
         raise EmbeddingModelError(
             f"embedding model {name!r} could not be loaded offline ({exc.__class__.__name__}); "

@@ -30,14 +30,14 @@ from llama_index.core.vector_stores.types import (
 from llama_index.retrievers.bm25 import BM25Retriever
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
-from ingest import Chunk, IngestResult, Settings
-from ingest.errors import EmbeddingModelMismatchError, IndexNotBuiltError, InputError
 from index._chroma import chroma_errors, connect, existing_collection, new_collection
 from index._embedder import Embedder, load_embedder
 from index._manifest import MANIFEST_KEY, DocumentEntry, Manifest, read_local_copy, write_local_copy
 from index._nodes import chunk_from_metadata, embed_content, to_node
 from index._records import AddReport, DocumentInfo, Hit, IndexStatus
 from index._search import Filters, cosine_from_llama, expand_query, fuse
+from ingest import Chunk, IngestResult, Settings
+from ingest.errors import EmbeddingModelMismatchError, IndexNotBuiltError, InputError
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +68,13 @@ class GuideIndex:
             DocumentInfo(d.key, d.id, d.title, d.n_pages, d.chunks, d.ingested_at)
             for d in (manifest.documents.values() if manifest else ())
         )
-        return IndexStatus(self._where, manifest.model if manifest else self._settings.index.embed_model,
-                           manifest.dimension if manifest else 0,
-                           manifest.generation if manifest else 0, docs)
+        return IndexStatus(
+            self._where,
+            manifest.model if manifest else self._settings.index.embed_model,
+            manifest.dimension if manifest else 0,
+            manifest.generation if manifest else 0,
+            docs,
+        )
 
     def manifest(self) -> Manifest:
         if self._manifest is None or not self._manifest.documents:
@@ -118,8 +122,10 @@ class GuideIndex:
                     "or run `smp-guide index rebuild` to re-embed."
                 )
             self._embedder = load_embedder(name, batch_size=self._settings.index.embed_batch_size)
-            if manifest is not None and manifest.documents and (
-                self._embedder.info.dimension != manifest.dimension
+            if (
+                manifest is not None
+                and manifest.documents
+                and (self._embedder.info.dimension != manifest.dimension)
             ):
                 raise EmbeddingModelMismatchError(
                     f"{name!r} gives {self._embedder.info.dimension}-dimensional vectors but the "
@@ -134,13 +140,18 @@ class GuideIndex:
         shas = list(filters.documents or self.manifest().active_shas())
         parts = [MetadataFilter(key="doc_sha", value=shas, operator=FilterOperator.IN)]
         if filters.chapters is not None:
-            parts.append(MetadataFilter(key="chapter", value=list(filters.chapters),
-                                        operator=FilterOperator.IN))
+            parts.append(
+                MetadataFilter(
+                    key="chapter", value=list(filters.chapters), operator=FilterOperator.IN
+                )
+            )
         if filters.kinds is not None:
-            parts.append(MetadataFilter(key="kind", value=list(filters.kinds),
-                                        operator=FilterOperator.IN))
+            parts.append(
+                MetadataFilter(key="kind", value=list(filters.kinds), operator=FilterOperator.IN)
+            )
         query_spec = VectorStoreQuery(
-            query_embedding=vector, similarity_top_k=n,
+            query_embedding=vector,
+            similarity_top_k=n,
             filters=MetadataFilters(filters=parts, condition=FilterCondition.AND),  # type: ignore[arg-type]
         )
         with chroma_errors(self._where):
@@ -159,8 +170,10 @@ class GuideIndex:
         out = []
         for scored in retriever.retrieve(QueryBundle(query)):
             chunk = self._chunks.get(scored.node.node_id)
-            if chunk is not None and (scored.score or 0) > 0 and filters.admits(
-                chunk, self._doc_sha.get(chunk.id, "")
+            if (
+                chunk is not None
+                and (scored.score or 0) > 0
+                and filters.admits(chunk, self._doc_sha.get(chunk.id, ""))
             ):
                 out.append((chunk, float(scored.score or 0.0)))
         return out[:n]
@@ -174,22 +187,30 @@ class GuideIndex:
             self._refresh()
             manifest = self._ensure_manifest()
             old = manifest.documents.get(document.source_name)
-            if old is not None and old.content_sha256 == document.content_sha256 and (
-                self._count(document.content_sha256) == old.chunks
+            if (
+                old is not None
+                and old.content_sha256 == document.content_sha256
+                and (self._count(document.content_sha256) == old.chunks)
             ):
-                return AddReport(document.title, "unchanged", old.chunks, 0,
-                                 time.perf_counter() - started)
+                return AddReport(
+                    document.title, "unchanged", old.chunks, 0, time.perf_counter() - started
+                )
             self._store_chunks(document.content_sha256, result.chunks)
-            embedded = self._embed_missing(document.source_name, document.content_sha256,
-                                           result.chunks, progress)
+            embedded = self._embed_missing(
+                document.source_name, document.content_sha256, result.chunks, progress
+            )
             entry = DocumentEntry.of(document, chunks=len(result.chunks))
             documents = {**manifest.documents, entry.key: entry}
-            self._publish(manifest.model_copy(update={"documents": documents,
-                                                      "generation": manifest.generation + 1}))
+            self._publish(
+                manifest.model_copy(
+                    update={"documents": documents, "generation": manifest.generation + 1}
+                )
+            )
             self._collect_garbage()
         status = "added" if old is None else "replaced"
-        return AddReport(document.title, status, len(result.chunks), embedded,
-                         time.perf_counter() - started)
+        return AddReport(
+            document.title, status, len(result.chunks), embedded, time.perf_counter() - started
+        )
 
     def remove(self, ref: str) -> DocumentInfo:
         with self._write_lock():
@@ -200,11 +221,15 @@ class GuideIndex:
                 known = ", ".join(sorted(manifest.documents)) or "none"
                 raise InputError(f"no indexed document matches {ref!r}; indexed: {known}.")
             documents = {k: v for k, v in manifest.documents.items() if k != entry.key}
-            self._publish(manifest.model_copy(update={"documents": documents,
-                                                      "generation": manifest.generation + 1}))
+            self._publish(
+                manifest.model_copy(
+                    update={"documents": documents, "generation": manifest.generation + 1}
+                )
+            )
             self._collect_garbage()
-        return DocumentInfo(entry.key, entry.id, entry.title, entry.n_pages, entry.chunks,
-                            entry.ingested_at)
+        return DocumentInfo(
+            entry.key, entry.id, entry.title, entry.n_pages, entry.chunks, entry.ingested_at
+        )
 
     def rebuild(self, *, progress: ProgressFn | None = None) -> list[AddReport]:
         """Re-embed every document from the local chunk store into a fresh collection."""
@@ -214,7 +239,9 @@ class GuideIndex:
                 f"nothing to rebuild at {self._dir}: no stored chunks; run `smp-guide ingest PDF`."
             )
         with self._write_lock():
-            stored = {e.key: (e, self._load_store(e.content_sha256)) for e in saved.documents.values()}
+            stored = {
+                e.key: (e, self._load_store(e.content_sha256)) for e in saved.documents.values()
+            }
             with chroma_errors(self._where):
                 if existing_collection(self._client, self._name(), self._where) is not None:
                     self._client.delete_collection(self._name())
@@ -225,12 +252,22 @@ class GuideIndex:
             for key, (entry, chunks) in stored.items():
                 started = time.perf_counter()
                 embedded = self._embed_missing(key, entry.content_sha256, chunks, progress)
-                manifest = manifest.model_copy(update={
-                    "documents": {**manifest.documents, key: entry},
-                    "generation": manifest.generation + 1})
+                manifest = manifest.model_copy(
+                    update={
+                        "documents": {**manifest.documents, key: entry},
+                        "generation": manifest.generation + 1,
+                    }
+                )
                 self._publish(manifest)
-                reports.append(AddReport(entry.title, "replaced", len(chunks), embedded,
-                                         time.perf_counter() - started))
+                reports.append(
+                    AddReport(
+                        entry.title,
+                        "replaced",
+                        len(chunks),
+                        embedded,
+                        time.perf_counter() - started,
+                    )
+                )
         return reports
 
     # ----------------------------------------------------------------- internals
@@ -256,8 +293,10 @@ class GuideIndex:
             self._manifest = None
             return
         manifest = Manifest.from_json(str(raw), where=self._where)
-        if self._manifest is None or manifest.generation != self._manifest.generation or (
-            manifest.active_shas() != self._manifest.active_shas()
+        if (
+            self._manifest is None
+            or manifest.generation != self._manifest.generation
+            or (manifest.active_shas() != self._manifest.active_shas())
         ):
             self._manifest = manifest
             self._load_chunks(collection)
@@ -267,11 +306,12 @@ class GuideIndex:
         if self._manifest is not None:
             return self._manifest
         embedder = self.embedder()
-        manifest = Manifest(model=self._settings.index.embed_model,
-                            model_version=embedder.info.version,
-                            dimension=embedder.info.dimension)
-        new_collection(self._client, self._name(), self._where,
-                       {MANIFEST_KEY: manifest.to_json()})
+        manifest = Manifest(
+            model=self._settings.index.embed_model,
+            model_version=embedder.info.version,
+            dimension=embedder.info.dimension,
+        )
+        new_collection(self._client, self._name(), self._where, {MANIFEST_KEY: manifest.to_json()})
         self._manifest = manifest
         return manifest
 
@@ -317,7 +357,7 @@ class GuideIndex:
         batch = self._settings.index.embed_batch_size
         done = len(chunks) - len(todo)
         for start in range(0, len(todo), batch):
-            nodes = todo[start:start + batch]
+            nodes = todo[start : start + batch]
             vectors = embedder.texts([embed_content(n) for n in nodes])
             for node, vector in zip(nodes, vectors, strict=True):
                 node.embedding = vector
@@ -358,7 +398,9 @@ class GuideIndex:
         if not path.is_file():
             if missing_ok:
                 return None
-            raise IndexNotBuiltError(f"stored chunks for {sha[:12]} are missing; ingest the PDF again.")
+            raise IndexNotBuiltError(
+                f"stored chunks for {sha[:12]} are missing; ingest the PDF again."
+            )
         with path.open(encoding="utf-8") as handle:
             return [Chunk.from_json(json.loads(line)) for line in handle if line.strip()]
 
@@ -371,14 +413,16 @@ class GuideIndex:
         ).hexdigest()[:16]
         folder = self._dir / "bm25" / tag
         if (folder / "retriever.json").is_file():
-            self._bm25 = BM25Retriever.from_persist_dir(str(folder))
+            self._bm25 = BM25Retriever.from_persist_dir(str(folder), show_progress=False)
         else:
             self._bm25 = self._build_bm25(folder)
         return self._bm25
 
     def _build_bm25(self, folder: Path) -> BM25Retriever:
         nodes = [to_node(c, doc_key="", doc_sha=self._doc_sha[c.id]) for c in self._chunks.values()]
-        retriever = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=min(_BM25_TOP, len(nodes)))
+        retriever = BM25Retriever.from_defaults(
+            nodes=nodes, similarity_top_k=min(_BM25_TOP, len(nodes))
+        )
         tmp = folder.with_name(folder.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True, exist_ok=True)
@@ -395,7 +439,9 @@ class GuideIndex:
         for ref in refs:
             entry = manifest.find(ref)
             if entry is None:
-                raise InputError(f"no indexed document matches {ref!r}; see `smp-guide index list`.")
+                raise InputError(
+                    f"no indexed document matches {ref!r}; see `smp-guide index list`."
+                )
             shas.append(entry.content_sha256)
         return tuple(shas)
 

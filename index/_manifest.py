@@ -40,11 +40,16 @@ class DocumentEntry(BaseModel):
     @classmethod
     def of(cls, document: Document, *, chunks: int) -> DocumentEntry:
         return cls(
-            key=document.source_name, id=document.id, title=document.title,
-            source_name=document.source_name, content_sha256=document.content_sha256,
-            n_pages=document.n_pages, chunks=chunks,
+            key=document.source_name,
+            id=document.id,
+            title=document.title,
+            source_name=document.source_name,
+            content_sha256=document.content_sha256,
+            n_pages=document.n_pages,
+            chunks=chunks,
             ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            author=document.author, year=document.year,
+            author=document.author,
+            year=document.year,
             acronyms=[tuple(a) for a in document.acronyms],  # type: ignore[misc]
             glossary=[tuple(g) for g in document.glossary],  # type: ignore[misc]
         )

@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ingest import Chunk
 from index._records import Hit
+from ingest import Chunk
 
 RRF_K = 60
 """The usual reciprocal-rank-fusion constant: damps the weight of the very top ranks."""
@@ -39,7 +39,10 @@ def expand_query(query: str, acronyms: Iterable[tuple[str, str]]) -> str:
     for short, long in acronyms:
         if not short or not long:
             continue
-        if re.search(rf"(?<![\w-]){re.escape(short)}s?(?![\w-])", query) and long.casefold() not in lowered:
+        if (
+            re.search(rf"(?<![\w-]){re.escape(short)}s?(?![\w-])", query)
+            and long.casefold() not in lowered
+        ):
             extra.append(long)
         elif long.casefold() in lowered and not re.search(rf"\b{re.escape(short)}\b", query):
             extra.append(short)
@@ -69,11 +72,14 @@ def fuse(
         chunks[chunk.id] = chunk
     ordered = sorted(scores, key=lambda cid: (-scores[cid], chunks[cid].position))
     hits = [
-        Hit(chunks[cid], scores[cid],
+        Hit(
+            chunks[cid],
+            scores[cid],
             dense_at[cid][1] if cid in dense_at else None,
             sparse_at[cid][1] if cid in sparse_at else None,
             dense_at[cid][0] if cid in dense_at else None,
-            sparse_at[cid][0] if cid in sparse_at else None)
+            sparse_at[cid][0] if cid in sparse_at else None,
+        )
         for cid in ordered
     ]
     return without_overlapping_neighbours(hits)[:k]
@@ -85,8 +91,10 @@ def without_overlapping_neighbours(hits: Sequence[Hit]) -> list[Hit]:
     for hit in hits:
         c = hit.chunk
         if c.kind == "narrative" and any(
-            k.chunk.document_id == c.document_id and abs(k.chunk.position - c.position) == 1
-            and k.chunk.kind == "narrative" and k.chunk.section == c.section
+            k.chunk.document_id == c.document_id
+            and abs(k.chunk.position - c.position) == 1
+            and k.chunk.kind == "narrative"
+            and k.chunk.section == c.section
             for k in kept
         ):
             continue

@@ -60,7 +60,7 @@ class Block:
     def marker_stripped(self) -> tuple[str, int]:
         """Text without its list marker, and the offset where the kept text starts."""
         match = _NUMBER_MARK.match(self.text)
-        return (self.text[match.end():], match.end()) if match else (self.text, 0)
+        return (self.text[match.end() :], match.end()) if match else (self.text, 0)
 
 
 def build_blocks(
@@ -84,9 +84,15 @@ def build_blocks(
                 continue
             if current is not None:
                 yield current
-            current = Block(_kind(text, current, line), chapter, section, line.x, line.bold,
-                            line.size, term=normalise_line(line.lead_bold or (
-                                line.text if line.bold else "")))
+            current = Block(
+                _kind(text, current, line),
+                chapter,
+                section,
+                line.x,
+                line.bold,
+                line.size,
+                term=normalise_line(line.lead_bold or (line.text if line.bold else "")),
+            )
             current.add(line, text, vocab)
     if current is not None:
         yield current
@@ -144,5 +150,6 @@ def _continues(
         return False
     if block.kind == "item":
         return line.x > block.x + 1 or abs(line.x - block.x) < 1
-    return abs(line.size - block.size) < 0.5 or (abs(line.size - block.size) < 1.5
-                                                 and line.bold == block.bold)
+    return abs(line.size - block.size) < 0.5 or (
+        abs(line.size - block.size) < 1.5 and line.bold == block.bold
+    )

@@ -94,21 +94,28 @@ def _acronym(block: Block, pages: tuple[int, ...]) -> Draft | None:
     head, _, rest = block.text.partition(" ")
     if not _ACRONYM_TOKEN.match(head) or sum(c.isupper() for c in head) < 2 or not rest:
         return None
-    return Draft(block.chapter, block.section, "acronym", f"{head}: {rest.strip()}", pages,
-                 term=head)
+    return Draft(
+        block.chapter, block.section, "acronym", f"{head}: {rest.strip()}", pages, term=head
+    )
 
 
 def _glossary(block: Block, pages: tuple[int, ...]) -> Draft | None:
     if block.term and block.text.startswith(block.term) and len(block.text) > len(block.term) + 3:
-        term, sep, definition = block.term, ":", block.text[len(block.term):].lstrip(" :–-")
+        term, sep, definition = block.term, ":", block.text[len(block.term) :].lstrip(" :–-")
     else:
         term, sep, definition = block.text.partition(":")
     if not sep or len(term.split()) > 6:
         term, sep, definition = block.text.partition(" – ")
     if not sep or len(term.split()) > 6 or not definition.strip():
         return None
-    return Draft(block.chapter, block.section, "glossary", f"{term.strip()}: {definition.strip()}",
-                 pages, term=term.strip())
+    return Draft(
+        block.chapter,
+        block.section,
+        "glossary",
+        f"{term.strip()}: {definition.strip()}",
+        pages,
+        term=term.strip(),
+    )
 
 
 def _flush(
@@ -118,8 +125,10 @@ def _flush(
         return
     where = region(blocks[0], chapters)
     kind: ChunkKind = (
-        "further_resource" if where == "further_resource"
-        else "front_matter" if where in ("front_matter", "acronym", "glossary")
+        "further_resource"
+        if where == "further_resource"
+        else "front_matter"
+        if where in ("front_matter", "acronym", "glossary")
         else "narrative"
     )
     sentences = [s for block in blocks for s in _sentences(block)]

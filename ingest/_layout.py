@@ -8,6 +8,7 @@ labels when the PDF has no ``/PageLabels``.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -68,12 +69,18 @@ def analyse(pages: Sequence[Page], *, pdf_labels: Sequence[str] | None) -> Layou
     banded = [_band_lines(page) for page in pages]
     repeated = _repeated_signatures(banded, body, len(pages))
     # A job or document number from the running footer marks one-off band lines too.
-    marks = {t for sig in repeated for t in sig.split() if len(t) >= 5 and any(c.isdigit() for c in t)}
+    marks = {
+        t for sig in repeated for t in sig.split() if len(t) >= 5 and any(c.isdigit() for c in t)
+    }
     cleaned: list[Page] = []
     numbers: list[list[str]] = []
     for page, band in zip(pages, banded, strict=True):
-        furniture = [ln for ln in band if _is_furniture(ln, body, repeated)
-                     or (ln.size <= body * 1.05 and marks & set(ln.text.lower().split()))]
+        furniture = [
+            ln
+            for ln in band
+            if _is_furniture(ln, body, repeated)
+            or (ln.size <= body * 1.05 and marks & set(ln.text.lower().split()))
+        ]
         keep = [ln for ln in page.lines if ln not in furniture]
         cleaned.append(Page(page.index, page.width, page.height, tuple(_reading_order(keep, page))))
         numbers.append([tok for ln in furniture for tok in _number_tokens(ln.text)])
@@ -85,7 +92,7 @@ def _leading(pages: Sequence[Page], body: float) -> float:
     gaps: Counter[float] = Counter()
     for page in pages:
         lines = [ln for ln in page.lines if abs(ln.size - body) < 0.5]
-        for above, below in zip(lines, lines[1:]):
+        for above, below in itertools.pairwise(lines):
             gap = round(above.y - below.y, 0)
             if 0 < gap < 3 * body:
                 gaps[gap] += 1
@@ -147,9 +154,17 @@ def _merged(row: list[Line]) -> Line:
     row = sorted(row, key=lambda ln: ln.x)
     first = row[0]
     text = "  ".join(ln.text.strip() for ln in row)
-    return Line(text=text, x=first.x, y=first.y, size=max(ln.size for ln in row),
-                bold=first.bold, page=first.page, lead_bold=first.text.strip() if first.bold
-                and not all(ln.bold for ln in row) else first.lead_bold)
+    return Line(
+        text=text,
+        x=first.x,
+        y=first.y,
+        size=max(ln.size for ln in row),
+        bold=first.bold,
+        page=first.page,
+        lead_bold=first.text.strip()
+        if first.bold and not all(ln.bold for ln in row)
+        else first.lead_bold,
+    )
 
 
 def _is_multi_column(lines: list[Line], page: Page) -> bool:
@@ -177,9 +192,7 @@ def infer_labels(numbers: Sequence[Sequence[str]]) -> tuple[str, ...]:
     return tuple(labels)
 
 
-def _offset_run(
-    numbers: Sequence[Sequence[str]], parse: object, indexes: range
-) -> dict[int, int]:
+def _offset_run(numbers: Sequence[Sequence[str]], parse: object, indexes: range) -> dict[int, int]:
     assert callable(parse)
     offsets: Counter[int] = Counter()
     for i in indexes:
@@ -198,8 +211,17 @@ def _offset_run(
 
 def _to_roman(value: int) -> str:
     out = []
-    for number, letters in ((100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"),
-                            (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+    for number, letters in (
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ):
         while value >= number:
             out.append(letters)
             value -= number
@@ -215,9 +237,12 @@ def without_running_titles(
     for page in pages:
         top, bottom = page.height * (1 - BAND), page.height * BAND
         lines = tuple(
-            ln for ln in page.lines
-            if (ln.page, ln.y) in keep or not (ln.y >= top or ln.y <= bottom)
-            or ln.size > body * 1.05 or not any(k in _alnum(ln.text) for k in keys)
+            ln
+            for ln in page.lines
+            if (ln.page, ln.y) in keep
+            or not (ln.y >= top or ln.y <= bottom)
+            or ln.size > body * 1.05
+            or not any(k in _alnum(ln.text) for k in keys)
         )
         out.append(Page(page.index, page.width, page.height, lines))
     return tuple(out)

@@ -97,8 +97,18 @@ def _reader(path: Path) -> pypdf.PdfReader:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return pypdf.PdfReader(path, strict=False)
-    except (PdfReadError, PdfStreamError, ValueError, KeyError, TypeError, AttributeError,
-            RecursionError, OSError, AssertionError, IndexError) as exc:
+    except (
+        PdfReadError,
+        PdfStreamError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        RecursionError,
+        OSError,
+        AssertionError,
+        IndexError,
+    ) as exc:
         raise CorruptPdfError(
             f"{path.name}: the PDF is damaged or truncated and cannot be read ({exc}); "
             "re-download or re-export it."
@@ -127,8 +137,16 @@ except ImportError:  # pragma: no cover - older pypdf
 def _page_count(reader: pypdf.PdfReader, path: Path) -> int:
     try:
         return len(reader.pages)
-    except (PdfReadError, PdfStreamError, ValueError, KeyError, TypeError, AttributeError,
-            RecursionError, IndexError) as exc:
+    except (
+        PdfReadError,
+        PdfStreamError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        RecursionError,
+        IndexError,
+    ) as exc:
         raise CorruptPdfError(
             f"{path.name}: the PDF's page tree is damaged ({exc}); re-download or re-export it."
         ) from exc
@@ -194,7 +212,9 @@ def _lines(pieces: list[_Piece], page: int) -> Iterator[Line]:
         parts = piece.text.split("\n")
         for i, part in enumerate(parts):
             if part:
-                current.append(_Piece(part, piece.x, piece.y, piece.size, piece.bold, piece.rotated))
+                current.append(
+                    _Piece(part, piece.x, piece.y, piece.size, piece.bold, piece.rotated)
+                )
             if i < len(parts) - 1:
                 line = _line(current, page)
                 if line is not None:
@@ -224,8 +244,15 @@ def _line(pieces: list[_Piece], page: int) -> Line | None:
         if piece.text.strip() and not piece.bold:
             break
         lead += piece.text
-    return Line(text=text, x=first.x, y=first.y, size=round(dominant.size, 1), bold=bold,
-                page=page, lead_bold=lead.strip() if lead.strip() != text.strip() else "")
+    return Line(
+        text=text,
+        x=first.x,
+        y=first.y,
+        size=round(dominant.size, 1),
+        bold=bold,
+        page=page,
+        lead_bold=lead.strip() if lead.strip() != text.strip() else "",
+    )
 
 
 def _is_footnote_marker(piece: _Piece, body: _Piece) -> bool:

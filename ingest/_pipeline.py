@@ -29,12 +29,15 @@ ProgressFn = Callable[[int, int], None]
 _MIN_TEXT_CHARS = 40
 
 
-def ingest_pdf(path: Path, *, settings: Settings, progress: ProgressFn | None = None) -> IngestResult:
+def ingest_pdf(
+    path: Path, *, settings: Settings, progress: ProgressFn | None = None
+) -> IngestResult:
     """Chunks of one PDF, each tagged with chapter, section, kind and printed pages."""
     started = time.perf_counter()
     options = settings.ingest
-    reader = open_pdf(path, password=options.password, max_mb=options.max_file_mb,
-                      max_pages=options.max_pages)
+    reader = open_pdf(
+        path, password=options.password, max_mb=options.max_file_mb, max_pages=options.max_pages
+    )
     content = path.read_bytes()
     sha = hashlib.sha256(content).hexdigest()
     raw_pages, skipped = _read_pages(reader, options.page_seconds, progress)
@@ -45,12 +48,22 @@ def ingest_pdf(path: Path, *, settings: Settings, progress: ProgressFn | None = 
         )
     layout = analyse(raw_pages, pdf_labels=_pdf_labels(reader))
     structure = find_structure(reader, layout.pages, layout.body_size)
-    pages = without_running_titles(layout.pages, [c.title for c in structure.chapters],
-                                   structure.heading_lines, layout.body_size)
+    pages = without_running_titles(
+        layout.pages,
+        [c.title for c in structure.chapters],
+        structure.heading_lines,
+        layout.body_size,
+    )
     vocab = vocabulary(ln.text for p in pages for ln in p.lines)
     blocks = list(build_blocks(pages, structure, vocab, leading=layout.leading))
-    drafts = list(draft_chunks(blocks, structure.chapters, max_words=options.max_chunk_words,
-                               overlap=options.overlap_sentences))
+    drafts = list(
+        draft_chunks(
+            blocks,
+            structure.chapters,
+            max_words=options.max_chunk_words,
+            overlap=options.overlap_sentences,
+        )
+    )
     chapters = _chapters(structure, layout)
     document = Document(
         id=sha[:16],
@@ -60,10 +73,12 @@ def ingest_pdf(path: Path, *, settings: Settings, progress: ProgressFn | None = 
         n_pages=len(raw_pages),
         page_labels=layout.page_labels,
         chapters=chapters,
-        acronyms=tuple((d.term or "", d.text.split(": ", 1)[1]) for d in drafts
-                       if d.kind == "acronym"),
-        glossary=tuple((d.term or "", d.text.split(": ", 1)[1]) for d in drafts
-                       if d.kind == "glossary"),
+        acronyms=tuple(
+            (d.term or "", d.text.split(": ", 1)[1]) for d in drafts if d.kind == "acronym"
+        ),
+        glossary=tuple(
+            (d.term or "", d.text.split(": ", 1)[1]) for d in drafts if d.kind == "glossary"
+        ),
         author=_metadata(reader, "/Author"),
         year=_year(reader),
         skipped_pages=tuple(skipped),
@@ -85,7 +100,7 @@ def _read_pages(
             log.warning("page %d took over %.0f s and was skipped", index + 1, seconds)
             pages.append(Page(index, 612.0, 792.0, ()))
             skipped.append(index)
-        except Exception as exc:  # noqa: BLE001 - pypdf raises many types on a broken page
+        except Exception as exc:
             if isinstance(exc, (KeyboardInterrupt, MemoryError)):
                 raise
             log.warning("page %d could not be parsed (%s) and was skipped", index + 1, exc)
@@ -112,8 +127,16 @@ def _chapters(structure: Structure, layout: Layout) -> tuple[Chapter, ...]:
     out = []
     for i, marker in enumerate(markers):
         end = markers[i + 1].index if i + 1 < len(markers) else len(layout.pages) - 1
-        out.append(Chapter(marker.number, marker.title, marker.index,
-                           layout.page_labels[marker.index], max(end, marker.index), marker.kind))
+        out.append(
+            Chapter(
+                marker.number,
+                marker.title,
+                marker.index,
+                layout.page_labels[marker.index],
+                max(end, marker.index),
+                marker.kind,
+            )
+        )
     return tuple(out)
 
 
@@ -130,21 +153,23 @@ def _chunks(
             rec_counts[draft.chapter] = rec_counts.get(draft.chapter, 0) + 1
             prefix = f"{number}." if number is not None else "X."
             rec_id = f"R{prefix}{rec_counts[draft.chapter]}"
-        out.append(Chunk(
-            id=chunk_id(document.content_sha256, position),
-            document_id=document.id,
-            document_title=document.title,
-            position=position,
-            chapter=number,
-            chapter_title=marker.title if marker else "Front matter",
-            section=draft.section or (marker.title if marker else "Front matter"),
-            kind=draft.kind,
-            rec_id=rec_id,
-            page_labels=tuple(document.page_labels[p] for p in draft.pages),
-            page_indexes=draft.pages,
-            text=draft.text,
-            term=draft.term,
-        ))
+        out.append(
+            Chunk(
+                id=chunk_id(document.content_sha256, position),
+                document_id=document.id,
+                document_title=document.title,
+                position=position,
+                chapter=number,
+                chapter_title=marker.title if marker else "Front matter",
+                section=draft.section or (marker.title if marker else "Front matter"),
+                kind=draft.kind,
+                rec_id=rec_id,
+                page_labels=tuple(document.page_labels[p] for p in draft.pages),
+                page_indexes=draft.pages,
+                text=draft.text,
+                term=draft.term,
+            )
+        )
     return tuple(out)
 
 

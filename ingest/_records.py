@@ -78,8 +78,10 @@ class Chunk:
 
     def embedding_text(self) -> str:
         """Exactly what is embedded: the heading path gives short passages their topic."""
-        heading = self.chapter_title if self.section in ("", self.chapter_title) else (
-            f"{self.chapter_title} - {self.section}"
+        heading = (
+            self.chapter_title
+            if self.section in ("", self.chapter_title)
+            else (f"{self.chapter_title} - {self.section}")
         )
         return f"{heading}\n{self.text}"
 

@@ -55,29 +55,45 @@ HEADING_SIZE = 16.0
 HEADING_SCALE = 0.66
 _LABEL_W = 26.0
 
-_BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=15.5,
-                       alignment=TA_JUSTIFY, spaceAfter=8)
-_SECTION = ParagraphStyle("section", fontName="Helvetica-Bold", fontSize=12, leading=15,
-                          spaceBefore=10, spaceAfter=6, keepWithNext=1)
-_FRONT = ParagraphStyle("front", fontName="Helvetica-Bold", fontSize=16, leading=20,
-                        spaceAfter=12)
-_REC = ParagraphStyle("rec", parent=_BODY, leftIndent=16, bulletIndent=2,
-                      bulletFontName="Helvetica")
+_BODY = ParagraphStyle(
+    "body", fontName="Helvetica", fontSize=10, leading=15.5, alignment=TA_JUSTIFY, spaceAfter=8
+)
+_SECTION = ParagraphStyle(
+    "section",
+    fontName="Helvetica-Bold",
+    fontSize=12,
+    leading=15,
+    spaceBefore=10,
+    spaceAfter=6,
+    keepWithNext=1,
+)
+_FRONT = ParagraphStyle("front", fontName="Helvetica-Bold", fontSize=16, leading=20, spaceAfter=12)
+_REC = ParagraphStyle(
+    "rec", parent=_BODY, leftIndent=16, bulletIndent=2, bulletFontName="Helvetica"
+)
 _SMALL = ParagraphStyle("small", fontName="Helvetica", fontSize=7.5, leading=9.5, spaceAfter=2)
-_BOX_TITLE = ParagraphStyle("boxtitle", fontName="Helvetica-Bold", fontSize=9.5, leading=12,
-                            spaceAfter=4)
+_BOX_TITLE = ParagraphStyle(
+    "boxtitle", fontName="Helvetica-Bold", fontSize=9.5, leading=12, spaceAfter=4
+)
 _BOX_BODY = ParagraphStyle("boxbody", parent=_BODY, fontSize=9, leading=12, spaceAfter=3)
 _CELL = ParagraphStyle("cell", fontName="Helvetica", fontSize=8.5, leading=10.5)
 _CELL_HEAD = ParagraphStyle("cellhead", parent=_CELL, fontName="Helvetica-Bold")
-_CAPTION = ParagraphStyle("caption", fontName="Helvetica-Bold", fontSize=9, leading=12,
-                          spaceBefore=4, spaceAfter=6)
-_TERM = ParagraphStyle("term", fontName="Helvetica-Bold", fontSize=10, leading=13,
-                       keepWithNext=1)
+_CAPTION = ParagraphStyle(
+    "caption", fontName="Helvetica-Bold", fontSize=9, leading=12, spaceBefore=4, spaceAfter=6
+)
+_TERM = ParagraphStyle("term", fontName="Helvetica-Bold", fontSize=10, leading=13, keepWithNext=1)
 _DEFINITION = ParagraphStyle("definition", parent=_BODY, leftIndent=12, spaceAfter=7)
-_COVER_TITLE = ParagraphStyle("covertitle", fontName="Helvetica-Bold", fontSize=20, leading=25,
-                              spaceAfter=18)
-_COVER_MARK = ParagraphStyle("covermark", fontName="Helvetica-Bold", fontSize=13, leading=17,
-                             textColor=colors.HexColor("#A00000"), spaceAfter=14)
+_COVER_TITLE = ParagraphStyle(
+    "covertitle", fontName="Helvetica-Bold", fontSize=20, leading=25, spaceAfter=18
+)
+_COVER_MARK = ParagraphStyle(
+    "covermark",
+    fontName="Helvetica-Bold",
+    fontSize=13,
+    leading=17,
+    textColor=colors.HexColor("#A00000"),
+    spaceAfter=14,
+)
 
 _HYPHEN_BREAK = re.compile(r"(\w+)-<br/>(\w+)")
 
@@ -153,8 +169,17 @@ def _header_text(chapter: txt.Chapter) -> str:
 
 def _roman(n: int) -> str:
     out = ""
-    for value, digits in ((100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"),
-                          (5, "v"), (4, "iv"), (1, "i")):
+    for value, digits in (
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ):
         count, n = divmod(n, value)
         out += digits * count
     return out
@@ -187,8 +212,9 @@ class _ChapterHeading(Flowable):  # type: ignore[misc]
     def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
         self._lines = []
         for forced in self._forced:
-            self._lines.extend(_split(forced, "Helvetica-Bold", HEADING_SIZE,
-                                      avail_w / HEADING_SCALE))
+            self._lines.extend(
+                _split(forced, "Helvetica-Bold", HEADING_SIZE, avail_w / HEADING_SCALE)
+            )
         return avail_w, len(self._lines) * self._leading + 18
 
     def draw(self) -> None:
@@ -216,8 +242,9 @@ class _LeaderEntry(Flowable):  # type: ignore[misc]
     def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
         self._width = avail_w
         room = avail_w - self._indent - _LABEL_W - 8
-        self._lines = [part for line in self._forced for part in _split(line, self._font, 9.5,
-                                                                          room)]
+        self._lines = [
+            part for line in self._forced for part in _split(line, self._font, 9.5, room)
+        ]
         return avail_w, len(self._lines) * 12 + 4
 
     def draw(self) -> None:
@@ -252,26 +279,55 @@ class _SampleDoc(BaseDocTemplate):  # type: ignore[misc]
     """Records the page of each tracked flowable and draws running headers and footers."""
 
     def __init__(self, target: io.BytesIO, *, outline: bool) -> None:
-        super().__init__(target, pagesize=A5, invariant=1, title=txt.PDF_TITLE,
-                         author=txt.PDF_AUTHOR, subject=txt.PDF_SUBJECT, creator=txt.PDF_AUTHOR,
-                         keywords="sample, test, skills mobility partnerships")
+        super().__init__(
+            target,
+            pagesize=A5,
+            invariant=1,
+            title=txt.PDF_TITLE,
+            author=txt.PDF_AUTHOR,
+            subject=txt.PDF_SUBJECT,
+            creator=txt.PDF_AUTHOR,
+            keywords="sample, test, skills mobility partnerships",
+        )
         self.marks: dict[str, int] = {}
         self.body_start = 10**6
         self.twocol_pages = 0
         self._outline = outline
         self._header: str | None = None
         self._headerless_index = -1
-        full = Frame(MARGIN_X, MARGIN_BOTTOM, TEXT_W, PAGE_H - MARGIN_TOP - MARGIN_BOTTOM,
-                     id="full", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        full = Frame(
+            MARGIN_X,
+            MARGIN_BOTTOM,
+            TEXT_W,
+            PAGE_H - MARGIN_TOP - MARGIN_BOTTOM,
+            id="full",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
         col_w = (TEXT_W - 8 * mm) / 2
-        cols = [Frame(MARGIN_X + i * (col_w + 8 * mm), MARGIN_BOTTOM, col_w,
-                      PAGE_H - MARGIN_TOP - MARGIN_BOTTOM, id=f"col{i}", leftPadding=0,
-                      rightPadding=0, topPadding=0, bottomPadding=0) for i in range(2)]
-        self.addPageTemplates([
-            PageTemplate("cover", [full]),
-            PageTemplate("page", [full], onPageEnd=self._decorate),
-            PageTemplate("twocol", cols, onPage=self._count_twocol, onPageEnd=self._decorate),
-        ])
+        cols = [
+            Frame(
+                MARGIN_X + i * (col_w + 8 * mm),
+                MARGIN_BOTTOM,
+                col_w,
+                PAGE_H - MARGIN_TOP - MARGIN_BOTTOM,
+                id=f"col{i}",
+                leftPadding=0,
+                rightPadding=0,
+                topPadding=0,
+                bottomPadding=0,
+            )
+            for i in range(2)
+        ]
+        self.addPageTemplates(
+            [
+                PageTemplate("cover", [full]),
+                PageTemplate("page", [full], onPageEnd=self._decorate),
+                PageTemplate("twocol", cols, onPage=self._count_twocol, onPageEnd=self._decorate),
+            ]
+        )
 
     def afterFlowable(self, flowable: Flowable) -> None:
         key: str | None = getattr(flowable, "smp_key", None)
@@ -327,12 +383,18 @@ def _box(box: txt.Box, number: int, chapter: int, reg: _Registry) -> Flowable:
     reg.boxes.append((key, chapter, title))
     cell = [_para(escape(title), _BOX_TITLE), *(_para(p, _BOX_BODY) for p in box.paras)]
     table = Table([[cell]], colWidths=[TEXT_W])
-    table.setStyle(TableStyle([
-        ("BOX", (0, 0), (-1, -1), 0.8, colors.HexColor("#4A6A8A")),
-        ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#E8EEF4")),
-        ("LEFTPADDING", (0, 0), (-1, -1), 7), ("RIGHTPADDING", (0, 0), (-1, -1), 7),
-        ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 0.8, colors.HexColor("#4A6A8A")),
+                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#E8EEF4")),
+                ("LEFTPADDING", (0, 0), (-1, -1), 7),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 7),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
     table.spaceBefore, table.spaceAfter = 6, 8
     return _tracked(table, key)
 
@@ -344,11 +406,15 @@ def _table(spec: txt.TableSpec, number: int, reg: _Registry) -> Flowable:
     rows = [[_para(escape(c), _CELL_HEAD) for c in spec.header]]
     rows += [[_para(escape(c), _CELL) for c in row] for row in spec.rows]
     table = Table(rows, colWidths=[TEXT_W * f for f in spec.widths], repeatRows=1)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#D5DEE8")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#D5DEE8")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
     return KeepTogether([_tracked(_para(escape(caption), _CAPTION), key), table, Spacer(1, 8)])
 
 
@@ -362,16 +428,37 @@ def _figure(spec: txt.FigureSpec, number: int, reg: _Registry) -> Flowable:
     drawing = Drawing(TEXT_W, 60)
     for i, step in enumerate(spec.steps):
         x = i * (box_w + gap)
-        drawing.add(Rect(x, 10, box_w, 40, rx=4, ry=4, fillColor=colors.HexColor("#E8EEF4"),
-                         strokeColor=colors.HexColor("#4A6A8A")))
+        drawing.add(
+            Rect(
+                x,
+                10,
+                box_w,
+                40,
+                rx=4,
+                ry=4,
+                fillColor=colors.HexColor("#E8EEF4"),
+                strokeColor=colors.HexColor("#4A6A8A"),
+            )
+        )
         for j, line in enumerate(step.split("\n")):
-            drawing.add(String(x + box_w / 2, 33 - 9 * j, line, fontName="Helvetica",
-                               fontSize=6.5, textAnchor="middle"))
+            drawing.add(
+                String(
+                    x + box_w / 2,
+                    33 - 9 * j,
+                    line,
+                    fontName="Helvetica",
+                    fontSize=6.5,
+                    textAnchor="middle",
+                )
+            )
         if i < n - 1:
             tip = x + box_w + gap - 1
             drawing.add(Line(x + box_w + 1, 30, tip - 3, 30, strokeWidth=0.8))
-            drawing.add(Polygon([tip, 30, tip - 4, 32.5, tip - 4, 27.5],
-                                fillColor=colors.black, strokeWidth=0))
+            drawing.add(
+                Polygon(
+                    [tip, 30, tip - 4, 32.5, tip - 4, 27.5], fillColor=colors.black, strokeWidth=0
+                )
+            )
     return KeepTogether([drawing, _tracked(_para(escape(caption), _CAPTION), key)])
 
 
@@ -408,8 +495,10 @@ def _block(block: txt.Block, chapter: int, count: _Counters, reg: _Registry) -> 
         return [Paragraph(escape(item), _REC, bulletText="\u2013") for item in block.items]
     if isinstance(block, txt.Footnotes):
         notes = [_para(f"<super>{n}</super> {escape(t)}", _SMALL) for n, t in block.items]
-        return [HRFlowable(width="30%", thickness=0.4, hAlign="LEFT", spaceBefore=6,
-                           spaceAfter=3), *notes]
+        return [
+            HRFlowable(width="30%", thickness=0.4, hAlign="LEFT", spaceBefore=6, spaceAfter=3),
+            *notes,
+        ]
     if isinstance(block, txt.TableSpec):
         count.tables += 1
         return [_table(block, count.tables, reg)]
@@ -420,8 +509,9 @@ def _block(block: txt.Block, chapter: int, count: _Counters, reg: _Registry) -> 
 def _chapter(chapter: txt.Chapter, count: _Counters, reg: _Registry) -> list[Flowable]:
     n = chapter.number
     lines = (f"{n}. {chapter.title_lines[0]}", *chapter.title_lines[1:])
-    heading = _tracked(_ChapterHeading(lines), f"chapter:{n}", (f"{n}. {chapter_title(chapter)}",
-                                                                 0))
+    heading = _tracked(
+        _ChapterHeading(lines), f"chapter:{n}", (f"{n}. {chapter_title(chapter)}", 0)
+    )
     heading.smp_header = _header_text(chapter)
     count.recs = 0
     # Chapter openers start lower on the page, as in most printed reports.
@@ -482,18 +572,31 @@ def _front(reg: _Registry, labels: Mapping[str, str]) -> list[Flowable]:
     story: list[Flowable] = [Spacer(1, 30 * mm), cover, _para(txt.COVER_MARK, _COVER_MARK)]
     story += [_para(p) for p in txt.COVER_NOTES]
     story += [NextPageTemplate("page"), PageBreak(), *_contents(reg, labels)]
-    listed = {"List of boxes": [(k, t) for k, _c, t in reg.boxes], "List of figures": reg.figures,
-              "List of tables": reg.tables}
+    listed = {
+        "List of boxes": [(k, t) for k, _c, t in reg.boxes],
+        "List of figures": reg.figures,
+        "List of tables": reg.tables,
+    }
     for name, items in listed.items():
         story += [PageBreak(), _front_heading(name)]
         story += [_LeaderEntry([t], labels.get(k, "00"), bold=False, indent=0) for k, t in items]
     acronyms = Table([[a, e] for a, e in txt.ACRONYMS], colWidths=[28 * mm, TEXT_W - 28 * mm])
-    acronyms.setStyle(TableStyle([
-        ("FONT", (0, 0), (0, -1), "Helvetica-Bold", 9.5), ("FONT", (1, 0), (1, -1), "Helvetica", 9.5),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey),
-    ]))
-    story += [PageBreak(), _front_heading("Acronyms"), acronyms, PageBreak(),
-              _front_heading("Glossary of terms")]
+    acronyms.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (0, -1), "Helvetica-Bold", 9.5),
+                ("FONT", (1, 0), (1, -1), "Helvetica", 9.5),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey),
+            ]
+        )
+    )
+    story += [
+        PageBreak(),
+        _front_heading("Acronyms"),
+        acronyms,
+        PageBreak(),
+        _front_heading("Glossary of terms"),
+    ]
     for term, definition in txt.GLOSSARY:
         story += [_para(escape(term), _TERM), _para(escape(definition), _DEFINITION)]
     return story
@@ -510,8 +613,9 @@ def _render(outline: bool, labels: Mapping[str, str]) -> tuple[bytes, _SampleDoc
 
 
 def _markup() -> list[str]:
-    blocks = [b for c in txt.CHAPTERS for b in (*c.intro, *(b for s in c.sections
-                                                           for b in s.blocks))]
+    blocks = [
+        b for c in txt.CHAPTERS for b in (*c.intro, *(b for s in c.sections for b in s.blocks))
+    ]
     paras = [b.text for b in blocks if isinstance(b, txt.Para)]
     return paras + [p for b in blocks if isinstance(b, txt.Box) for p in b.paras]
 
@@ -531,15 +635,22 @@ def _manifest(doc: _SampleDoc, reg: _Registry, n_pages: int) -> SampleManifest:
         index = doc.marks[key]
         return index, page_label(index, doc.body_start)
 
-    chapters = tuple(SampleChapter(c.number, chapter_title(c), *at(f"chapter:{c.number}"))
-                     for c in txt.CHAPTERS)
+    chapters = tuple(
+        SampleChapter(c.number, chapter_title(c), *at(f"chapter:{c.number}")) for c in txt.CHAPTERS
+    )
     sections = tuple(SampleSection(c, t, *at(k)) for k, c, t in reg.sections)
     recs = tuple(SampleRecommendation(r, c, t, *at(f"rec:{r}")) for r, c, t in reg.recs)
     boxes = tuple(SampleBox(i, t, c, *at(k)) for i, (k, c, t) in enumerate(reg.boxes, start=1))
     headers = tuple(_header_text(c) for c in txt.CHAPTERS)
     return SampleManifest(
-        n_pages=n_pages, chapters=chapters, sections=sections, recommendations=recs, boxes=boxes,
-        acronyms=txt.ACRONYMS, glossary=txt.GLOSSARY, hyphenations=_hyphenations(),
+        n_pages=n_pages,
+        chapters=chapters,
+        sections=sections,
+        recommendations=recs,
+        boxes=boxes,
+        acronyms=txt.ACRONYMS,
+        glossary=txt.GLOSSARY,
+        hyphenations=_hyphenations(),
         header_footer_strings=(txt.FOOTER_MARKER, *headers, txt.BACK_HEADER),
         back_matter_index=doc.marks["back"],
     )

@@ -149,8 +149,15 @@ def _heading(group: list[Line]) -> Heading:
 def _outline_markers(reader: pypdf.PdfReader) -> tuple[list[Marker], list[Marker]] | None:
     try:
         entries = list(_walk_outline(reader, reader.outline, 0))
-    except (pypdf.errors.PdfReadError, KeyError, TypeError, ValueError, AttributeError,
-            RecursionError, IndexError):
+    except (
+        pypdf.errors.PdfReadError,
+        KeyError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        RecursionError,
+        IndexError,
+    ):
         return None
     top_level = [e for e in entries if e[0] == 0]
     if len(top_level) == 1:  # a single root (the document title) holding the chapters
@@ -200,7 +207,11 @@ def _chapters_from_headings(headings: list[Heading], body: float) -> list[Marker
         chain: list[tuple[Heading, int]] = []
         for h in headings:
             num, _ = split_number(h.text)
-            if round(h.size) == size and num is not None and num == (chain[-1][1] + 1 if chain else 1):
+            if (
+                round(h.size) == size
+                and num is not None
+                and num == (chain[-1][1] + 1 if chain else 1)
+            ):
                 chain.append((h, num))
         if len(chain) > len(best):
             best = chain
@@ -209,13 +220,20 @@ def _chapters_from_headings(headings: list[Heading], body: float) -> list[Marker
     size = round(best[0][0].size)
     markers = [Marker(split_number(h.text)[1], h.index, h.y, num) for h, num in best]
     last = best[-1][0]
-    tail = [h for h in headings if abs(h.size - size) <= 0.6 and (h.index, -h.y) > (last.index, -last.y)
-            and split_number(h.text)[0] is None]
+    tail = [
+        h
+        for h in headings
+        if abs(h.size - size) <= 0.6
+        and (h.index, -h.y) > (last.index, -last.y)
+        and split_number(h.text)[0] is None
+    ]
     markers += [Marker(h.text, h.index, h.y, None, "back_matter") for h in tail]
     return markers
 
 
-def _with_front_matter(chapters: list[Marker], headings: list[Heading], body: float) -> list[Marker]:
+def _with_front_matter(
+    chapters: list[Marker], headings: list[Heading], body: float
+) -> list[Marker]:
     """Add front-matter parts (contents, acronyms...) that the outline or numbering missed."""
     if not chapters:
         return chapters
@@ -255,9 +273,11 @@ def _heading_positions(
     spots = {(m.index, _key(m.title)) for m in (*chapters, *sections)}
     out: set[tuple[int, float]] = set()
     for h in headings:
-        number, title = split_number(h.text)
-        if (h.index, _key(title)) in spots or (h.index, _key(h.text)) in spots or any(
-            m.index == h.index and abs(m.y - h.y) < 3 for m in (*chapters, *sections)
+        _number, title = split_number(h.text)
+        if (
+            (h.index, _key(title)) in spots
+            or (h.index, _key(h.text)) in spots
+            or any(m.index == h.index and abs(m.y - h.y) < 3 for m in (*chapters, *sections))
         ):
             out.update((ln.page, ln.y) for ln in h.lines)
     return out

@@ -16,11 +16,58 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
 _HYPHEN_END = re.compile(r"([A-Za-z]+)-$")
 _LOWER_START = re.compile(r"^([a-z][A-Za-z]*)")
 _COMPOUND_PREFIXES = frozenset(
-    "non self co multi cross well long short mid low high full part inter intra post pre "
-    "re sub cost policy rules evidence demand skills country gender".split()
+    [
+        "non",
+        "self",
+        "co",
+        "multi",
+        "cross",
+        "well",
+        "long",
+        "short",
+        "mid",
+        "low",
+        "high",
+        "full",
+        "part",
+        "inter",
+        "intra",
+        "post",
+        "pre",
+        "re",
+        "sub",
+        "cost",
+        "policy",
+        "rules",
+        "evidence",
+        "demand",
+        "skills",
+        "country",
+        "gender",
+    ]
 )
-_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "cf.", "No.", "no.", "Fig.", "para.", "Art.", "vs.",
-                  "Mr.", "Ms.", "Dr.", "St.", "al.", "p.", "pp.", "Vol.", "U.S.", "U.N.")
+_ABBREVIATIONS = (
+    "e.g.",
+    "i.e.",
+    "etc.",
+    "cf.",
+    "No.",
+    "no.",
+    "Fig.",
+    "para.",
+    "Art.",
+    "vs.",
+    "Mr.",
+    "Ms.",
+    "Dr.",
+    "St.",
+    "al.",
+    "p.",
+    "pp.",
+    "Vol.",
+    "U.S.",
+    "U.N.",
+)
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[A-Z0-9“\"(•])")
 
 

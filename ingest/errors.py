@@ -61,7 +61,7 @@ class DatasetError(InputError):
     pass
 
 
-class IndexError_(SmpGuideError):  # noqa: N801 - avoid shadowing the builtin IndexError
+class IndexError_(SmpGuideError):
     exit_code = 3
 
 

@@ -20,33 +20,54 @@ class _Section(BaseModel):
 
 
 class IngestSettings(_Section):
-    max_chunk_words: int = Field(150, ge=30, le=400, description="Target narrative chunk size in words (the embedding model reads 256 tokens).")
-    overlap_sentences: int = Field(1, ge=0, le=5, description="Sentences repeated between neighbouring narrative chunks.")
+    max_chunk_words: int = Field(
+        150,
+        ge=30,
+        le=400,
+        description="Target narrative chunk size in words (the embedding model reads 256 tokens).",
+    )
+    overlap_sentences: int = Field(
+        1, ge=0, le=5, description="Sentences repeated between neighbouring narrative chunks."
+    )
     max_file_mb: int = Field(200, ge=1, description="Refuse PDFs larger than this.")
     max_pages: int = Field(2000, ge=1, description="Refuse PDFs with more pages than this.")
-    page_seconds: float = Field(10.0, gt=0, description="Give up on one page after this many seconds of text extraction.")
+    page_seconds: float = Field(
+        10.0, gt=0, description="Give up on one page after this many seconds of text extraction."
+    )
     password: str | None = Field(None, description="Password for encrypted PDFs.")
 
 
 class IndexSettings(_Section):
-    embed_model: str = Field(DEFAULT_EMBED_MODEL, description="Embedding model: the bundled package name, a local folder, or a sentence-transformers name already in the local cache.")
+    embed_model: str = Field(
+        DEFAULT_EMBED_MODEL,
+        description="Embedding model: the bundled package name, a local folder, or a sentence-transformers name already in the local cache.",
+    )
     collection: str = Field("smp_guide", description="Chroma collection name.")
     top_k: int = Field(8, ge=1, le=50, description="Passages returned by a search.")
     embed_batch_size: int = Field(32, ge=1, le=256, description="Passages embedded per batch.")
 
 
 class AssistantSettings(_Section):
-    llm: str | None = Field(None, description="Optional answerer: 'ollama:MODEL' or 'openai:MODEL'; none means extractive answers.")
+    llm: str | None = Field(
+        None,
+        description="Optional answerer: 'ollama:MODEL' or 'openai:MODEL'; none means extractive answers.",
+    )
     llm_base_url: str | None = Field(None, description="Base URL of the LLM server.")
-    llm_timeout: float = Field(60.0, gt=0, description="Seconds before falling back to the extractive answer.")
-    reference_format: str = Field("{author} ({year}). {title}, {location}.", description="Template of brief-ready references.")
+    llm_timeout: float = Field(
+        60.0, gt=0, description="Seconds before falling back to the extractive answer."
+    )
+    reference_format: str = Field(
+        "{author} ({year}). {title}, {location}.", description="Template of brief-ready references."
+    )
     host: str = Field("127.0.0.1", description="Chat server bind address.")
     port: int = Field(7860, ge=0, le=65535, description="Chat server port (0 picks a free one).")
     max_question_chars: int = Field(1000, ge=10, description="Longer questions are refused.")
 
 
 class EvalSettings(_Section):
-    judge: str | None = Field(None, description="Optional judge LLM: 'ollama:MODEL' or 'openai:MODEL'.")
+    judge: str | None = Field(
+        None, description="Optional judge LLM: 'ollama:MODEL' or 'openai:MODEL'."
+    )
     judge_base_url: str | None = Field(None, description="Base URL of the judge LLM server.")
 
 
@@ -63,8 +84,13 @@ class Settings(BaseSettings):
         description="Where the index, feedback and exports live.",
     )
     index_dir: Path | None = Field(None, description="Index folder (default: DATA_DIR/index).")
-    chroma_url: str | None = Field(None, description="Use a Chroma server (http://HOST:PORT) instead of the local index.")
-    pdf: Path | None = Field(None, description="The publication PDF the run command ingests (default: the generated sample).")
+    chroma_url: str | None = Field(
+        None, description="Use a Chroma server (http://HOST:PORT) instead of the local index."
+    )
+    pdf: Path | None = Field(
+        None,
+        description="The publication PDF the run command ingests (default: the generated sample).",
+    )
     auth: str | None = Field(None, description="USER:PASS login for the chat UI.")
 
     ingest: IngestSettings = IngestSettings()

@@ -38,11 +38,18 @@ MARKER = "Pineapple corridors deserve careful evaluation"
 def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "assistant.cli", *args],
-        capture_output=True, text=True, env=env, cwd=ROOT, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
     )
 
 
-def assert_one_error_line(proc: subprocess.CompletedProcess[str], error: type[SmpGuideError]) -> str:
+def assert_one_error_line(
+    proc: subprocess.CompletedProcess[str], error: type[SmpGuideError]
+) -> str:
     lines = proc.stderr.splitlines()
     assert proc.returncode != 0, f"CLI succeeded on bad input; stdout: {proc.stdout!r}"
     assert proc.returncode == error.exit_code, (
@@ -56,6 +63,7 @@ def assert_one_error_line(proc: subprocess.CompletedProcess[str], error: type[Sm
 
 
 # --- generators -------------------------------------------------------------------------
+
 
 def text_pdf(path: Path) -> Path:
     """A small, ordinary two-page PDF with a text layer."""

@@ -12,28 +12,50 @@ from ingest import IngestResult, Settings, ingest_pdf
 # (title fragment, printed start page) per file, from the README's chapter tables.
 EXPECTED_CHAPTERS = {
     "nist_sp_800_207.pdf": [
-        ("Table of Contents", "v"), ("Introduction", "1"), ("Zero Trust Basics", "4"),
-        ("Logical Components", "9"), ("Deployment Scenarios", "23"), ("Threats Associated", "28"),
-        ("Possible Interactions", "32"), ("Migrating to a Zero Trust", "36"),
-        ("References", "42"), ("Acronyms", "45"), ("Identified Gaps", "46"),
+        ("Table of Contents", "v"),
+        ("Introduction", "1"),
+        ("Zero Trust Basics", "4"),
+        ("Logical Components", "9"),
+        ("Deployment Scenarios", "23"),
+        ("Threats Associated", "28"),
+        ("Possible Interactions", "32"),
+        ("Migrating to a Zero Trust", "36"),
+        ("References", "42"),
+        ("Acronyms", "45"),
+        ("Identified Gaps", "46"),
     ],
     "oecd_ai_capability.pdf": [
-        ("Foreword", "3"), ("Acknowledgment", "4"), ("Table of contents", "6"),
-        ("Executive Summary", "8"), ("Overview of current AI capabilities", "11"),
-        ("Constructing a framework", "17"), ("OECD AI Capability Indicators", "27"),
+        ("Foreword", "3"),
+        ("Acknowledgment", "4"),
+        ("Table of contents", "6"),
+        ("Executive Summary", "8"),
+        ("Overview of current AI capabilities", "11"),
+        ("Constructing a framework", "17"),
+        ("OECD AI Capability Indicators", "27"),
         ("Policy use cases", "47"),
     ],
     "jiu_rep_2025_1.pdf": [
-        ("Contents", "iii"), ("Abbreviations and acronyms", "iv"), ("Introduction", "1"),
-        ("Governance framework", "5"), ("Management", "11"), ("Financial framework", "28"),
-        ("Strategic planning, partnerships", "37"), ("Human resources", "48"),
-        ("Communications and knowledge", "56"), ("Information and communications", "59"),
-        ("Oversight", "61"), ("Organizational structure", "69"), ("Methodology and response", "71"),
+        ("Contents", "iii"),
+        ("Abbreviations and acronyms", "iv"),
+        ("Introduction", "1"),
+        ("Governance framework", "5"),
+        ("Management", "11"),
+        ("Financial framework", "28"),
+        ("Strategic planning, partnerships", "37"),
+        ("Human resources", "48"),
+        ("Communications and knowledge", "56"),
+        ("Information and communications", "59"),
+        ("Oversight", "61"),
+        ("Organizational structure", "69"),
+        ("Methodology and response", "71"),
     ],
 }
 # printed = index - offset on body pages; roman front matter where the README lists it.
-BODY_OFFSET = {"nist_sp_800_207.pdf": (9, 58, 8), "oecd_ai_capability.pdf": (4, 54, 1),
-               "jiu_rep_2025_1.pdf": (6, 78, 5)}
+BODY_OFFSET = {
+    "nist_sp_800_207.pdf": (9, 58, 8),
+    "oecd_ai_capability.pdf": (4, 54, 1),
+    "jiu_rep_2025_1.pdf": (6, 78, 5),
+}
 ROMAN = {"nist_sp_800_207.pdf": {3: "ii", 8: "vii"}, "jiu_rep_2025_1.pdf": {4: "iii", 5: "iv"}}
 FURNITURE = {
     "nist_sp_800_207.pdf": ["NIST SP 800-207 ZERO TRUST ARCHITECTURE"],
@@ -56,7 +78,8 @@ def test_chapters_and_printed_start_pages(real_pdfs_dir: Path, name: str) -> Non
     result = _ingest(real_pdfs_dir, name)
     found = [(c.title, c.start_label) for c in result.document.chapters]
     misses = [
-        (title, label) for title, label in EXPECTED_CHAPTERS[name]
+        (title, label)
+        for title, label in EXPECTED_CHAPTERS[name]
         if not any(title.casefold() in t.casefold() and lab == label for t, lab in found)
     ]
     assert len(misses) <= 1, f"{name}: missed {misses}; found {found}"
@@ -77,16 +100,21 @@ def test_running_headers_and_footers_are_not_in_chunks(real_pdfs_dir: Path, name
     chunks = _ingest(real_pdfs_dir, name).chunks
     for text in FURNITURE[name]:
         flat = re.sub(r"\s+", " ", text)
-        hits = [c.page_labels for c in chunks if flat in re.sub(r"\s+", " ", c.text)
-                and c.kind != "front_matter"]
+        hits = [
+            c.page_labels
+            for c in chunks
+            if flat in re.sub(r"\s+", " ", c.text) and c.kind != "front_matter"
+        ]
         assert not hits, f"{name}: running text {text!r} left in chunks on pages {hits}"
 
 
 def test_jiu_recommendation_blocks_become_units(real_pdfs_dir: Path) -> None:
-    recs = [c for c in _ingest(real_pdfs_dir, "jiu_rep_2025_1.pdf").chunks
-            if c.kind == "recommendation"]
-    numbers = {int(m.group(1)): c for c in recs
-               if (m := re.match(r"Recommendation (\d+)\b", c.text))}
+    recs = [
+        c for c in _ingest(real_pdfs_dir, "jiu_rep_2025_1.pdf").chunks if c.kind == "recommendation"
+    ]
+    numbers = {
+        int(m.group(1)): c for c in recs if (m := re.match(r"Recommendation (\d+)\b", c.text))
+    }
     assert sorted(numbers) == list(range(1, 9)), [c.text[:40] for c in recs]
     for number, label in JIU_RECS.items():
         assert numbers[number].page_labels[0] == label, (number, numbers[number].page_labels)
@@ -107,5 +135,7 @@ def test_acronyms_are_parsed_into_entries(real_pdfs_dir: Path) -> None:
 
 def test_oecd_box_is_one_unit(real_pdfs_dir: Path) -> None:
     boxes = [c for c in _ingest(real_pdfs_dir, "oecd_ai_capability.pdf").chunks if c.kind == "box"]
-    assert [b.page_labels[0] for b in boxes] == ["50"], [(b.text[:40], b.page_labels) for b in boxes]
+    assert [b.page_labels[0] for b in boxes] == ["50"], [
+        (b.text[:40], b.page_labels) for b in boxes
+    ]
     assert boxes[0].chapter == 4

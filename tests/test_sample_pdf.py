@@ -43,8 +43,11 @@ def test_shape(built: tuple[Path, SampleManifest]) -> None:
 def test_outline_and_page_labels(built: tuple[Path, SampleManifest]) -> None:
     path, manifest = built
     reader = PdfReader(path)
-    titles = {item.title: reader.get_destination_page_number(item)
-              for item in reader.outline if not isinstance(item, list)}
+    titles = {
+        item.title: reader.get_destination_page_number(item)
+        for item in reader.outline
+        if not isinstance(item, list)
+    }
     assert "_GoBack" in titles
     for chapter in manifest.chapters:
         heading = f"{chapter.number}. {chapter.title}"
@@ -67,7 +70,7 @@ def test_ground_truth_is_on_its_pages(built: tuple[Path, SampleManifest]) -> Non
     path, manifest = built
     pages = [_norm(page.extract_text()) for page in PdfReader(path).pages]
     for rec in manifest.recommendations:
-        window = " ".join(pages[rec.page_index:rec.page_index + 2])
+        window = " ".join(pages[rec.page_index : rec.page_index + 2])
         assert _norm(rec.text) in window, f"{rec.rec_id} not on page {rec.page_label}"
     for chapter in manifest.chapters:
         assert f"{chapter.number}. " in pages[chapter.start_index][:8], chapter.title
