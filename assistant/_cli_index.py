@@ -20,7 +20,7 @@ from assistant._cli_common import (
     settings_from,
 )
 from assistant._console import page_progress
-from index import open_index
+from index import open_index, rebuild_index
 
 index_app = typer.Typer(help="List, remove or rebuild indexed documents.", no_args_is_help=True)
 
@@ -73,8 +73,7 @@ def rebuild(index_dir: IndexDirOption = None, chroma_url: ChromaUrlOption = None
     """Re-embed every document from the stored chunks (after a model change or damage)."""
     with edge():
         settings = settings_from({INDEX_DIR: index_dir, CHROMA_URL: chroma_url})
-        library = open_index(settings=settings)
         with page_progress(Console(stderr=True), "re-embedding", "chunks") as progress:
-            reports = library.rebuild(progress=progress)
+            reports = rebuild_index(settings=settings, progress=progress)
     for report in reports:
         typer.echo(f"rebuilt {report.document}: {report.chunks} chunks")

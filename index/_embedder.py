@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from llama_index.embeddings.huggingface import HuggingFaceEmbedding
@@ -15,6 +16,8 @@ from ingest.errors import EmbeddingModelError
 from ingest.settings import DEFAULT_EMBED_MODEL
 
 log = logging.getLogger(__name__)
+
+_CACHE_LIMIT = 50_000
 
 
 @dataclass(frozen=True)
@@ -30,9 +33,17 @@ class ModelInfo:
 class Embedder:
     info: ModelInfo
     model: HuggingFaceEmbedding
+    cache: dict[str, list[float]] = field(default_factory=dict)
+    """Vectors of texts seen in this process: a new version of a PDF mostly repeats them."""
 
     def texts(self, texts: list[str]) -> list[list[float]]:
-        return [list(v) for v in self.model.get_text_embedding_batch(texts)]
+        if len(self.cache) > _CACHE_LIMIT:
+            self.cache.clear()
+        todo = list(dict.fromkeys(t for t in texts if t not in self.cache))
+        if todo:
+            vectors = self.model.get_text_embedding_batch(todo)
+            self.cache.update(zip(todo, (list(v) for v in vectors), strict=True))
+        return [self.cache[t] for t in texts]
 
     def query(self, text: str) -> list[float]:
         return list(self.model.get_query_embedding(text))
@@ -49,8 +60,9 @@ def model_source(name: str) -> tuple[str, str]:
     return name, "cache"
 
 
+@functools.lru_cache(maxsize=4)
 def load_embedder(name: str, *, batch_size: int) -> Embedder:
-    """Load the model on CPU; never reaches a model hub."""
+    """Load the model on CPU, once per process; never reaches a model hub."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")

@@ -181,36 +181,32 @@ class GuideIndex:
     # ----------------------------------------------------------------- writing
     def add(self, result: IngestResult, *, progress: ProgressFn | None = None) -> AddReport:
         """Index one ingested document; a new version of the same file replaces the old."""
+        entry = DocumentEntry.of(result.document, chunks=len(result.chunks))
+        return self.add_stored(entry, result.chunks, progress=progress)
+
+    def add_stored(
+        self, entry: DocumentEntry, chunks: Sequence[Chunk], *, progress: ProgressFn | None = None
+    ) -> AddReport:
+        """Index a document's chunks under its manifest entry (also used by rebuild)."""
         started = time.perf_counter()
-        document = result.document
+        sha = entry.content_sha256
         with self._write_lock():
             self._refresh()
             manifest = self._ensure_manifest()
-            old = manifest.documents.get(document.source_name)
-            if (
-                old is not None
-                and old.content_sha256 == document.content_sha256
-                and (self._count(document.content_sha256) == old.chunks)
-            ):
-                return AddReport(
-                    document.title, "unchanged", old.chunks, 0, time.perf_counter() - started
-                )
-            self._store_chunks(document.content_sha256, result.chunks)
-            embedded = self._embed_missing(
-                document.source_name, document.content_sha256, result.chunks, progress
-            )
-            entry = DocumentEntry.of(document, chunks=len(result.chunks))
+            old = manifest.documents.get(entry.key)
+            if old is not None and old.content_sha256 == sha and self._count(sha) == old.chunks:
+                seconds = time.perf_counter() - started
+                return AddReport(entry.title, "unchanged", old.chunks, 0, seconds)
+            self._store_chunks(sha, chunks)
+            embedded = self._embed_missing(entry.key, sha, chunks, progress)
             documents = {**manifest.documents, entry.key: entry}
+            generation = manifest.generation + 1
             self._publish(
-                manifest.model_copy(
-                    update={"documents": documents, "generation": manifest.generation + 1}
-                )
+                manifest.model_copy(update={"documents": documents, "generation": generation})
             )
             self._collect_garbage()
         status = "added" if old is None else "replaced"
-        return AddReport(
-            document.title, status, len(result.chunks), embedded, time.perf_counter() - started
-        )
+        return AddReport(entry.title, status, len(chunks), embedded, time.perf_counter() - started)
 
     def remove(self, ref: str) -> DocumentInfo:
         with self._write_lock():
@@ -230,45 +226,6 @@ class GuideIndex:
         return DocumentInfo(
             entry.key, entry.id, entry.title, entry.n_pages, entry.chunks, entry.ingested_at
         )
-
-    def rebuild(self, *, progress: ProgressFn | None = None) -> list[AddReport]:
-        """Re-embed every document from the local chunk store into a fresh collection."""
-        saved = read_local_copy(self._dir / "documents.json") or self._manifest
-        if saved is None or not saved.documents:
-            raise IndexNotBuiltError(
-                f"nothing to rebuild at {self._dir}: no stored chunks; run `smp-guide ingest PDF`."
-            )
-        with self._write_lock():
-            stored = {
-                e.key: (e, self._load_store(e.content_sha256)) for e in saved.documents.values()
-            }
-            with chroma_errors(self._where):
-                if existing_collection(self._client, self._name(), self._where) is not None:
-                    self._client.delete_collection(self._name())
-            self._manifest, self._chunks, self._doc_sha, self._bm25 = None, {}, {}, None
-            shutil.rmtree(self._dir / "bm25", ignore_errors=True)
-            manifest = self._ensure_manifest()
-            reports = []
-            for key, (entry, chunks) in stored.items():
-                started = time.perf_counter()
-                embedded = self._embed_missing(key, entry.content_sha256, chunks, progress)
-                manifest = manifest.model_copy(
-                    update={
-                        "documents": {**manifest.documents, key: entry},
-                        "generation": manifest.generation + 1,
-                    }
-                )
-                self._publish(manifest)
-                reports.append(
-                    AddReport(
-                        entry.title,
-                        "replaced",
-                        len(chunks),
-                        embedded,
-                        time.perf_counter() - started,
-                    )
-                )
-        return reports
 
     # ----------------------------------------------------------------- internals
     def _name(self) -> str:
@@ -331,7 +288,7 @@ class GuideIndex:
         doc_sha: dict[str, str] = {}
         for entry in manifest.documents.values() if manifest else ():
             sha = entry.content_sha256
-            stored = self._load_store(sha, missing_ok=True)
+            stored = self._load_store(sha)
             if stored is None:
                 with chroma_errors(self._where):
                     got = collection.get(where={"doc_sha": sha}, include=["metadatas"])
@@ -393,16 +350,10 @@ class GuideIndex:
                 handle.write(json.dumps(chunk.to_json(), ensure_ascii=False) + "\n")
         tmp.replace(folder / f"{sha}.jsonl")
 
-    def _load_store(self, sha: str, *, missing_ok: bool = False) -> list[Chunk] | None:
-        path = self._dir / "store" / f"{sha}.jsonl"
-        if not path.is_file():
-            if missing_ok:
-                return None
-            raise IndexNotBuiltError(
-                f"stored chunks for {sha[:12]} are missing; ingest the PDF again."
-            )
-        with path.open(encoding="utf-8") as handle:
-            return [Chunk.from_json(json.loads(line)) for line in handle if line.strip()]
+    def _load_store(self, sha: str) -> list[Chunk] | None:
+        if not (self._dir / "store" / f"{sha}.jsonl").is_file():
+            return None
+        return _stored_chunks(self._dir, sha)
 
     def _bm25_retriever(self) -> BM25Retriever:
         if self._bm25 is not None:
@@ -426,7 +377,7 @@ class GuideIndex:
         tmp = folder.with_name(folder.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True, exist_ok=True)
-        retriever.persist(str(tmp))
+        retriever.persist(str(tmp), show_progress=False)
         for old in folder.parent.iterdir():
             if old != tmp:
                 shutil.rmtree(old, ignore_errors=True)
@@ -458,3 +409,48 @@ class GuideIndex:
 
 def open_index(*, settings: Settings) -> GuideIndex:
     return GuideIndex(settings=settings)
+
+
+def rebuild_index(*, settings: Settings, progress: ProgressFn | None = None) -> list[AddReport]:
+    """Re-embed every document from the local chunk store into a fresh collection.
+
+    Works when the Chroma data is damaged or was built with another model: it needs
+    only ``documents.json`` and ``store/`` in the index folder.
+    """
+    folder = settings.resolved_index_dir()
+    saved = read_local_copy(folder / "documents.json")
+    if saved is None or not saved.documents:
+        raise IndexNotBuiltError(
+            f"nothing to rebuild at {folder}: no stored chunks; run `smp-guide ingest PDF`."
+        )
+    stored = [
+        (entry, _stored_chunks(folder, entry.content_sha256)) for entry in saved.documents.values()
+    ]
+    if settings.chroma_url:
+        client = connect(chroma_url=settings.chroma_url, path=folder / "chroma")
+        with chroma_errors(settings.chroma_url):
+            if existing_collection(client, settings.index.collection, settings.chroma_url):
+                client.delete_collection(settings.index.collection)
+    else:
+        _discard_local_chroma(folder / "chroma")
+    shutil.rmtree(folder / "bm25", ignore_errors=True)
+    library = GuideIndex(settings=settings)
+    return [library.add_stored(entry, chunks, progress=progress) for entry, chunks in stored]
+
+
+def _discard_local_chroma(path: Path) -> None:
+    # Chroma keeps one shared system per path in a process: clear it before deleting files.
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _stored_chunks(folder: Path, sha: str) -> list[Chunk]:
+    path = folder / "store" / f"{sha}.jsonl"
+    if not path.is_file():
+        raise IndexNotBuiltError(
+            f"stored chunks for {sha[:12]} are missing from {folder}; ingest the PDF again."
+        )
+    with path.open(encoding="utf-8") as handle:
+        return [Chunk.from_json(json.loads(line)) for line in handle if line.strip()]

@@ -67,6 +67,9 @@ def build_blocks(
     pages: Sequence[Page], structure: Structure, vocab: Counter[str], *, leading: float
 ) -> Iterator[Block]:
     current: Block | None = None
+    # Placement only moves forward in reading order: on a two-column page the right
+    # column's first line may sit higher than a heading in the left column.
+    placed = (-1, -1)
     for page in pages:
         for line in page.lines:
             if (line.page, line.y) in structure.heading_lines:
@@ -77,8 +80,9 @@ def build_blocks(
             text = normalise_line(line.text)
             if not text:
                 continue
-            chapter = _position(structure.chapters, line)
-            section = _section(structure, chapter, line)
+            placed = max(placed, _placement(structure, line))
+            chapter = placed[0]
+            section = _section_title(structure, *placed)
             if current is not None and _continues(current, line, text, chapter, section, leading):
                 current.add(line, text, vocab)
                 continue
@@ -98,7 +102,12 @@ def build_blocks(
         yield current
 
 
-def _position(markers: Sequence[Marker], line: Line) -> int:
+def _placement(structure: Structure, line: Line) -> tuple[int, int]:
+    """(chapter index, section index) of the last markers at or above the line."""
+    return _last_before(structure.chapters, line), _last_before(structure.sections, line)
+
+
+def _last_before(markers: Sequence[Marker], line: Line) -> int:
     found = -1
     for i, marker in enumerate(markers):
         if (marker.index, -marker.y) <= (line.page, -line.y - 2):
@@ -106,15 +115,15 @@ def _position(markers: Sequence[Marker], line: Line) -> int:
     return found
 
 
-def _section(structure: Structure, chapter: int, line: Line) -> str:
+def _section_title(structure: Structure, chapter: int, section: int) -> str:
     if chapter < 0:
         return ""
     start = structure.chapters[chapter]
-    title = start.title
-    for marker in structure.sections:
-        if (start.index, -start.y) <= (marker.index, -marker.y) <= (line.page, -line.y - 2):
-            title = marker.title
-    return title
+    if section >= 0:
+        marker = structure.sections[section]
+        if (marker.index, -marker.y) >= (start.index, -start.y):
+            return marker.title
+    return start.title
 
 
 def _kind(text: str, previous: Block | None, line: Line) -> BlockKind:

@@ -346,7 +346,7 @@ class _SampleDoc(BaseDocTemplate):  # type: ignore[misc]
     def _bookmark(self, key: str, index: int, entries: Sequence[tuple[str, int]]) -> None:
         canv = self.canv
         if key == "cover":
-            canv.addPageLabel(0, prefix="cover")
+            canv.addPageLabel(0)  # the cover prints no number: an empty label
             canv.addPageLabel(1, "ROMAN_LOWER", 1)
         if key == "chapter:1":
             canv.addPageLabel(index, "ARABIC", 1)

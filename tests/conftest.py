@@ -96,3 +96,54 @@ def real_pdfs_dir() -> Path:
     if not path.is_dir():
         pytest.skip(f"real-PDF folder {path} does not exist (set {REAL_PDFS_ENV})")
     return path
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real ``chroma run`` on 127.0.0.1 with its data under a temporary folder."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    data = tmp_path_factory.mktemp("chroma-server")
+    port = free_port()
+    chroma = Path(sys.executable).with_name("chroma")
+    log = (data / "server.log").open("w")
+    env = dict(os.environ, ANONYMIZED_TELEMETRY="False", CHROMA_TELEMETRY_IMPL="none")
+    process = subprocess.Popen(
+        [str(chroma), "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT, env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1):
+                break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"chroma server did not start: {(data / 'server.log').read_text()}")
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def sample_ingested(sample_pdf: Path) -> Any:
+    """The sample PDF ingested once per session (an ``IngestResult``)."""
+    from ingest import Settings, ingest_pdf
+
+    return ingest_pdf(sample_pdf, settings=Settings())

