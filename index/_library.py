@@ -35,7 +35,14 @@ from index._embedder import Embedder, load_embedder
 from index._manifest import MANIFEST_KEY, DocumentEntry, Manifest, read_local_copy, write_local_copy
 from index._nodes import chunk_from_metadata, embed_content, to_node
 from index._records import AddReport, DocumentInfo, Hit, IndexStatus
-from index._search import Filters, cosine_from_llama, expand_query, fuse
+from index._search import (
+    Filters,
+    cosine_from_llama,
+    expand_query,
+    fuse,
+    glossary_terms,
+    navigational,
+)
 from ingest import Chunk, IngestResult, Settings
 from ingest.errors import EmbeddingModelMismatchError, IndexNotBuiltError, InputError
 
@@ -59,6 +66,7 @@ class GuideIndex:
         self._chunks: dict[str, Chunk] = {}
         self._doc_sha: dict[str, str] = {}
         self._bm25: BM25Retriever | None = None
+        self._glossary: list[tuple[str, list[float]]] | None = None
         self._refresh()
 
     # ----------------------------------------------------------------- reading
@@ -98,18 +106,42 @@ class GuideIndex:
     ) -> list[Hit]:
         """The best chunks for a query, fused from dense and BM25 rankings."""
         self._refresh()
-        manifest = self.manifest()
+        self.manifest()
         filters = Filters(
             tuple(chapters) if chapters else None,
             tuple(kinds) if kinds else None,
             self._resolve(documents) if documents else None,
         )
-        acronyms = [tuple(a) for d in manifest.documents.values() for a in d.acronyms]
-        expanded = expand_query(query, acronyms)  # type: ignore[arg-type]
+        expanded = self.expanded_query(query)
         limit = k or self._settings.index.top_k
-        dense = self._dense(expanded, filters, max(_CANDIDATES, limit * 3))
-        sparse = self._sparse(expanded, filters, max(_CANDIDATES, limit * 3))
-        return fuse(dense, sparse, k=limit)
+        n = max(_CANDIDATES, limit * 3)
+        dense = [(c, s) for c, s in self._dense(expanded, filters, n) if not navigational(c)]
+        sparse = [(c, s) for c, s in self._sparse(expanded, filters, n) if not navigational(c)]
+        slots = 0 if filters.kinds == ("recommendation",) else self._settings.index.rec_slots
+        return fuse(dense, sparse, k=limit, rec_slots=min(slots, limit))
+
+    def expanded_query(self, query: str) -> str:
+        """The query with the other form of its acronyms and the glossary terms it paraphrases."""
+        manifest = self.manifest()
+        acronyms = [(a[0], a[1]) for d in manifest.documents.values() for a in d.acronyms]
+        expanded = expand_query(query, acronyms)
+        threshold = self._settings.index.glossary_threshold
+        if threshold >= 1.0:
+            return expanded
+        vector = self.embedder().query(query)
+        similarities = [
+            (term, sum(a * b for a, b in zip(vector, term_vector, strict=True)))
+            for term, term_vector in self._glossary_vectors()
+        ]
+        terms = glossary_terms(query, similarities, threshold=threshold)
+        return f"{expanded} ({'; '.join(terms)})" if terms else expanded
+
+    def _glossary_vectors(self) -> list[tuple[str, list[float]]]:
+        if self._glossary is None:
+            entries = [(t, d) for e in self.manifest().documents.values() for t, d in e.glossary]
+            vectors = self.embedder().texts([f"{t}: {d}" for t, d in entries]) if entries else []
+            self._glossary = [(t, v) for (t, _), v in zip(entries, vectors, strict=True)]
+        return self._glossary
 
     def embedder(self) -> Embedder:
         if self._embedder is None:
@@ -258,6 +290,7 @@ class GuideIndex:
             self._manifest = manifest
             self._load_chunks(collection)
             self._bm25 = None
+            self._glossary = None
 
     def _ensure_manifest(self) -> Manifest:
         if self._manifest is not None:
@@ -281,6 +314,7 @@ class GuideIndex:
         self._manifest = manifest
         self._load_chunks(collection)
         self._bm25 = None
+        self._glossary = None
 
     def _load_chunks(self, collection: Any) -> None:
         manifest = self._manifest

@@ -50,6 +50,23 @@ def expand_query(query: str, acronyms: Iterable[tuple[str, str]]) -> str:
     return f"{query} ({'; '.join(unique)})" if unique else query
 
 
+_NAVIGATION = re.compile(r"^(table of )?contents\b|^list of (boxes|figures|tables)", re.IGNORECASE)
+
+
+def navigational(chunk: Chunk) -> bool:
+    """Contents pages and lists of boxes/figures: they echo every topic and answer none."""
+    return chunk.kind == "front_matter" and bool(_NAVIGATION.match(chunk.chapter_title))
+
+
+def glossary_terms(
+    query: str, similarities: Sequence[tuple[str, float]], *, threshold: float, limit: int = 2
+) -> list[str]:
+    """Glossary terms whose definitions the query paraphrases (not already named in it)."""
+    ranked = sorted(similarities, key=lambda ts: -ts[1])[:limit]
+    lowered = query.casefold()
+    return [t for t, sim in ranked if sim >= threshold and t.casefold() not in lowered]
+
+
 def cosine_from_llama(similarity: float) -> float:
     """llama-index's Chroma store reports exp(-distance); Chroma's cosine distance is 1 - cos."""
     return 1.0 - (-math.log(similarity)) if similarity > 0 else -1.0
@@ -60,7 +77,36 @@ def fuse(
     sparse: Sequence[tuple[Chunk, float]],
     *,
     k: int,
+    rec_slots: int = 0,
 ) -> list[Hit]:
+    """Reciprocal-rank fusion, keeping at least ``rec_slots`` recommendations in the top k.
+
+    Practitioners ask for recommendations; on the gold set, reserving two of the top five
+    places for the best-fused recommendations raised both page hit@5 and rec-ID hit@5.
+    """
+    hits = _rrf(dense, sparse)
+    top = hits[:k]
+    if rec_slots:
+        recs = [
+            h
+            for h in _rrf(*(_recs(x) for x in (dense, sparse)))
+            if h.chunk.id not in {t.chunk.id for t in top}
+        ]
+        missing = max(0, rec_slots - sum(h.chunk.kind == "recommendation" for h in top))
+        for rec in recs[:missing]:
+            others = [i for i, h in enumerate(top) if h.chunk.kind != "recommendation"]
+            if len(top) >= k and others:
+                top.pop(others[-1])
+            top.append(rec)
+        top.sort(key=lambda h: -h.score)
+    return top
+
+
+def _recs(ranking: Sequence[tuple[Chunk, float]]) -> list[tuple[Chunk, float]]:
+    return [(c, s) for c, s in ranking if c.kind == "recommendation"]
+
+
+def _rrf(dense: Sequence[tuple[Chunk, float]], sparse: Sequence[tuple[Chunk, float]]) -> list[Hit]:
     scores: dict[str, float] = {}
     chunks: dict[str, Chunk] = {}
     dense_at = {c.id: (rank, s) for rank, (c, s) in enumerate(dense, start=1)}
@@ -82,7 +128,7 @@ def fuse(
         )
         for cid in ordered
     ]
-    return without_overlapping_neighbours(hits)[:k]
+    return without_overlapping_neighbours(hits)
 
 
 def without_overlapping_neighbours(hits: Sequence[Hit]) -> list[Hit]:

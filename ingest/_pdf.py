@@ -265,3 +265,16 @@ def _is_footnote_marker(piece: _Piece, body: _Piece) -> bool:
         and piece.size < 0.8 * body.size
         and piece.y > body.y + 0.15 * body.size
     )
+
+
+def read_page_or_none(reader: pypdf.PdfReader, index: int, *, seconds: float) -> Page | None:
+    """The page, or None (logged) when pypdf cannot parse it or it takes too long."""
+    try:
+        return read_page(reader, index, seconds=seconds)
+    except PageTimeoutError:
+        log.warning("page %d took over %.0f s and was skipped", index + 1, seconds)
+    except (KeyboardInterrupt, MemoryError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many types on a broken page
+        log.warning("page %d could not be parsed (%s) and was skipped", index + 1, exc)
+    return None

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing as mp
+import os
 import re
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pypdf
@@ -14,7 +17,7 @@ import pypdf
 from ingest._blocks import build_blocks
 from ingest._chunker import Draft, draft_chunks
 from ingest._layout import Layout, analyse, without_running_titles
-from ingest._pdf import Page, PageTimeoutError, open_pdf, read_page
+from ingest._pdf import Page, open_pdf, read_page_or_none
 from ingest._records import Chapter, Chunk, Document, IngestResult, chunk_id
 from ingest._structure import Marker, Structure, find_structure
 from ingest._text import vocabulary
@@ -27,6 +30,8 @@ ProgressFn = Callable[[int, int], None]
 """Called with (pages done, pages in all) while pages are read."""
 
 _MIN_TEXT_CHARS = 40
+_PARALLEL_FROM = 24
+_BATCH = 6
 
 
 def ingest_pdf(
@@ -40,7 +45,7 @@ def ingest_pdf(
     )
     content = path.read_bytes()
     sha = hashlib.sha256(content).hexdigest()
-    raw_pages, skipped = _read_pages(reader, options.page_seconds, progress)
+    raw_pages, skipped = _read_pages(path, reader, settings, progress)
     if sum(len(ln.text.strip()) for p in raw_pages for ln in p.lines) < _MIN_TEXT_CHARS:
         raise NoTextLayerError(
             f"{path.name}: no text layer found (a scanned or image-only PDF?); "
@@ -89,28 +94,44 @@ def ingest_pdf(
 
 
 def _read_pages(
-    reader: pypdf.PdfReader, seconds: float, progress: ProgressFn | None
+    path: Path, reader: pypdf.PdfReader, settings: Settings, progress: ProgressFn | None
 ) -> tuple[list[Page], list[int]]:
-    pages, skipped = [], []
+    """Every page's lines; pages pypdf cannot parse (or that time out) are skipped."""
     total = len(reader.pages)
-    for index in range(total):
-        try:
-            pages.append(read_page(reader, index, seconds=seconds))
-        except PageTimeoutError:
-            log.warning("page %d took over %.0f s and was skipped", index + 1, seconds)
-            pages.append(Page(index, 612.0, 792.0, ()))
-            skipped.append(index)
-        except Exception as exc:
-            if isinstance(exc, (KeyboardInterrupt, MemoryError)):
-                raise
-            log.warning("page %d could not be parsed (%s) and was skipped", index + 1, exc)
-            pages.append(Page(index, 612.0, 792.0, ()))
-            skipped.append(index)
-        if progress is not None:
-            progress(index + 1, total)
-    if skipped and len(skipped) == total:
+    options = settings.ingest
+    workers = min(options.workers or os.cpu_count() or 1, 2 if not options.workers else 64)
+    read: list[Page | None] = []
+    if workers > 1 and total >= _PARALLEL_FROM and "fork" in mp.get_all_start_methods():
+        # pypdf is pure Python: extraction is CPU-bound, so pages go to forked processes.
+        ranges = [(a, min(a + _BATCH, total)) for a in range(0, total, _BATCH)]
+        context = mp.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            jobs = [
+                pool.submit(_read_range, path, options.password, a, b, options.page_seconds)
+                for a, b in ranges
+            ]
+            for job in jobs:
+                read.extend(job.result())
+                if progress is not None:
+                    progress(len(read), total)
+    else:
+        for index in range(total):
+            read.append(read_page_or_none(reader, index, seconds=options.page_seconds))
+            if progress is not None:
+                progress(index + 1, total)
+    skipped = [i for i, page in enumerate(read) if page is None]
+    if len(skipped) == total:
         raise CorruptPdfError("no page of the PDF could be parsed; re-download or re-export it.")
-    return pages, skipped
+    return [page or Page(i, 612.0, 792.0, ()) for i, page in enumerate(read)], skipped
+
+
+def _read_range(
+    path: Path, password: str | None, start: int, stop: int, seconds: float
+) -> list[Page | None]:
+    reader = pypdf.PdfReader(path, strict=False)
+    if reader.is_encrypted:
+        reader.decrypt(password or "")
+    return [read_page_or_none(reader, i, seconds=seconds) for i in range(start, stop)]
 
 
 def _pdf_labels(reader: pypdf.PdfReader) -> list[str] | None:

