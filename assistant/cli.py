@@ -116,7 +116,7 @@ def ingest(
             results.append(result)
             if library is not None:
                 with page_progress(err, f"embedding {pdf.name}", "chunks") as progress:
-                    reports.append(library.add(result, progress=progress))
+                    reports.append(library.add(result, pdf=pdf, progress=progress))
             else:
                 reports.append(None)
         if dump is not None:

@@ -211,10 +211,34 @@ class GuideIndex:
         return out[:n]
 
     # ----------------------------------------------------------------- writing
-    def add(self, result: IngestResult, *, progress: ProgressFn | None = None) -> AddReport:
-        """Index one ingested document; a new version of the same file replaces the old."""
+    def add(
+        self, result: IngestResult, *, pdf: Path | None = None, progress: ProgressFn | None = None
+    ) -> AddReport:
+        """Index one ingested document; a new version of the same file replaces the old.
+
+        With ``pdf``, a copy of the file is kept so the chat can open it at a cited page.
+        """
         entry = DocumentEntry.of(result.document, chunks=len(result.chunks))
+        if pdf is not None:
+            self._store_pdf(entry.content_sha256, pdf)
         return self.add_stored(entry, result.chunks, progress=progress)
+
+    def pdf_path(self, document_id: str) -> Path | None:
+        """The stored copy of an indexed document's PDF, looked up by its document ID only."""
+        entry = next((d for d in self.manifest().documents.values() if d.id == document_id), None)
+        if entry is None:
+            return None
+        path = self._dir / "store" / f"{entry.content_sha256}.pdf"
+        return path if path.is_file() else None
+
+    def _store_pdf(self, sha: str, pdf: Path) -> None:
+        folder = self._dir / "store"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{sha}.pdf"
+        if not target.is_file():
+            tmp = folder / f"{sha}.pdf.tmp"
+            shutil.copyfile(pdf, tmp)
+            tmp.replace(target)
 
     def add_stored(
         self, entry: DocumentEntry, chunks: Sequence[Chunk], *, progress: ProgressFn | None = None
@@ -371,8 +395,8 @@ class GuideIndex:
                 ids = collection.get(include=[])["ids"]
                 if ids:
                     collection.delete(ids=ids)
-        for path in (self._dir / "store").glob("*.jsonl"):
-            if path.stem not in active:
+        for path in (self._dir / "store").glob("*.*"):
+            if path.name.split(".")[0] not in active:
                 path.unlink(missing_ok=True)
 
     def _store_chunks(self, sha: str, chunks: Sequence[Chunk]) -> None:

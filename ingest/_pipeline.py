@@ -101,11 +101,12 @@ def _read_pages(
     options = settings.ingest
     workers = min(options.workers or os.cpu_count() or 1, 2 if not options.workers else 64)
     read: list[Page | None] = []
-    if workers > 1 and total >= _PARALLEL_FROM and "fork" in mp.get_all_start_methods():
-        # pypdf is pure Python: extraction is CPU-bound, so pages go to forked processes.
+    if workers > 1 and total >= _PARALLEL_FROM:
+        # pypdf is pure Python and CPU-bound, so pages go to worker processes. They come
+        # from a fork server, never from this process: forking a process whose torch or
+        # tokenizer threads are running can deadlock the child.
         ranges = [(a, min(a + _BATCH, total)) for a in range(0, total, _BATCH)]
-        context = mp.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context()) as pool:
             jobs = [
                 pool.submit(_read_range, path, options.password, a, b, options.page_seconds)
                 for a, b in ranges
@@ -123,6 +124,15 @@ def _read_pages(
     if len(skipped) == total:
         raise CorruptPdfError("no page of the PDF could be parsed; re-download or re-export it.")
     return [page or Page(i, 612.0, 792.0, ()) for i, page in enumerate(read)], skipped
+
+
+def _worker_context() -> mp.context.BaseContext:
+    methods = mp.get_all_start_methods()
+    if "forkserver" not in methods:
+        return mp.get_context("spawn")
+    context = mp.get_context("forkserver")
+    context.set_forkserver_preload(["ingest._pdf"])
+    return context
 
 
 def _read_range(

@@ -1,0 +1,83 @@
+"""Records the assistant returns: answers with numbered, brief-ready citations."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One numbered source of an answer: where it is, and the words quoted from it."""
+
+    n: int
+    chunk_id: str
+    document: str
+    chapter: int | None
+    chapter_title: str
+    section: str
+    kind: str
+    rec_id: str | None
+    page_labels: tuple[str, ...]
+    page_indexes: tuple[int, ...]
+    quote: str
+    reference: str
+    document_id: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["page_labels"] = list(self.page_labels)
+        data["page_indexes"] = list(self.page_indexes)
+        return data
+
+
+@dataclass(frozen=True)
+class Source:
+    """A retrieved passage, ranked, with the same fields as a citation plus its score."""
+
+    rank: int
+    chunk_id: str
+    document: str
+    chapter: int | None
+    chapter_title: str
+    section: str
+    kind: str
+    rec_id: str | None
+    page_labels: tuple[str, ...]
+    page_indexes: tuple[int, ...]
+    quote: str
+    reference: str
+    score: float
+    similarity: float | None
+    document_id: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["page_labels"] = list(self.page_labels)
+        data["page_indexes"] = list(self.page_indexes)
+        return data
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the assistant says, whether the publication covers it, and its evidence."""
+
+    question: str
+    text: str
+    covered: bool
+    citations: tuple[Citation, ...]
+    sources: tuple[Source, ...]
+    search_query: str = ""
+    notices: tuple[str, ...] = field(default=())
+    """Things the user should know: an LLM fallback, stripped citations..."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "covered": self.covered,
+            "answer": self.text,
+            "citations": [c.to_json() for c in self.citations],
+            "sources": [s.to_json() for s in self.sources],
+            "search_query": self.search_query,
+            "notices": list(self.notices),
+        }
