@@ -21,6 +21,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from assistant._cli_ask import ask
 from assistant._cli_common import (
     CHROMA_URL,
     EXIT_CANTCREAT,
@@ -153,6 +154,7 @@ def _write_dump(path: Path, results: Sequence[IngestResult]) -> int:
 
 
 app.add_typer(index_app, name="index")
+app.command("ask")(ask)
 
 
 def _add_plugins(target: typer.Typer) -> None:

@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import json
 import logging
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -50,6 +51,7 @@ log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[int, int], None]
 _CANDIDATES = 40
+_WORDS = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _BM25_TOP = 200
 
 
@@ -67,6 +69,7 @@ class GuideIndex:
         self._doc_sha: dict[str, str] = {}
         self._bm25: BM25Retriever | None = None
         self._glossary: list[tuple[str, list[float]]] | None = None
+        self._vocabulary: frozenset[str] | None = None
         self._refresh()
 
     # ----------------------------------------------------------------- reading
@@ -119,6 +122,15 @@ class GuideIndex:
         sparse = [(c, s) for c, s in self._sparse(expanded, filters, n) if not navigational(c)]
         slots = 0 if filters.kinds == ("recommendation",) else self._settings.index.rec_slots
         return fuse(dense, sparse, k=limit, rec_slots=min(slots, limit))
+
+    def vocabulary(self) -> frozenset[str]:
+        """Lower-cased words of every indexed chunk (for spotting names a document never uses)."""
+        if self._vocabulary is None:
+            words: set[str] = set()
+            for chunk in self._chunks.values():
+                words.update(_WORDS.findall(chunk.text.lower()))
+            self._vocabulary = frozenset(words)
+        return self._vocabulary
 
     def expanded_query(self, query: str) -> str:
         """The query with the other form of its acronyms and the glossary terms it paraphrases."""
@@ -313,8 +325,6 @@ class GuideIndex:
         ):
             self._manifest = manifest
             self._load_chunks(collection)
-            self._bm25 = None
-            self._glossary = None
 
     def _ensure_manifest(self) -> Manifest:
         if self._manifest is not None:
@@ -337,8 +347,6 @@ class GuideIndex:
         write_local_copy(self._dir / "documents.json", manifest)
         self._manifest = manifest
         self._load_chunks(collection)
-        self._bm25 = None
-        self._glossary = None
 
     def _load_chunks(self, collection: Any) -> None:
         manifest = self._manifest
@@ -355,6 +363,8 @@ class GuideIndex:
                 chunks[chunk.id] = chunk
                 doc_sha[chunk.id] = sha
         self._chunks, self._doc_sha = chunks, doc_sha
+        # Everything derived from the chunks is rebuilt on next use.
+        self._bm25, self._glossary, self._vocabulary = None, None, None
 
     def _count(self, sha: str) -> int:
         with chroma_errors(self._where):

@@ -230,7 +230,11 @@ def _line(pieces: list[_Piece], page: int) -> Line | None:
     if not visible:
         return None
     body = max(visible, key=lambda p: len(p.text.strip()))
-    pieces = [p for p in pieces if not _is_footnote_marker(p, body)]
+    pieces = [
+        p
+        for i, p in enumerate(pieces)
+        if not _is_footnote_marker(p, body, pieces[i - 1] if i else None)
+    ]
     visible = [p for p in pieces if p.text.strip()]
     text = "".join(p.text for p in pieces)
     weight = sum(len(p.text.strip()) for p in visible)
@@ -255,16 +259,20 @@ def _line(pieces: list[_Piece], page: int) -> Line | None:
     )
 
 
-def _is_footnote_marker(piece: _Piece, body: _Piece) -> bool:
-    """A small raised number after body text: a footnote call, not part of the word."""
+def _is_footnote_marker(piece: _Piece, body: _Piece, before: _Piece | None) -> bool:
+    """A small number right after a word: a footnote call, not part of the text.
+
+    Some generators raise it (a higher y); others only shrink it, with the rise hidden
+    in the text state, so a small number glued to the end of a word also counts.
+    """
     token = piece.text.strip()
-    return (
-        piece is not body
-        and 0 < len(token) <= 3
-        and token.isdigit()
-        and piece.size < 0.8 * body.size
-        and piece.y > body.y + 0.15 * body.size
-    )
+    if piece is body or not (0 < len(token) <= 3 and token.isdigit()):
+        return False
+    if piece.size > 0.85 * body.size:
+        return False
+    raised = piece.y > body.y + 0.15 * body.size
+    glued = before is not None and before.text[-1:].isalpha() and piece.text[:1].isdigit()
+    return raised or glued
 
 
 def read_page_or_none(reader: pypdf.PdfReader, index: int, *, seconds: float) -> Page | None:

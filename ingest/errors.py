@@ -8,7 +8,8 @@
     │   ├── NoTextLayerError
     │   ├── EmptyPdfError
     │   ├── PdfTooLargeError
-    │   └── DatasetError
+    │   ├── DatasetError
+    │   └── QuestionError
     ├── IndexError_                 the index cannot serve
     │   ├── IndexNotBuiltError
     │   ├── IndexCorruptError
@@ -58,6 +59,10 @@ class PdfTooLargeError(InputError):
 
 
 class DatasetError(InputError):
+    pass
+
+
+class QuestionError(InputError):
     pass
 
 

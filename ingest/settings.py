@@ -60,6 +60,25 @@ class IndexSettings(_Section):
 
 
 class AssistantSettings(_Section):
+    min_similarity: float = Field(
+        0.30,
+        ge=-1.0,
+        le=1.0,
+        description="Below this cosine similarity of the best passage, the question is not covered.",
+    )
+    max_passages: int = Field(4, ge=1, le=10, description="Passages quoted in an answer.")
+    passage_margin: float = Field(
+        0.12,
+        ge=0.0,
+        le=1.0,
+        description="Quote passages whose similarity is within this margin of the best one.",
+    )
+    reference_author: str | None = Field(
+        None, description="Author in references (default: the PDF's metadata)."
+    )
+    reference_year: str | None = Field(
+        None, description="Year in references (default: the PDF's metadata)."
+    )
     llm: str | None = Field(
         None,
         description="Optional answerer: 'ollama:MODEL' or 'openai:MODEL'; none means extractive answers.",

@@ -160,3 +160,17 @@ def sample_ingested(sample_pdf: Path) -> Any:
     from ingest import Settings, ingest_pdf
 
     return ingest_pdf(sample_pdf, settings=Settings())
+
+
+@pytest.fixture(scope="session")
+def sample_settings(
+    tmp_path_factory: pytest.TempPathFactory, sample_pdf: Path, sample_ingested: Any
+) -> Any:
+    """Settings of a read-only index holding the sample PDF (built once per session)."""
+    from index import open_index
+    from ingest import Settings
+
+    root = tmp_path_factory.mktemp("sample-index")
+    settings = Settings(data_dir=root / "data", index_dir=root / "index")
+    open_index(settings=settings).add(sample_ingested, pdf=sample_pdf)
+    return settings

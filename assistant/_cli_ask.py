@@ -1,0 +1,111 @@
+"""``smp-guide ask``: one question, or a JSONL batch answered with one loaded index."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.markup import escape
+
+from assistant._cli_common import (
+    CHROMA_URL,
+    INDEX_DIR,
+    ChromaUrlOption,
+    IndexDirOption,
+    edge,
+    settings_from,
+)
+from assistant._engine import Assistant
+from assistant._records import Answer
+from ingest.errors import DatasetError, QuestionError
+
+LLM = "assistant.llm"
+LLM_BASE_URL = "assistant.llm_base_url"
+
+
+def ask(
+    question: Annotated[
+        str | None, typer.Argument(help="The question (omit with --batch).")
+    ] = None,
+    chapter: Annotated[
+        list[int] | None, typer.Option("--chapter", help="Only search these chapters (repeatable).")
+    ] = None,
+    recommendations_only: Annotated[
+        bool, typer.Option("--recommendations-only", help="Only cite recommendations.")
+    ] = False,
+    batch: Annotated[
+        Path | None, typer.Option(help='JSONL file of {"id", "question"} lines; - for stdin.')
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    llm: Annotated[
+        str | None, typer.Option(help="Answer with an LLM: ollama:MODEL or openai:MODEL.")
+    ] = None,
+    llm_base_url: Annotated[str | None, typer.Option(help="Base URL of the LLM server.")] = None,
+    index_dir: IndexDirOption = None,
+    chroma_url: ChromaUrlOption = None,
+) -> None:
+    """Answer a question with cited passages of the publication."""
+    with edge():
+        settings = settings_from(
+            {INDEX_DIR: index_dir, CHROMA_URL: chroma_url, LLM: llm, LLM_BASE_URL: llm_base_url}
+        )
+        if (question is None) == (batch is None):
+            raise QuestionError("give either a QUESTION or --batch FILE.")
+        assistant = Assistant(settings=settings)
+        if batch is not None:
+            _batch(assistant, batch, chapter, recommendations_only)
+            return
+        assert question is not None
+        answer = assistant.answer(
+            question, chapters=chapter, recommendations_only=recommendations_only
+        )
+    if as_json:
+        typer.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+    else:
+        _print(answer)
+
+
+def _batch(assistant: Assistant, path: Path, chapters: list[int] | None, recs: bool) -> None:
+    handle = sys.stdin if str(path) == "-" else path.open(encoding="utf-8")
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            item = _item(line, number, path)
+            try:
+                answer = assistant.answer(
+                    str(item["question"]),
+                    history=[str(h) for h in item.get("history", [])],
+                    chapters=item.get("chapters", chapters),
+                    recommendations_only=bool(item.get("recommendations_only", recs)),
+                )
+                out: dict[str, Any] = {"id": item["id"], **answer.to_json()}
+            except QuestionError as exc:
+                out = {"id": item["id"], "question": item["question"], "error": str(exc)}
+            typer.echo(json.dumps(out, ensure_ascii=False))
+
+
+def _item(line: str, number: int, path: Path) -> dict[str, Any]:
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise DatasetError(f"{path} line {number}: not valid JSON ({exc.msg}).") from exc
+    if not isinstance(item, dict) or "id" not in item or not isinstance(item.get("question"), str):
+        raise DatasetError(f'{path} line {number}: needs an "id" and a "question" string.')
+    return item
+
+
+def _print(answer: Answer) -> None:
+    console = Console()
+    console.print(Markdown(answer.text))
+    for notice in answer.notices:
+        console.print(f"[yellow]note:[/yellow] {escape(notice)}", highlight=False)
+    if answer.citations:
+        console.print("\n[bold]References[/bold]")
+        for c in answer.citations:
+            console.print(f"[{c.n}] {escape(c.reference)}", highlight=False)

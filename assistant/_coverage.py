@@ -1,0 +1,54 @@
+"""Does the publication cover a question? Two signals, calibrated on the gold sets.
+
+1. A name the documents never use: a capitalised word or code in the question (after
+   its first word) that appears nowhere in the indexed text, such as a country, a law or
+   a programme ("visa fee for Germany", "GDPR clauses"). On the gold sets this flagged
+   no answerable question.
+2. Weak evidence: the best passage's cosine similarity to the question is below the
+   configured floor (``SMP_GUIDE_ASSISTANT__MIN_SIMILARITY``).
+
+``benchmarks/answer.py`` reports the precision and recall of the combined rule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9+'’-]*|\d[\w+-]*")
+_SUFFIXES = ("ies", "es", "s", "ing", "ed", "al", "ly")
+
+
+def _stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def unknown_names(question: str, vocabulary: Iterable[str]) -> list[str]:
+    """Capitalised words or codes of the question that no indexed text contains."""
+    known = set(vocabulary)
+    stems = {_stem(w) for w in known}
+    out = []
+    for i, token in enumerate(_TOKEN.findall(question)):
+        base = re.sub(r"['’]s$", "", token).strip("-")
+        if i == 0 or len(base) < 3 or not (base[0].isupper() or base[0].isdigit()):
+            continue
+        lowered = base.lower()
+        if lowered in known or _stem(lowered) in stems or base[0].isdigit():
+            continue
+        out.append(base)
+    return out
+
+
+def is_covered(
+    question: str, best_similarity: float | None, vocabulary: Iterable[str], *, floor: float
+) -> tuple[bool, str]:
+    """(covered, why not) for a question and the best passage found for it."""
+    names = unknown_names(question, vocabulary)
+    if names:
+        return False, f"it names {', '.join(names)}, which the indexed documents never mention"
+    if best_similarity is None or best_similarity < floor:
+        return False, "no passage is close enough to the question"
+    return True, ""

@@ -1,0 +1,212 @@
+"""The answer engine: one Assistant per process holds the index and the model."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Sequence
+
+from llama_index.core.llms import LLM
+
+from assistant._coverage import is_covered
+from assistant._extractive import Passage, compose, quote_for, select_passages, verified
+from assistant._llm import build_llm, checked, prompt_for, rewrite_follow_up
+from assistant._query import is_follow_up, search_query
+from assistant._records import Answer, Citation, Source
+from assistant._references import reference
+from index import GuideIndex, Hit, open_index
+from ingest import Chunk, Settings
+from ingest.errors import QuestionError
+
+log = logging.getLogger(__name__)
+
+_SEARCH_K = 8
+
+
+class Assistant:
+    """Answers questions from the indexed publications; load once, ask many times."""
+
+    def __init__(self, *, settings: Settings, llm: LLM | None = None) -> None:
+        self.settings = settings
+        self.index: GuideIndex = open_index(settings=settings)
+        options = settings.assistant
+        self._llm = llm
+        if llm is None and options.llm:
+            self._llm = build_llm(
+                options.llm, base_url=options.llm_base_url, timeout=options.llm_timeout
+            )
+
+    def warm_up(self) -> None:
+        """Load the model, BM25 and glossary now rather than on the first question."""
+        self.index.search("warm up", k=1)
+
+    def answer(
+        self,
+        question: str,
+        *,
+        history: Sequence[str] = (),
+        chapters: Sequence[int] | None = None,
+        recommendations_only: bool = False,
+    ) -> Answer:
+        question = self._checked(question)
+        query = self._search_query(question, history)
+        kinds = ["recommendation"] if recommendations_only else None
+        hits = self.index.search(query, k=_SEARCH_K, chapters=chapters or None, kinds=kinds)
+        sources = tuple(self._source(rank, h) for rank, h in enumerate(hits, start=1))
+        best = max((h.dense for h in hits if h.dense is not None), default=None)
+        covered, why = is_covered(
+            question, best, self.index.vocabulary(), floor=self.settings.assistant.min_similarity
+        )
+        if not covered:
+            return Answer(question, self._not_covered(hits, why), False, (), sources, query)
+        if self._llm is not None:
+            try:
+                return self._llm_answer(question, query, hits, sources)
+            except Exception as exc:  # noqa: BLE001 - any LLM failure falls back to extractive
+                log.warning("LLM failed (%s); answering extractively", exc)
+                notice = (
+                    f"The LLM ({self.settings.assistant.llm or 'configured model'}) failed "
+                    f"({exc.__class__.__name__}); this is the extractive answer."
+                )
+                answer = self._extractive(question, query, hits, sources)
+                return Answer(
+                    answer.question, answer.text, True, answer.citations, sources, query, (notice,)
+                )
+        return self._extractive(question, query, hits, sources)
+
+    # ------------------------------------------------------------------ internals
+    def _checked(self, question: str) -> str:
+        question = " ".join(question.split())
+        limit = self.settings.assistant.max_question_chars
+        if not question:
+            raise QuestionError("the question is empty; ask something about the publication.")
+        if len(question) > limit:
+            raise QuestionError(
+                f"the question is {len(question)} characters long; please keep it under {limit}."
+            )
+        return question
+
+    def _search_query(self, question: str, history: Sequence[str]) -> str:
+        previous = [h for h in history if h.strip()]
+        if self._llm is not None and previous and is_follow_up(question):
+            try:
+                return rewrite_follow_up(self._llm, question, previous[-1])
+            except Exception as exc:  # noqa: BLE001 - fall back to the rule-based rewrite
+                log.warning("LLM rewrite failed (%s); using the rule-based rewrite", exc)
+        return search_query(question, previous)
+
+    def _extractive(
+        self, question: str, query: str, hits: list[Hit], sources: tuple[Source, ...]
+    ) -> Answer:
+        options = self.settings.assistant
+        chosen = select_passages(
+            hits, max_passages=options.max_passages, margin=options.passage_margin
+        )
+        embedder = self.index.embedder()
+        vector = embedder.query(question)
+        passages = verified(
+            [Passage(h, quote_for(h.chunk, vector, embedder.texts)) for h in chosen]
+        )
+        citations = tuple(
+            self._citation(n, p.hit.chunk, p.quote) for n, p in enumerate(passages, start=1)
+        )
+        return Answer(question, compose(passages), True, citations, sources, query)
+
+    def _llm_answer(
+        self, question: str, query: str, hits: list[Hit], sources: tuple[Source, ...]
+    ) -> Answer:
+        assert self._llm is not None
+        chunks = [h.chunk for h in hits[: self.settings.assistant.max_passages + 2]]
+        raw = str(self._llm.complete(prompt_for(question, chunks)).text)
+        text, cited, notices = checked(raw, chunks)
+        vector = self.index.embedder().query(question)
+        citations = tuple(
+            self._citation(
+                n, chunks[n - 1], quote_for(chunks[n - 1], vector, self.index.embedder().texts)
+            )
+            for n in cited
+        )
+        return Answer(question, text, True, citations, sources, query, tuple(notices))
+
+    def _not_covered(self, hits: list[Hit], why: str) -> str:
+        nearest = []
+        for h in hits[:3]:
+            if h.chunk.location() not in nearest:
+                nearest.append(h.chunk.location())
+        text = f"The publication does not appear to cover this question ({why})."
+        if nearest:
+            text += " The nearest sections are: " + "; ".join(nearest) + "."
+        return text
+
+    def _reference(self, chunk: Chunk) -> str:
+        options = self.settings.assistant
+        entry = next(
+            (d for d in self.index.manifest().documents.values() if d.id == chunk.document_id), None
+        )
+        author = (
+            options.reference_author
+            if options.reference_author is not None
+            else (entry.author if entry else "")
+        )
+        year = (
+            options.reference_year
+            if options.reference_year is not None
+            else (entry.year if entry else "")
+        )
+        return reference(chunk, template=options.reference_format, author=author, year=year)
+
+    def _citation(self, n: int, chunk: Chunk, quote: str) -> Citation:
+        return Citation(
+            n,
+            chunk.id,
+            chunk.document_title,
+            chunk.chapter,
+            chunk.chapter_title,
+            chunk.section,
+            chunk.kind,
+            chunk.rec_id,
+            chunk.page_labels,
+            chunk.page_indexes,
+            quote,
+            self._reference(chunk),
+            chunk.document_id,
+        )
+
+    def _source(self, rank: int, hit: Hit) -> Source:
+        c = hit.chunk
+        return Source(
+            rank,
+            c.id,
+            c.document_title,
+            c.chapter,
+            c.chapter_title,
+            c.section,
+            c.kind,
+            c.rec_id,
+            c.page_labels,
+            c.page_indexes,
+            c.text,
+            self._reference(c),
+            hit.score,
+            hit.dense,
+            c.document_id,
+        )
+
+
+@functools.lru_cache(maxsize=4)
+def _assistant_for(settings: Settings) -> Assistant:
+    return Assistant(settings=settings)
+
+
+def answer(
+    question: str,
+    *,
+    history: Sequence[str] = (),
+    chapters: Sequence[int] | None = None,
+    recommendations_only: bool = False,
+    settings: Settings,
+) -> Answer:
+    """Answer one question; the Assistant (index and model) is loaded once per settings."""
+    return _assistant_for(settings).answer(
+        question, history=history, chapters=chapters, recommendations_only=recommendations_only
+    )
