@@ -1,0 +1,159 @@
+"""Pure rendering for the chat UI: source cards, the status line, the exported brief.
+
+Everything taken from a document (titles, sections, quotes, references) is escaped
+here before any markup is added, so a PDF containing ``<img onerror=...>`` renders as
+text. The functions take records and return strings; they know nothing of Gradio.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+from urllib.parse import quote as url_quote
+
+from assistant._query import content_words
+from assistant._records import Answer, Citation, Source
+from index import IndexStatus
+
+_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;", "$": "&#36;"})
+STREAM_WORDS = 6
+
+
+def escape(text: str) -> str:
+    """HTML-escape document text; braces and dollars too, so no template engine reads them."""
+    return html.escape(text, quote=True).translate(_BRACES)
+
+
+def escape_markdown_html(text: str) -> str:
+    """Answer markdown for the chatbot: markdown kept, any HTML from the PDF shown as text."""
+    return html.escape(text, quote=False)
+
+
+def highlight(text: str, question: str) -> str:
+    """Escaped ``text`` with the question's content words (and their inflections) in <mark>."""
+    safe = escape(text)
+    stems = sorted({_stem(w) for w in content_words(question) if len(_stem(w)) > 2}, key=len)
+    if not stems:
+        return safe
+    alternatives = "|".join(re.escape(s) for s in reversed(stems))
+    # Not inside an entity such as &amp; or &#x27;, and only at the start of a word.
+    pattern = re.compile(rf"(?<![&#\w])(?:{alternatives})[\w'-]*", re.IGNORECASE)
+    return pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", safe)
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ies", "ing", "es", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def page_text(page_labels: Sequence[str], page_indexes: Sequence[int]) -> str:
+    """'p. 45' (or 'pp. 45-46') from printed labels; 'PDF p. 3' when the page has none."""
+    labels = [label for label in page_labels if label]
+    if labels:
+        return f"p. {labels[0]}" if len(labels) == 1 else f"pp. {labels[0]}-{labels[-1]}"
+    if page_indexes:
+        return f"PDF p. {page_indexes[0] + 1}"
+    return "page unknown"
+
+
+def pdf_link(document_id: str, page_indexes: Sequence[int]) -> str:
+    page = page_indexes[0] + 1 if page_indexes else 1
+    return f"/pdf/{url_quote(document_id, safe='')}#page={page}"
+
+
+def chapter_text(chapter: int | None, chapter_title: str) -> str:
+    return f"Chapter {chapter}: {chapter_title}" if chapter is not None else chapter_title
+
+
+def card(item: Citation | Source, *, number: int, question: str, quote: str) -> str:
+    """One numbered source card."""
+    page = page_text(item.page_labels, item.page_indexes)
+    details = [f"Section: {escape(item.section)}"] if item.section else []
+    if item.rec_id:
+        details.append(f"Recommendation {escape(item.rec_id)}")
+    details.append(escape(page))
+    copy = f"{item.reference} \u201c{quote}\u201d"
+    chapter = "" if item.chapter is None else str(item.chapter)
+    link = ""
+    if item.document_id:
+        link = (
+            f'<a class="smp-pdf" href="{escape(pdf_link(item.document_id, item.page_indexes))}" '
+            f'target="_blank" rel="noopener noreferrer">Open PDF at {escape(page)}</a>'
+        )
+    return (
+        f'<article class="smp-card" data-n="{number}" data-chapter="{chapter}" '
+        f'data-page="{escape(page)}">'
+        f'<header><span class="smp-n">[{number}]</span> '
+        f'<span class="smp-chapter">{escape(chapter_text(item.chapter, item.chapter_title))}'
+        "</span></header>"
+        f'<div class="smp-meta">{" · ".join(details)}</div>'
+        f'<blockquote class="smp-quote">{highlight(quote, question)}</blockquote>'
+        f'<div class="smp-ref">{escape(item.reference)}</div>'
+        f'<div class="smp-actions"><button type="button" class="smp-copy" '
+        f'data-copy="{escape(copy)}">Copy citation</button>{link}</div>'
+        "</article>"
+    )
+
+
+def sources_html(answer: Answer, *, nearest: int = 3) -> str:
+    """Cards for the citations, or for the nearest sources when the question is not covered."""
+    if answer.citations:
+        cards = [
+            card(c, number=c.n, question=answer.question, quote=c.quote) for c in answer.citations
+        ]
+        head = "Sources"
+    else:
+        cards = [
+            card(s, number=s.rank, question=answer.question, quote=_excerpt(s.quote))
+            for s in answer.sources[:nearest]
+        ]
+        head = "Nearest sources (the publication does not answer this directly)"
+    if not cards:
+        return '<div class="smp-sources-empty">No sources found.</div>'
+    return f'<h3 class="smp-sources-head">{head}</h3>' + "".join(cards)
+
+
+def message_html(text: str) -> str:
+    return f'<div class="smp-sources-empty">{escape(text)}</div>'
+
+
+def _excerpt(text: str, words: int = 60) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + (" ..." if len(parts) > words else "")
+
+
+def stream_pieces(text: str, *, words: int = STREAM_WORDS) -> Iterator[str]:
+    """The growing prefixes of ``text``, a few words at a time, whitespace kept."""
+    tokens = re.findall(r"\S+\s*", text)
+    for end in range(words, len(tokens), words):
+        yield "".join(tokens[:end]).rstrip()
+    yield text
+
+
+def status_line(status: IndexStatus) -> str:
+    if not status.documents:
+        return f"No document indexed yet (index: {status.location})."
+    docs = "; ".join(
+        f"{d.title} ({d.n_pages} pages, {d.chunks} chunks)" for d in status.documents
+    )
+    return f"Indexed: {docs} · model {status.model}"
+
+
+def brief_markdown(turns: Sequence[Mapping[str, Any]], *, created: str) -> str:
+    """The exported brief: every question, its answer and its numbered references."""
+    lines = ["# SMP Guide brief", "", f"Exported {created}.", ""]
+    for number, turn in enumerate(turns, start=1):
+        lines += [f"## {number}. {turn['question']}", "", str(turn["answer"]).strip(), ""]
+        citations = turn.get("citations") or []
+        if citations:
+            lines += ["**References**", ""]
+            for c in citations:
+                lines.append(f"{c['n']}. {c['reference']} \u201c{c['quote']}\u201d")
+            lines.append("")
+        for notice in turn.get("notices") or []:
+            lines += [f"_Note: {notice}_", ""]
+    return "\n".join(lines).rstrip() + "\n"
