@@ -3,8 +3,31 @@
 Public surface: ``answer`` / ``Assistant`` and the records they return.
 """
 
-from assistant._engine import Assistant, answer
-from assistant._extractive import body_sentences
-from assistant._records import Answer, Citation, Source
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from assistant._engine import Assistant, answer
+    from assistant._extractive import body_sentences
+    from assistant._records import Answer, Citation, Source
 
 __all__ = ["Answer", "Assistant", "Citation", "Source", "answer", "body_sentences"]
+
+# The engine pulls in llama-index, Chroma and torch (seconds to import): load it on first
+# use so that `smp-guide --help` or a rejected PDF answers at once.
+_LAZY = {
+    "Assistant": "assistant._engine",
+    "answer": "assistant._engine",
+    "body_sentences": "assistant._extractive",
+    "Answer": "assistant._records",
+    "Citation": "assistant._records",
+    "Source": "assistant._records",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'assistant' has no attribute {name!r}")

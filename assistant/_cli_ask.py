@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -20,9 +20,11 @@ from assistant._cli_common import (
     edge,
     settings_from,
 )
-from assistant._engine import Assistant
-from assistant._records import Answer
 from ingest.errors import DatasetError, QuestionError
+
+if TYPE_CHECKING:
+    from assistant._engine import Assistant
+    from assistant._records import Answer
 
 LLM = "assistant.llm"
 LLM_BASE_URL = "assistant.llm_base_url"
@@ -56,6 +58,8 @@ def ask(
         )
         if (question is None) == (batch is None):
             raise QuestionError("give either a QUESTION or --batch FILE.")
+        from assistant._engine import Assistant
+
         assistant = Assistant(settings=settings)
         if batch is not None:
             _batch(assistant, batch, chapter, recommendations_only)

@@ -20,7 +20,6 @@ from assistant._cli_common import (
     settings_from,
 )
 from assistant._console import page_progress
-from index import open_index, rebuild_index
 
 index_app = typer.Typer(help="List, remove or rebuild indexed documents.", no_args_is_help=True)
 
@@ -34,6 +33,8 @@ def list_documents(
     """The indexed documents, with the model that embedded them."""
     with edge():
         settings = settings_from({INDEX_DIR: index_dir, CHROMA_URL: chroma_url})
+        from index import open_index
+
         status = open_index(settings=settings).status()
     if as_json:
         typer.echo(json.dumps(asdict(status), ensure_ascii=False))
@@ -64,6 +65,8 @@ def remove(
     """Remove one document from the index."""
     with edge():
         settings = settings_from({INDEX_DIR: index_dir, CHROMA_URL: chroma_url})
+        from index import open_index
+
         removed = open_index(settings=settings).remove(document)
     typer.echo(f"removed {removed.key} ({removed.chunks} chunks)")
 
@@ -73,6 +76,8 @@ def rebuild(index_dir: IndexDirOption = None, chroma_url: ChromaUrlOption = None
     """Re-embed every document from the stored chunks (after a model change or damage)."""
     with edge():
         settings = settings_from({INDEX_DIR: index_dir, CHROMA_URL: chroma_url})
+        from index import rebuild_index
+
         with page_progress(Console(stderr=True), "re-embedding", "chunks") as progress:
             reports = rebuild_index(settings=settings, progress=progress)
     for report in reports:

@@ -6,15 +6,17 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from index import AddReport
 from ingest import IngestResult, ProgressFn
+
+if TYPE_CHECKING:
+    from index import AddReport
 
 OWN_PACKAGES = ("ingest", "index", "assistant", "evals")
 

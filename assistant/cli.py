@@ -16,12 +16,13 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from assistant._cli_ask import ask
+from assistant._cli_chat import chat
 from assistant._cli_common import (
     CHROMA_URL,
     EXIT_CANTCREAT,
@@ -46,8 +47,10 @@ from assistant._console import (
     print_summary,
     summary_json,
 )
-from index import AddReport, open_index
 from ingest import IngestResult, build_sample_pdf, ingest_pdf
+
+if TYPE_CHECKING:
+    from index import AddReport, GuideIndex
 
 PLUGIN_GROUP = "smp_guide.cli"
 
@@ -110,16 +113,20 @@ def ingest(
         settings = settings_from({PASSWORD: password, INDEX_DIR: index_dir, CHROMA_URL: chroma_url})
         results: list[IngestResult] = []
         reports: list[AddReport | None] = []
-        library = open_index(settings=settings) if index else None
+        library: GuideIndex | None = None
         for pdf in pdfs:
             with page_progress(err, pdf.name) as progress:
                 result = ingest_pdf(pdf, settings=settings, progress=progress)
             results.append(result)
-            if library is not None:
-                with page_progress(err, f"embedding {pdf.name}", "chunks") as progress:
-                    reports.append(library.add(result, pdf=pdf, progress=progress))
-            else:
+            if not index:
                 reports.append(None)
+                continue
+            if library is None:  # opened only once a PDF parsed: a bad file never touches it
+                from index import open_index
+
+                library = open_index(settings=settings)
+            with page_progress(err, f"embedding {pdf.name}", "chunks") as progress:
+                reports.append(library.add(result, pdf=pdf, progress=progress))
         if dump is not None:
             count = _write_dump(dump, results)
             err.print(f"wrote {count} chunks to {dump}", highlight=False, soft_wrap=True)
@@ -155,6 +162,7 @@ def _write_dump(path: Path, results: Sequence[IngestResult]) -> int:
 
 app.add_typer(index_app, name="index")
 app.command("ask")(ask)
+app.command("chat")(chat)
 
 
 def _add_plugins(target: typer.Typer) -> None:
