@@ -137,9 +137,7 @@ def stream_pieces(text: str, *, words: int = STREAM_WORDS) -> Iterator[str]:
 def status_line(status: IndexStatus) -> str:
     if not status.documents:
         return f"No document indexed yet (index: {status.location})."
-    docs = "; ".join(
-        f"{d.title} ({d.n_pages} pages, {d.chunks} chunks)" for d in status.documents
-    )
+    docs = "; ".join(f"{d.title} ({d.n_pages} pages, {d.chunks} chunks)" for d in status.documents)
     return f"Indexed: {docs} · model {status.model}"
 
 
@@ -152,7 +150,7 @@ def brief_markdown(turns: Sequence[Mapping[str, Any]], *, created: str) -> str:
         if citations:
             lines += ["**References**", ""]
             for c in citations:
-                lines.append(f"{c['n']}. {c['reference']} \u201c{c['quote']}\u201d")
+                lines.append(f"- [{c['n']}] {c['reference']} \u201c{c['quote']}\u201d")
             lines.append("")
         for notice in turn.get("notices") or []:
             lines += [f"_Note: {notice}_", ""]

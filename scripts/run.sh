@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up, then ingest the publication ($SMP_GUIDE_PDF) or, without it, the generated
-# sample PDF, and print the summary. Extra arguments go to `smp-guide ingest`.
+# sample PDF, print the summary, then serve the chat UI. Extra arguments go to
+# `smp-guide ingest`.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$root/scripts/setup.sh"
@@ -16,4 +17,4 @@ else
 fi
 "$smp_guide" ingest "$pdf" "$@"
 
-# --- NEXT: start the chat UI here (index the PDF, then `smp-guide chat`). ---
+exec "$smp_guide" chat

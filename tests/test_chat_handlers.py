@@ -1,0 +1,157 @@
+"""The chat UI's handlers called as plain functions on the real sample index (no browser)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant import Answer, Assistant, Citation
+from assistant._ui import ChatSession
+from assistant._ui_render import sources_html
+from index import open_index
+from ingest import Settings, ingest_pdf
+
+QUESTION = "Who should pay for training the candidates?"
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def sample_index(tmp_path_factory: pytest.TempPathFactory, sample_pdf: Path) -> Path:
+    """The sample PDF indexed once per session (shared by the chat test modules)."""
+    folder = tmp_path_factory.getbasetemp() / "chat-sample-index"
+    ready = folder / "ready"
+    if not ready.is_file():
+        settings = Settings(data_dir=folder / "data", index_dir=folder / "index")
+        result = ingest_pdf(sample_pdf, settings=settings)
+        open_index(settings=settings).add(result, pdf=sample_pdf)
+        ready.write_text("ok", encoding="utf-8")
+    return folder / "index"
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory: pytest.TempPathFactory, sample_pdf: Path) -> Settings:
+    index_dir = sample_index(tmp_path_factory, sample_pdf)
+    return Settings(data_dir=tmp_path_factory.mktemp("chat-data"), index_dir=index_dir)
+
+
+@pytest.fixture(scope="module")
+def session(settings: Settings) -> ChatSession:
+    return ChatSession(Assistant(settings=settings), settings=settings)
+
+
+def _final(session: ChatSession, question: str, **options: object) -> tuple:
+    *_, last = session.ask(question, [], [], **options)  # type: ignore[arg-type]
+    return last
+
+
+def _cards_chapters(html: str) -> list[str]:
+    return re.findall(r'class="smp-card" data-n="\d+" data-chapter="([^"]*)"', html)
+
+
+def test_answer_streams_partial_updates_then_the_final_cited_answer(session: ChatSession) -> None:
+    updates = list(session.ask(QUESTION, [], [], None, False))
+    texts = [messages[-1]["content"] for messages, _, _, _ in updates]
+    assert len(updates) >= 3, f"expected several streamed updates, got {len(updates)}"
+    assert all(len(a) <= len(b) for a, b in itertools.pairwise(texts)), "text must only grow"
+    assert all(texts[-1].startswith(t) for t in texts), "each update is a prefix of the answer"
+    assert "[1]" in texts[-1], texts[-1]
+    messages, sources, turns, box = updates[-1]
+    assert [m["role"] for m in messages] == ["user", "assistant"]
+    assert box == "", "the question box is cleared by the final update"
+    assert len(turns) == 1 and turns[0]["citations"], "the final update records the turn"
+    assert 'data-n="1"' in sources, "the sources panel shows citation 1"
+
+
+def test_chapter_filter_keeps_every_source_in_the_chosen_chapters(session: ChatSession) -> None:
+    unfiltered = _final(session, QUESTION)[2][0]
+    cited = {c["chapter"] for c in unfiltered["citations"]}
+    chapter = next(n for _, n in session.chapter_choices() if n not in cited)
+    _, sources, turns, _ = _final(session, QUESTION, chapters=[chapter])
+    turn = turns[0]
+    found = {c["chapter"] for c in turn["citations"]} | {s["chapter"] for s in turn["sources"]}
+    assert found == {chapter}, f"filter on chapter {chapter} returned chapters {found}"
+    assert _cards_chapters(sources), "cards are shown"
+    assert set(_cards_chapters(sources)) == {str(chapter)}, sources
+
+
+def test_recommendations_only_cites_only_recommendations(session: ChatSession) -> None:
+    _, sources, turns, _ = _final(session, QUESTION, recommendations_only=True)
+    kinds = {c["kind"] for c in turns[0]["citations"]}
+    assert kinds == {"recommendation"}, f"kinds cited: {kinds}"
+    assert "Recommendation R" in sources, "cards name the recommendation ID"
+
+
+def test_export_writes_a_markdown_brief_with_the_references(
+    session: ChatSession, settings: Settings
+) -> None:
+    turns = _final(session, QUESTION)[2]
+    path = Path(session.export(turns) or "")
+    assert path.parent == settings.data_dir / "exports", path
+    text = path.read_text(encoding="utf-8")
+    assert f"## 1. {QUESTION}" in text
+    for citation in turns[0]["citations"]:
+        assert f"[{citation['n']}] {citation['reference']}" in text, citation["reference"]
+
+
+def test_feedback_appends_one_json_line(session: ChatSession, settings: Settings) -> None:
+    messages, _, turns, _ = _final(session, QUESTION)
+    path = settings.data_dir / "feedback.jsonl"
+    before = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    session.feedback(turns, message_index=len(messages) - 1, liked=False)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(before) + 1
+    record = json.loads(lines[-1])
+    assert record["question"] == QUESTION and record["rating"] == "down"
+    assert record["answer"] == turns[0]["answer"] and record["timestamp"]
+    assert record["sources"] and record["sources"][0]["reference"]
+
+
+def test_too_long_question_gets_one_polite_message(session: ChatSession) -> None:
+    limit = session.settings.assistant.max_question_chars
+    updates = list(session.ask("why " * limit, [], [], None, False))
+    assert len(updates) == 1, "an error is one update, not a stream"
+    messages, sources, turns, _ = updates[0]
+    text = messages[-1]["content"]
+    assert messages[-1]["role"] == "assistant" and text.startswith("Sorry: "), text
+    assert f"keep it under {limit}" in text and "Traceback" not in text
+    assert turns == [] and "keep it under" in sources
+
+
+def test_html_in_a_source_quote_is_escaped_in_the_cards() -> None:
+    citation = Citation(
+        1,
+        "c1",
+        "Doc <b>title</b>",
+        3,
+        "Chapter <script>x</script>",
+        "Section",
+        "narrative",
+        None,
+        ("12",),
+        (20,),
+        f"Training costs {HOSTILE} are shared.",
+        'Ref "quoted" <i>',
+        "doc1",
+    )
+    answer = Answer("Who pays training costs?", "text", True, (citation,), ())
+    html = sources_html(answer)
+    assert "<img" not in html and "<script" not in html and "<i>" not in html, html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "<mark>Training</mark>" in html and "<mark>costs</mark>" in html
+    assert 'href="/pdf/doc1#page=21"' in html and "p. 12" in html
+
+
+def test_no_index_offers_the_sample_then_answers(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    session = ChatSession(None, settings=settings)
+    assert not session.has_documents()
+    messages = list(session.ask(QUESTION, [], [], None, False))[-1][0]
+    assert "smp-guide ingest PDF" in messages[-1]["content"], messages[-1]
+    status, chapters, onboarding = session.build_sample()
+    assert (settings.data_dir / "sample.pdf").is_file()
+    assert "Skills Mobility Partnerships" in status, status
+    assert chapters["choices"] and onboarding["visible"] is False
+    assert "[1]" in list(session.ask(QUESTION, [], [], None, False))[-1][0][-1]["content"]
