@@ -99,7 +99,7 @@ def ingest(
     ] = False,
     password: Annotated[
         str | None,
-        typer.Option(help=f"Password of encrypted PDFs [env: {env_name(PASSWORD)}]."),
+        typer.Option(help=f"Password of encrypted PDFs \\[env: {env_name(PASSWORD)}]."),
     ] = None,
     index_dir: IndexDirOption = None,
     chroma_url: ChromaUrlOption = None,
