@@ -9,7 +9,14 @@ from collections.abc import Sequence
 from llama_index.core.llms import LLM
 
 from assistant._coverage import is_covered
-from assistant._extractive import Passage, compose, quote_for, select_passages, verified
+from assistant._extractive import (
+    Passage,
+    compose,
+    in_reading_order,
+    quote_for,
+    select_passages,
+    verified,
+)
 from assistant._llm import build_llm, checked, prompt_for, rewrite_follow_up
 from assistant._query import is_follow_up, search_query
 from assistant._records import Answer, Citation, Source
@@ -104,9 +111,8 @@ class Assistant:
         )
         embedder = self.index.embedder()
         vector = embedder.query(question)
-        passages = verified(
-            [Passage(h, quote_for(h.chunk, vector, embedder.texts)) for h in chosen]
-        )
+        quoted = [Passage(h, quote_for(h.chunk, vector, embedder.texts)) for h in chosen]
+        passages = in_reading_order(verified(quoted))
         citations = tuple(
             self._citation(n, p.hit.chunk, p.quote) for n, p in enumerate(passages, start=1)
         )

@@ -86,6 +86,20 @@ def lead_line(passages: Sequence[Passage]) -> str:
     return f"The guidance speaks to this in {'; '.join(parts[:-1])}; and {parts[-1]}."
 
 
+def _heading(chunk: Chunk) -> str:
+    if chunk.chapter is None:
+        return chunk.chapter_title
+    return f"Chapter {chunk.chapter}: {chunk.chapter_title}"
+
+
+def in_reading_order(passages: Sequence[Passage]) -> list[Passage]:
+    """Passages grouped by chapter (in order of first appearance), so [1], [2]... read in order."""
+    order: dict[str, int] = {}
+    for p in passages:
+        order.setdefault(_heading(p.hit.chunk), len(order))
+    return sorted(passages, key=lambda p: order[_heading(p.hit.chunk)])
+
+
 def body_lines(passages: Sequence[Passage]) -> list[tuple[str, list[str]]]:
     """Quotes grouped by chapter, in order of first appearance: (heading, bullet lines)."""
     groups: dict[str, list[str]] = {}
