@@ -18,6 +18,7 @@ from ingest.settings import DEFAULT_EMBED_MODEL
 log = logging.getLogger(__name__)
 
 _CACHE_LIMIT = 50_000
+_QUERY_CACHE_LIMIT = 2_000
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Embedder:
     model: HuggingFaceEmbedding
     cache: dict[str, list[float]] = field(default_factory=dict)
     """Vectors of texts seen in this process: a new version of a PDF mostly repeats them."""
+    queries: dict[str, list[float]] = field(default_factory=dict)
 
     def texts(self, texts: list[str]) -> list[list[float]]:
         if len(self.cache) > _CACHE_LIMIT:
@@ -46,7 +48,12 @@ class Embedder:
         return [self.cache[t] for t in texts]
 
     def query(self, text: str) -> list[float]:
-        return list(self.model.get_query_embedding(text))
+        # One answer embeds the same question for glossary matching, search and quoting.
+        if text not in self.queries:
+            if len(self.queries) > _QUERY_CACHE_LIMIT:
+                self.queries.clear()
+            self.queries[text] = list(self.model.get_query_embedding(text))
+        return self.queries[text]
 
 
 def model_source(name: str) -> tuple[str, str]:

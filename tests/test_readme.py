@@ -19,7 +19,10 @@ def _rows(model: type[BaseModel], prefix: str = "") -> list[tuple[str, str, Any]
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             rows.extend(_rows(annotation, f"{prefix}{name}."))
             continue
-        rows.append((f"{prefix}{name}", field.description or "", field.default))
+        # A default_factory (the data folder) depends on the platform: None means "documented
+        # in words".
+        default = None if field.default_factory is not None else field.default
+        rows.append((f"{prefix}{name}", field.description or "", default))
     return rows
 
 
