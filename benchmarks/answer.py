@@ -36,10 +36,13 @@ def build_index(work: Path) -> Path:
 
 
 def questions(n: int) -> list[str]:
+    """Distinct questions (all bundled sets), so no per-process cache flatters the timing."""
     from evals import bundled_datasets, load_dataset
 
-    pool = [q.question for q in load_dataset(bundled_datasets() / "sample_gold.jsonl")]
-    return [pool[i % len(pool)] for i in range(n)]
+    pool = list(dict.fromkeys(
+        q.question for path in sorted(bundled_datasets().glob("*.jsonl")) for q in load_dataset(path)
+    ))
+    return pool[:n]
 
 
 def extractive_latency(index_dir: Path, asked: list[str]) -> dict[str, float]:
@@ -47,8 +50,8 @@ def extractive_latency(index_dir: Path, asked: list[str]) -> dict[str, float]:
     from ingest import Settings
 
     assistant = Assistant(settings=Settings(index_dir=index_dir))
-    for q in asked[:20]:  # warm: model, BM25, glossary vectors, sentence cache
-        assistant.answer(q)
+    for q in ("warm up", "What is a skills mobility partnership?", "Who pays for training?"):
+        assistant.answer(q)  # model, BM25, glossary vectors
     times = []
     for q in asked:
         start = time.perf_counter()
