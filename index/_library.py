@@ -42,6 +42,7 @@ from index._search import (
     expand_query,
     fuse,
     glossary_terms,
+    intent_slots,
     navigational,
 )
 from ingest import Chunk, IngestResult, Settings
@@ -120,8 +121,8 @@ class GuideIndex:
         n = max(_CANDIDATES, limit * 3)
         dense = [(c, s) for c, s in self._dense(expanded, filters, n) if not navigational(c)]
         sparse = [(c, s) for c, s in self._sparse(expanded, filters, n) if not navigational(c)]
-        slots = 0 if filters.kinds == ("recommendation",) else self._settings.index.rec_slots
-        return fuse(dense, sparse, k=limit, rec_slots=min(slots, limit))
+        slots = {} if filters.kinds is not None else intent_slots(query, self._settings.index.rec_slots)
+        return fuse(dense, sparse, k=limit, slots=slots)
 
     def vocabulary(self) -> frozenset[str]:
         """Lower-cased words of every indexed chunk (for spotting names a document never uses)."""

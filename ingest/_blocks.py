@@ -15,8 +15,8 @@ from ingest._text import join_hyphenated, normalise_line
 
 BlockKind = Literal["paragraph", "item", "recommendation", "box"]
 
-_ITEM_START = re.compile(r"^(•|\(?[a-z0-9]{1,2}[.)])\s+\S")
-_NUMBER_MARK = re.compile(r"^(•|\(?[a-z0-9]{1,2}[.)])\s+")
+_ITEM_START = re.compile(r"^(•|–|\(?[a-z0-9]{1,2}[.)])\s+\S")
+_NUMBER_MARK = re.compile(r"^(•|–|\(?[a-z0-9]{1,2}[.)])\s+")
 _REC_START = re.compile(r"^Recommendation\s+(\d{1,3})\b\.?\s*$", re.IGNORECASE)
 _BOX_START = re.compile(r"^Box\s+\d+(\.\d+)?\s*[.:]", re.IGNORECASE)
 

@@ -13,13 +13,13 @@ import math
 import signal
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pypdf
-from pypdf.errors import FileNotDecryptedError, PdfReadError, PdfStreamError
+from pypdf.errors import FileNotDecryptedError, PdfReadError, PdfStreamError, PyPdfError
 
 from ingest.errors import (
     CorruptPdfError,
@@ -30,6 +30,22 @@ from ingest.errors import (
 )
 
 log = logging.getLogger(__name__)
+
+_STREAM_LIMIT = 16_000_000
+"""Bytes one stream may decompress to. pypdf's own limit is 75 MB, and it keeps decoded
+streams cached while the reader lives, so a few "zip bomb" pages could hold gigabytes;
+the largest content stream of the real reports tried is about 1.2 MB."""
+
+
+def _stream_limits() -> AbstractContextManager[pypdf.Configuration]:
+    """pypdf's decompression limits lowered to ``_STREAM_LIMIT`` (for this context only)."""
+    return pypdf.apply_configuration(
+        zlib_maximum_output_length=_STREAM_LIMIT,
+        lzw_maximum_output_length=_STREAM_LIMIT,
+        run_length_maximum_output_length=_STREAM_LIMIT,
+        brotli_maximum_output_length=_STREAM_LIMIT,
+        array_based_stream_maximum_output_length=_STREAM_LIMIT,
+    )
 
 
 @dataclass(frozen=True)
@@ -94,10 +110,11 @@ def open_pdf(path: Path, *, password: str | None, max_mb: int, max_pages: int) -
 
 def _reader(path: Path) -> pypdf.PdfReader:
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _stream_limits():
             warnings.simplefilter("ignore")
             return pypdf.PdfReader(path, strict=False)
     except (
+        PyPdfError,  # includes LimitReachedError (not a PdfReadError)
         PdfReadError,
         PdfStreamError,
         ValueError,
@@ -118,7 +135,12 @@ def _reader(path: Path) -> pypdf.PdfReader:
 def _decrypt(reader: pypdf.PdfReader, path: Path, password: str | None) -> None:
     try:
         result = reader.decrypt(password or "")
-    except (FileNotDecryptedError, PdfReadError, NotImplementedError, DependencyError_) as exc:
+    except (
+        FileNotDecryptedError,
+        PyPdfError,
+        NotImplementedError,
+        DependencyError_,
+    ) as exc:
         raise EncryptedPdfError(
             f"{path.name}: the PDF is encrypted and cannot be opened ({exc}); "
             "pass --password or remove the protection."
@@ -138,6 +160,7 @@ def _page_count(reader: pypdf.PdfReader, path: Path) -> int:
     try:
         return len(reader.pages)
     except (
+        PyPdfError,  # includes LimitReachedError: page tree too deep or too large
         PdfReadError,
         PdfStreamError,
         ValueError,
@@ -184,7 +207,11 @@ def read_page(reader: pypdf.PdfReader, index: int, *, seconds: float) -> Page:
         if text:
             pieces.append(_piece(text, cm, tm, font, font_size))
 
-    with _time_limit(seconds), warnings.catch_warnings():
+    with (
+        _time_limit(seconds),
+        warnings.catch_warnings(),
+        _stream_limits(),
+    ):
         warnings.simplefilter("ignore")
         page = reader.pages[index]
         page.extract_text(visitor_text=visit)

@@ -150,6 +150,7 @@ def _outline_markers(reader: pypdf.PdfReader) -> tuple[list[Marker], list[Marker
     try:
         entries = list(_walk_outline(reader, reader.outline, 0))
     except (
+        pypdf.errors.PyPdfError,  # includes LimitReachedError: outline too deep or too long
         pypdf.errors.PdfReadError,
         KeyError,
         TypeError,

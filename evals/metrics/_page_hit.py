@@ -1,0 +1,46 @@
+"""page_hit@k: does any of the top-k retrieved sources sit on an expected printed page?"""
+
+from __future__ import annotations
+
+import typing as t
+from dataclasses import dataclass, field
+
+from ragas.dataset_schema import SingleTurnSample
+from ragas.metrics.base import MetricType, SingleTurnMetric
+from ragas.run_config import RunConfig
+
+from evals.metrics._cases import CaseBook
+
+if t.TYPE_CHECKING:
+    from langchain_core.callbacks import Callbacks
+
+
+@dataclass
+class PageHitAtK(SingleTurnMetric):
+    """1.0 when one of the first ``k`` sources' printed pages is in ``expected_pages``.
+
+    Only meaningful for answerable questions with expected pages: the scoring suite
+    does not give it the others (a question without expected pages raises).
+    """
+
+    book: CaseBook = field(default_factory=CaseBook)
+    k: int = 5
+    name: str = ""
+    _required_columns: dict[MetricType, set[str]] = field(
+        default_factory=lambda: {MetricType.SINGLE_TURN: {"user_input"}}
+    )
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            self.name = f"page_hit@{self.k}"
+
+    def init(self, run_config: RunConfig) -> None:
+        """Nothing to load: no model, no network."""
+
+    async def _single_turn_ascore(self, sample: SingleTurnSample, callbacks: Callbacks) -> float:
+        case = self.book.case(sample.user_input)
+        expected = set(case.question.expected_pages)
+        if not expected:
+            raise ValueError(f"{case.question.id}: page_hit needs expected_pages")
+        pages = {label for s in case.answer.sources[: self.k] for label in s.page_labels}
+        return 1.0 if pages & expected else 0.0
