@@ -17,7 +17,7 @@ from ingest.settings import DEFAULT_EMBED_MODEL
 
 log = logging.getLogger(__name__)
 
-_CACHE_LIMIT = 50_000
+_CACHE_LIMIT = 10_000
 _QUERY_CACHE_LIMIT = 2_000
 
 

@@ -89,7 +89,9 @@ def fuse(
         reserved = set((slots or {}).keys())
         have = sum(h.chunk.kind == kind for h in top)
         taken = {t.chunk.id for t in top}
-        candidates = [h for h in _rrf(_of(kind, dense), _of(kind, sparse)) if h.chunk.id not in taken]
+        candidates = [
+            h for h in _rrf(_of(kind, dense), _of(kind, sparse)) if h.chunk.id not in taken
+        ]
         for extra in candidates[: max(0, wanted - have)]:
             others = [i for i, h in enumerate(top) if h.chunk.kind not in reserved]
             if len(top) >= k and others:
