@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from assistant._engine import Assistant, answer
     from assistant._extractive import body_sentences
+    from assistant._llm import build_llm
     from assistant._records import Answer, Citation, Source
 
-__all__ = ["Answer", "Assistant", "Citation", "Source", "answer", "body_sentences"]
+__all__ = ["Answer", "Assistant", "Citation", "Source", "answer", "body_sentences", "build_llm"]
 
 # The engine pulls in llama-index, Chroma and torch (seconds to import): load it on first
 # use so that `smp-guide --help` or a rejected PDF answers at once.
@@ -21,6 +22,7 @@ _LAZY = {
     "Assistant": "assistant._engine",
     "answer": "assistant._engine",
     "body_sentences": "assistant._extractive",
+    "build_llm": "assistant._llm",
     "Answer": "assistant._records",
     "Citation": "assistant._records",
     "Source": "assistant._records",

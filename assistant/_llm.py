@@ -31,23 +31,36 @@ Question: {question}
 Answer:"""
 
 
-def build_llm(spec: str, *, base_url: str | None, timeout: float) -> LLM:
-    """'ollama:MODEL' or 'openai:MODEL' as a llama-index LLM (created here, passed explicitly)."""
+def build_llm(
+    spec: str,
+    *,
+    base_url: str | None,
+    timeout: float,
+    flag: str = "--llm",
+    json_mode: bool = False,
+) -> LLM:
+    """'ollama:MODEL' or 'openai:MODEL' as a llama-index LLM (created here, passed explicitly).
+
+    ``flag`` names the option in error messages (the evals' judge uses ``--judge``).
+    """
     backend, _, model = spec.partition(":")
     if not model:
-        raise LLMUnavailableError(f"--llm {spec!r}: use ollama:MODEL or openai:MODEL.")
+        raise LLMUnavailableError(f"{flag} {spec!r}: use ollama:MODEL or openai:MODEL.")
     if backend == "ollama":
         from llama_index.llms.ollama import Ollama
 
         return Ollama(
-            model=model, base_url=base_url or "http://127.0.0.1:11434", request_timeout=timeout
+            model=model,
+            base_url=base_url or "http://127.0.0.1:11434",
+            request_timeout=timeout,
+            json_mode=json_mode,
         )
     if backend == "openai":
         from llama_index.llms.openai_like import OpenAILike
 
         if not base_url:
             raise LLMUnavailableError(
-                "--llm openai:MODEL needs --llm-base-url (an OpenAI-compatible server)."
+                f"{flag} openai:MODEL needs {flag}-base-url (an OpenAI-compatible server)."
             )
         return OpenAILike(
             model=model,
@@ -57,7 +70,9 @@ def build_llm(spec: str, *, base_url: str | None, timeout: float) -> LLM:
             timeout=timeout,
             max_retries=0,
         )
-    raise LLMUnavailableError(f"--llm {spec!r}: unknown backend {backend!r}; use ollama or openai.")
+    raise LLMUnavailableError(
+        f"{flag} {spec!r}: unknown backend {backend!r}; use ollama or openai."
+    )
 
 
 def prompt_for(question: str, chunks: Sequence[Chunk]) -> str:

@@ -18,44 +18,15 @@ from ragas.metrics._context_precision import LLMContextPrecisionWithReference
 from ragas.metrics._context_recall import LLMContextRecall
 from ragas.metrics._faithfulness import Faithfulness
 
+from assistant import build_llm
 from evals._scoring import MetricSpec
-from ingest.errors import LLMUnavailableError
 
 JUDGE_TIMEOUT = 120.0
 
 
 def judge_llm(spec: str, *, base_url: str | None, timeout: float = JUDGE_TIMEOUT) -> LLM:
-    """'ollama:MODEL' or 'openai:MODEL' as a llama-index LLM (created here, passed explicitly)."""
-    backend, _, model = spec.partition(":")
-    if not model:
-        raise LLMUnavailableError(f"--judge {spec!r}: use none, ollama:MODEL or openai:MODEL.")
-    if backend == "ollama":
-        from llama_index.llms.ollama import Ollama
-
-        return Ollama(
-            model=model,
-            base_url=base_url or "http://127.0.0.1:11434",
-            request_timeout=timeout,
-            json_mode=True,
-        )
-    if backend == "openai":
-        from llama_index.llms.openai_like import OpenAILike
-
-        if not base_url:
-            raise LLMUnavailableError(
-                "--judge openai:MODEL needs --judge-base-url (an OpenAI-compatible server)."
-            )
-        return OpenAILike(
-            model=model,
-            api_base=base_url,
-            api_key="not-needed",
-            is_chat_model=True,
-            timeout=timeout,
-            max_retries=0,
-        )
-    raise LLMUnavailableError(
-        f"--judge {spec!r}: unknown backend {backend!r}; use none, ollama or openai."
-    )
+    """'ollama:MODEL' or 'openai:MODEL' as a llama-index LLM, asked for JSON replies."""
+    return build_llm(spec, base_url=base_url, timeout=timeout, flag="--judge", json_mode=True)
 
 
 def judge_metrics(llm: LLM, embed_model: BaseEmbedding) -> list[MetricSpec]:

@@ -84,8 +84,13 @@ def _unit(block: Block, chapters: Sequence[Marker]) -> Draft | None:
     if block.kind == "item" and where == "further_resource":
         # Each reference is its own unit: a list of them embeds as a blur of topics.
         text, start = block.marker_stripped()
-        return Draft(block.chapter, block.section, "further_resource", text,
-                     block.pages_between(start, len(block.text)))
+        return Draft(
+            block.chapter,
+            block.section,
+            "further_resource",
+            text,
+            block.pages_between(start, len(block.text)),
+        )
     if block.kind == "box" and where in ("narrative", "recommendations"):
         return Draft(block.chapter, block.section, "box", block.text, pages)
     if where == "acronym":

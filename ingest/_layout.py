@@ -188,7 +188,7 @@ def infer_labels(numbers: Sequence[Sequence[str]]) -> tuple[str, ...]:
     first_body = min(arabic) if arabic else n
     roman = _offset_run(numbers, roman_to_int, range(first_body))
     for index, value in roman.items():
-        labels[index] = _to_roman(value)
+        labels[index] = to_roman(value)
     return tuple(labels)
 
 
@@ -209,7 +209,7 @@ def _offset_run(numbers: Sequence[Sequence[str]], parse: object, indexes: range)
     return {i: i - offset for i in range(first, last + 1) if i - offset >= 1}
 
 
-def _to_roman(value: int) -> str:
+def to_roman(value: int) -> str:
     out = []
     for number, letters in (
         (100, "c"),

@@ -43,6 +43,7 @@ from reportlab.platypus import (
 )
 
 from ingest import _sample_text as txt
+from ingest._layout import to_roman
 
 PAGE_W, PAGE_H = A5
 MARGIN_X = 18 * mm
@@ -167,30 +168,12 @@ def _header_text(chapter: txt.Chapter) -> str:
     return f"Chapter {chapter.number} | {chapter_title(chapter)}"
 
 
-def _roman(n: int) -> str:
-    out = ""
-    for value, digits in (
-        (100, "c"),
-        (90, "xc"),
-        (50, "l"),
-        (40, "xl"),
-        (10, "x"),
-        (9, "ix"),
-        (5, "v"),
-        (4, "iv"),
-        (1, "i"),
-    ):
-        count, n = divmod(n, value)
-        out += digits * count
-    return out
-
-
 def page_label(index: int, body_start: int) -> str:
     """Printed label of a page: none on the cover, roman front matter, arabic from chapter 1."""
     if index == 0:
         return ""
     if index < body_start:
-        return _roman(index)
+        return to_roman(index)
     return str(index - body_start + 1)
 
 

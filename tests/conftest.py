@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import free_port
 
 for _name, _value in {
     "HF_HUB_OFFLINE": "1",
@@ -96,12 +97,6 @@ def real_pdfs_dir() -> Path:
     if not path.is_dir():
         pytest.skip(f"real-PDF folder {path} does not exist (set {REAL_PDFS_ENV})")
     return path
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

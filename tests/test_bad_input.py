@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers import run_cli
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
@@ -30,21 +30,8 @@ from ingest.errors import (
     SmpGuideError,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "s3cret-pw"
 MARKER = "Pineapple corridors deserve careful evaluation"
-
-
-def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=300,
-        check=False,
-    )
 
 
 def assert_one_error_line(

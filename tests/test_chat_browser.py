@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, free_port
+from helpers import ROOT, free_port
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 

@@ -7,13 +7,12 @@ under pytest's temporary folders only. The CLI runs as a real subprocess.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import run_cli
 from llama_index.core.llms import CompletionResponse, MockLLM
 from pydantic import Field
 
@@ -30,21 +29,8 @@ from evals.metrics import CaseBook, CitationValidity, EvalCase, PageHitAtK, PdfP
 from ingest import Settings
 from ingest.errors import DatasetError
 
-ROOT = Path(__file__).resolve().parents[1]
 GOLD = bundled_datasets() / "sample_gold.jsonl"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
-
-def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=600,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import run_cli
 
 from index import GuideIndex, expand_query, open_index, rebuild_index
 from ingest import IngestResult, Settings, ingest_pdf
@@ -169,21 +170,10 @@ def ingest_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     yield env
 
 
-def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
 def test_killed_ingest_leaves_the_old_index_serving(
     sample_pdf: Path, sample_pdf_no_outline: Path, tmp_path: Path, ingest_env: dict[str, str]
 ) -> None:
-    first = _cli("ingest", str(sample_pdf), "--json", env=ingest_env)
+    first = run_cli("ingest", str(sample_pdf), "--json", env=ingest_env)
     assert first.returncode == 0, first.stderr
     settings = Settings(index_dir=tmp_path / "index")
     old = open_index(settings=settings)
@@ -213,7 +203,7 @@ def test_killed_ingest_leaves_the_old_index_serving(
     survivor = open_index(settings=settings)
     after = [(h.chunk.id, round(h.score, 6)) for h in survivor.search(question, k=6)]
     assert after == before, "the interrupted ingest changed what the index serves"
-    resumed = _cli("ingest", str(changed), "--json", env=ingest_env)
+    resumed = run_cli("ingest", str(changed), "--json", env=ingest_env)
     assert resumed.returncode == 0, resumed.stderr
     assert '"status": "replaced"' in resumed.stdout
     _discard_clients()
@@ -221,15 +211,15 @@ def test_killed_ingest_leaves_the_old_index_serving(
 
 
 def test_index_cli_lists_and_rebuilds(sample_pdf: Path, ingest_env: dict[str, str]) -> None:
-    empty = _cli("index", "list", env=ingest_env)
+    empty = run_cli("index", "list", env=ingest_env)
     assert empty.returncode == 0 and "no documents indexed" in empty.stdout
-    missing = _cli("index", "rebuild", env=ingest_env)
+    missing = run_cli("index", "rebuild", env=ingest_env)
     assert missing.returncode != 0 and missing.stderr.startswith("error:")
     assert "smp-guide ingest" in missing.stderr
-    assert _cli("ingest", str(sample_pdf), env=ingest_env).returncode == 0
-    listed = _cli("index", "list", "--json", env=ingest_env)
+    assert run_cli("ingest", str(sample_pdf), env=ingest_env).returncode == 0
+    listed = run_cli("index", "list", "--json", env=ingest_env)
     assert '"key": "sample.pdf"' in listed.stdout
-    rebuilt = _cli("index", "rebuild", env=ingest_env)
+    rebuilt = run_cli("index", "rebuild", env=ingest_env)
     assert rebuilt.returncode == 0 and "rebuilt" in rebuilt.stdout
-    gone = _cli("index", "remove", "nope.pdf", env=ingest_env)
+    gone = run_cli("index", "remove", "nope.pdf", env=ingest_env)
     assert gone.returncode == 2 and "no indexed document matches" in gone.stderr
