@@ -1,0 +1,3 @@
+"""The stress scripts here are run with ``python``, not collected by pytest."""
+
+collect_ignore_glob = ["*.py"]
