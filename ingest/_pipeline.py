@@ -10,6 +10,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pypdf
@@ -111,10 +112,16 @@ def _read_pages(
                 pool.submit(_read_range, path, options.password, a, b, options.page_seconds)
                 for a, b in ranges
             ]
-            for job in jobs:
-                read.extend(job.result())
-                if progress is not None:
-                    progress(len(read), total)
+            try:
+                for job in jobs:
+                    read.extend(job.result())
+                    if progress is not None:
+                        progress(len(read), total)
+            except BrokenProcessPool as exc:
+                raise CorruptPdfError(
+                    f"{path.name}: a page reader process died (out of memory or a crash in "
+                    "the PDF parser); the file may be hostile or damaged."
+                ) from exc
     else:
         for index in range(total):
             read.append(read_page_or_none(reader, index, seconds=options.page_seconds))
