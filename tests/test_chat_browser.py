@@ -45,18 +45,6 @@ if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} does not exist (apt-get install chromium)", allow_module_level=True)
 
 
-def sample_index(tmp_path_factory: pytest.TempPathFactory, sample_pdf: Path) -> Path:
-    """The sample PDF indexed once per session (same folder as test_chat_handlers uses)."""
-    folder = tmp_path_factory.getbasetemp() / "chat-sample-index"
-    ready = folder / "ready"
-    if not ready.is_file():
-        settings = Settings(data_dir=folder / "data", index_dir=folder / "index")
-        result = ingest_pdf(sample_pdf, settings=settings)
-        open_index(settings=settings).add(result, pdf=sample_pdf)
-        ready.write_text("ok", encoding="utf-8")
-    return folder / "index"
-
-
 def _hostile_pdf(path: Path) -> Path:
     pdf = canvas.Canvas(str(path), pagesize=A4)
     pdf.setTitle("Hostile test note")
@@ -74,10 +62,10 @@ def _hostile_pdf(path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def settings(tmp_path_factory: pytest.TempPathFactory, sample_pdf: Path) -> Settings:
+def settings(tmp_path_factory: pytest.TempPathFactory, sample_settings: Settings) -> Settings:
     """A copy of the session's sample index, served on a free port."""
     root = tmp_path_factory.mktemp("chat-browser")
-    shutil.copytree(sample_index(tmp_path_factory, sample_pdf), root / "index")
+    shutil.copytree(sample_settings.resolved_index_dir(), root / "index")
     settings = Settings(data_dir=root / "data", index_dir=root / "index")
     settings = settings.model_copy(
         update={"assistant": settings.assistant.model_copy(update={"port": free_port()})}

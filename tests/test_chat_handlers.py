@@ -12,28 +12,15 @@ import pytest
 from assistant import Answer, Assistant, Citation
 from assistant._ui import ChatSession
 from assistant._ui_render import sources_html
-from index import open_index
-from ingest import Settings, ingest_pdf
+from ingest import Settings
 
 QUESTION = "Who should pay for training the candidates?"
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 
-def sample_index(tmp_path_factory: pytest.TempPathFactory, sample_pdf: Path) -> Path:
-    """The sample PDF indexed once per session (shared by the chat test modules)."""
-    folder = tmp_path_factory.getbasetemp() / "chat-sample-index"
-    ready = folder / "ready"
-    if not ready.is_file():
-        settings = Settings(data_dir=folder / "data", index_dir=folder / "index")
-        result = ingest_pdf(sample_pdf, settings=settings)
-        open_index(settings=settings).add(result, pdf=sample_pdf)
-        ready.write_text("ok", encoding="utf-8")
-    return folder / "index"
-
-
 @pytest.fixture(scope="module")
-def settings(tmp_path_factory: pytest.TempPathFactory, sample_pdf: Path) -> Settings:
-    index_dir = sample_index(tmp_path_factory, sample_pdf)
+def settings(tmp_path_factory: pytest.TempPathFactory, sample_settings: Settings) -> Settings:
+    index_dir = sample_settings.resolved_index_dir()  # read-only here
     return Settings(data_dir=tmp_path_factory.mktemp("chat-data"), index_dir=index_dir)
 
 

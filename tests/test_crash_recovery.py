@@ -22,6 +22,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from helpers import run_cli
 
 from ingest import IngestResult, Settings
 from ingest.errors import ChromaUnavailableError
@@ -52,15 +53,7 @@ def snapshot(settings: Settings) -> tuple[int, Snapshot]:
 
 
 def cli(*args: str, env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=timeout,
-        check=False,
-    )
+    return run_cli(*args, env=env, timeout=timeout)
 
 
 def start_ingest(pdf: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
