@@ -108,24 +108,26 @@ def open_pdf(path: Path, *, password: str | None, max_mb: int, max_pages: int) -
     return reader
 
 
+PARSE_ERRORS: tuple[type[BaseException], ...] = (
+    PyPdfError,  # includes LimitReachedError (page tree too deep or large), not a PdfReadError
+    PdfReadError,
+    PdfStreamError,
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    RecursionError,
+    IndexError,
+)
+"""What pypdf raises on a damaged file: turned into CorruptPdfError at the edges of this module."""
+
+
 def _reader(path: Path) -> pypdf.PdfReader:
     try:
         with warnings.catch_warnings(), _stream_limits():
             warnings.simplefilter("ignore")
             return pypdf.PdfReader(path, strict=False)
-    except (
-        PyPdfError,  # includes LimitReachedError (not a PdfReadError)
-        PdfReadError,
-        PdfStreamError,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        RecursionError,
-        OSError,
-        AssertionError,
-        IndexError,
-    ) as exc:
+    except (*PARSE_ERRORS, OSError, AssertionError) as exc:
         raise CorruptPdfError(
             f"{path.name}: the PDF is damaged or truncated and cannot be read ({exc}); "
             "re-download or re-export it."
@@ -159,17 +161,7 @@ except ImportError:  # pragma: no cover - older pypdf
 def _page_count(reader: pypdf.PdfReader, path: Path) -> int:
     try:
         return len(reader.pages)
-    except (
-        PyPdfError,  # includes LimitReachedError: page tree too deep or too large
-        PdfReadError,
-        PdfStreamError,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        RecursionError,
-        IndexError,
-    ) as exc:
+    except PARSE_ERRORS as exc:
         raise CorruptPdfError(
             f"{path.name}: the PDF's page tree is damaged ({exc}); re-download or re-export it."
         ) from exc
