@@ -365,11 +365,13 @@ class GuideIndex:
     def _refresh(self, *, force: bool = True) -> None:
         """Re-read the manifest; reload chunks and BM25 when another writer changed it.
 
-        Searches call it at most every ``_REFRESH_SECONDS`` (each read is a round trip to
-        Chroma); writes always do.
+        Over HTTP, searches call it at most every ``_REFRESH_SECONDS`` (each read is a round
+        trip to the server); embedded reads are cheap, so a local index is always current.
+        Writes always refresh.
         """
         now = time.monotonic()
-        if not force and now - self._refreshed < _REFRESH_SECONDS:
+        throttled = self._settings.chroma_url is not None and not force
+        if throttled and now - self._refreshed < _REFRESH_SECONDS:
             return
         self._refreshed = now
         collection = existing_collection(self._client, self._name(), self._where)
