@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 from llama_index.core.llms import LLM
 
@@ -161,41 +162,31 @@ class Assistant:
         )
         return reference(chunk, template=options.reference_format, author=author, year=year)
 
+    def _located(self, chunk: Chunk, quote: str) -> dict[str, Any]:
+        return {
+            "chunk_id": chunk.id,
+            "document": chunk.document_title,
+            "chapter": chunk.chapter,
+            "chapter_title": chunk.chapter_title,
+            "section": chunk.section,
+            "kind": chunk.kind,
+            "rec_id": chunk.rec_id,
+            "page_labels": chunk.page_labels,
+            "page_indexes": chunk.page_indexes,
+            "quote": quote,
+            "reference": self._reference(chunk),
+            "document_id": chunk.document_id,
+        }
+
     def _citation(self, n: int, chunk: Chunk, quote: str) -> Citation:
-        return Citation(
-            n,
-            chunk.id,
-            chunk.document_title,
-            chunk.chapter,
-            chunk.chapter_title,
-            chunk.section,
-            chunk.kind,
-            chunk.rec_id,
-            chunk.page_labels,
-            chunk.page_indexes,
-            quote,
-            self._reference(chunk),
-            chunk.document_id,
-        )
+        return Citation(n=n, **self._located(chunk, quote))
 
     def _source(self, rank: int, hit: Hit) -> Source:
-        c = hit.chunk
         return Source(
-            rank,
-            c.id,
-            c.document_title,
-            c.chapter,
-            c.chapter_title,
-            c.section,
-            c.kind,
-            c.rec_id,
-            c.page_labels,
-            c.page_indexes,
-            c.text,
-            self._reference(c),
-            hit.score,
-            hit.dense,
-            c.document_id,
+            rank=rank,
+            score=hit.score,
+            similarity=hit.dense,
+            **self._located(hit.chunk, hit.chunk.text),
         )
 
 

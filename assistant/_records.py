@@ -6,56 +6,44 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True)
-class Citation:
+@dataclass(frozen=True, kw_only=True)
+class Located:
+    """Where a passage is and the words taken from it: shared by citations and sources."""
+
+    chunk_id: str
+    document: str
+    chapter: int | None
+    chapter_title: str
+    section: str
+    kind: str
+    rec_id: str | None
+    page_labels: tuple[str, ...]
+    page_indexes: tuple[int, ...]
+    quote: str
+    reference: str
+    document_id: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["page_labels"] = list(self.page_labels)
+        data["page_indexes"] = list(self.page_indexes)
+        return data
+
+
+@dataclass(frozen=True, kw_only=True)
+class Citation(Located):
     """One numbered source of an answer: where it is, and the words quoted from it."""
 
     n: int
-    chunk_id: str
-    document: str
-    chapter: int | None
-    chapter_title: str
-    section: str
-    kind: str
-    rec_id: str | None
-    page_labels: tuple[str, ...]
-    page_indexes: tuple[int, ...]
-    quote: str
-    reference: str
-    document_id: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["page_labels"] = list(self.page_labels)
-        data["page_indexes"] = list(self.page_indexes)
-        return data
 
 
-@dataclass(frozen=True)
-class Source:
-    """A retrieved passage, ranked, with the same fields as a citation plus its score."""
+@dataclass(frozen=True, kw_only=True)
+class Source(Located):
+    """A retrieved passage, ranked, with its fused score and cosine similarity."""
 
     rank: int
-    chunk_id: str
-    document: str
-    chapter: int | None
-    chapter_title: str
-    section: str
-    kind: str
-    rec_id: str | None
-    page_labels: tuple[str, ...]
-    page_indexes: tuple[int, ...]
-    quote: str
-    reference: str
     score: float
     similarity: float | None
-    document_id: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["page_labels"] = list(self.page_labels)
-        data["page_indexes"] = list(self.page_indexes)
-        return data
 
 
 @dataclass(frozen=True)

@@ -109,19 +109,19 @@ def test_too_long_question_gets_one_polite_message(session: ChatSession) -> None
 
 def test_html_in_a_source_quote_is_escaped_in_the_cards() -> None:
     citation = Citation(
-        1,
-        "c1",
-        "Doc <b>title</b>",
-        3,
-        "Chapter <script>x</script>",
-        "Section",
-        "narrative",
-        None,
-        ("12",),
-        (20,),
-        f"Training costs {HOSTILE} are shared.",
-        'Ref "quoted" <i>',
-        "doc1",
+        n=1,
+        chunk_id="c1",
+        document="Doc <b>title</b>",
+        chapter=3,
+        chapter_title="Chapter <script>x</script>",
+        section="Section",
+        kind="narrative",
+        rec_id=None,
+        page_labels=("12",),
+        page_indexes=(20,),
+        quote=f"Training costs {HOSTILE} are shared.",
+        reference='Ref "quoted" <i>',
+        document_id="doc1",
     )
     answer = Answer("Who pays training costs?", "text", True, (citation,), ())
     html = sources_html(answer)
