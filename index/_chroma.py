@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 import chromadb
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import NotFoundError
 
 from ingest.errors import ChromaUnavailableError, IndexCorruptError, SmpGuideError
 
@@ -63,8 +64,10 @@ def connect(*, chroma_url: str | None, path: Path) -> Any:
 
 def existing_collection(client: Any, name: str, where: str) -> Collection | None:
     with chroma_errors(where):
-        names = {c if isinstance(c, str) else c.name for c in client.list_collections()}
-        return client.get_collection(name, embedding_function=None) if name in names else None
+        try:  # one round trip; listing the collections first would be two
+            return client.get_collection(name, embedding_function=None)
+        except NotFoundError:
+            return None
 
 
 def new_collection(client: Any, name: str, where: str, metadata: dict[str, str]) -> Collection:
