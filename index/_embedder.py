@@ -6,9 +6,12 @@ import functools
 import importlib.metadata
 import logging
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 from transformers.utils import logging as transformers_logging
 
@@ -36,7 +39,7 @@ class Embedder:
     model: HuggingFaceEmbedding
     cache: dict[str, list[float]] = field(default_factory=dict)
     """Vectors of texts seen in this process: a new version of a PDF mostly repeats them."""
-    queries: dict[str, list[float]] = field(default_factory=dict)
+    queries: dict[str, tuple[list[float], np.ndarray]] = field(default_factory=dict)
 
     def texts(self, texts: list[str]) -> list[list[float]]:
         if len(self.cache) > _CACHE_LIMIT:
@@ -48,12 +51,54 @@ class Embedder:
         return [self.cache[t] for t in texts]
 
     def query(self, text: str) -> list[float]:
+        return self._query(text)[0]
+
+    def query_tokens(self, text: str) -> np.ndarray:
+        """Unit vectors of the question's content tokens (no specials, punctuation, stopwords)."""
+        return self._query(text)[1]
+
+    def passages(self, texts: list[str]) -> tuple[list[list[float]], list[np.ndarray]]:
+        """Passage vectors and their token vectors (float16, unit length), in one model pass.
+
+        The vectors equal what llama-index's ``get_text_embedding`` gives (same model
+        call, same normalisation); the token vectors feed late-interaction scoring.
+        """
+        if not texts:
+            return [], []
+        outputs = self._encode(texts, prompt="text")
+        vectors = [_unit(o["sentence_embedding"]).tolist() for o in outputs]
+        tokens = [_unit_rows(_content_rows(o, self._tokenizer(), query=False)) for o in outputs]
+        self.cache.update(zip(texts, vectors, strict=True))
+        return vectors, [t.astype(np.float16) for t in tokens]
+
+    def _query(self, text: str) -> tuple[list[float], np.ndarray]:
         # One answer embeds the same question for glossary matching, search and quoting.
         if text not in self.queries:
             if len(self.queries) > _QUERY_CACHE_LIMIT:
                 self.queries.clear()
-            self.queries[text] = list(self.model.get_query_embedding(text))
+            output = self._encode([text], prompt="query")[0]
+            rows = _content_rows(output, self._tokenizer(), query=True)
+            self.queries[text] = (_unit(output["sentence_embedding"]).tolist(), _unit_rows(rows))
         return self.queries[text]
+
+    def _encode(self, texts: list[str], *, prompt: str) -> list[dict[str, Any]]:
+        # llama-index's HuggingFaceEmbedding wraps a SentenceTransformer; asking it for every
+        # output at once gives the sentence vector and the token vectors from one forward pass.
+        st = self.model._model
+        outputs: list[dict[str, Any]] = list(
+            st.encode(  # type: ignore[arg-type]
+                texts,
+                batch_size=self.model.embed_batch_size,
+                prompt_name=prompt if prompt in (st.prompts or {}) else None,
+                output_value=None,
+                convert_to_numpy=False,
+                show_progress_bar=False,
+            )
+        )
+        return outputs
+
+    def _tokenizer(self) -> Any:
+        return self.model._model.tokenizer
 
 
 def model_source(name: str) -> tuple[str, str]:
@@ -87,3 +132,46 @@ def load_embedder(name: str, *, batch_size: int) -> Embedder:
     dimension = len(model.get_text_embedding("dimension probe"))
     log.info("loaded embedding model %s (%d dimensions)", name, dimension)
     return Embedder(ModelInfo(name, version, dimension), model)
+
+
+# Question words: the same in every question, they match every passage equally.
+_QUESTION_WORDS = (
+    "a an and are as at be but by can could did do does for from how i if in into is "
+    "it its may might must of on or our should that the their them there these they "
+    "this to was we what when where which who whom why will with would you your"
+)
+_STOPWORDS = frozenset(_QUESTION_WORDS.split())
+_CONTENT = re.compile(r"^(##|\u2581|\u0120)?[^\W_]", re.UNICODE)
+
+
+def _content_rows(output: dict[str, Any], tokenizer: Any, *, query: bool) -> np.ndarray:
+    """Token vectors without padding and special tokens; for a query, content words only.
+
+    Question words ("how", "should", "we") match every passage equally and only add noise
+    to a max-similarity score, so they are left out on the query side.
+    """
+    mask = output["attention_mask"].bool()
+    ids = output["input_ids"][mask].tolist()
+    rows: np.ndarray = output["token_embeddings"][mask].float().numpy()
+    special = set(tokenizer.all_special_ids or [])
+    keep = [i for i, t in enumerate(ids) if t not in special]
+    if query:
+        pieces = tokenizer.convert_ids_to_tokens([ids[i] for i in keep])
+        content = [
+            i
+            for i, piece in zip(keep, pieces, strict=True)
+            if _CONTENT.match(piece) and piece.lstrip("#\u2581\u0120").lower() not in _STOPWORDS
+        ]
+        keep = content or keep
+    return rows[keep] if keep else rows[:1]
+
+
+def _unit(vector: Any) -> np.ndarray:
+    array: np.ndarray = np.asarray(vector, dtype=np.float32)
+    norm = float(np.linalg.norm(array))
+    return array / norm if norm else array
+
+
+def _unit_rows(rows: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return (rows / np.where(norms == 0, 1.0, norms)).astype(np.float32)

@@ -36,11 +36,13 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from index._chroma import chroma_errors, connect, existing_collection, new_collection
 from index._embedder import Embedder, load_embedder
+from index._late import TokenStore, late_ranking
 from index._manifest import MANIFEST_KEY, DocumentEntry, Manifest, read_local_copy, write_local_copy
 from index._nodes import chunk_from_metadata, embed_content, to_node
 from index._records import AddReport, DocumentInfo, Hit, IndexStatus
 from index._search import (
     Filters,
+    Ranking,
     cosine_from_llama,
     expand_query,
     fuse,
@@ -54,7 +56,7 @@ from ingest.errors import EmbeddingModelMismatchError, IndexNotBuiltError, Input
 log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[int, int], None]
-_CANDIDATES = 40
+_CANDIDATES = 90
 _REFRESH_SECONDS = 2.0
 _WORDS = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _BM25_TOP = 200
@@ -76,6 +78,7 @@ class GuideIndex:
         self._glossary: tuple[list[str], Any] | None = None
         self._vocabulary: frozenset[str] | None = None
         self._handle: Any = None
+        self._tokens = TokenStore(self._dir / "store", settings.index.embed_model)
         self._refreshed = 0.0
         self._refresh()
 
@@ -130,10 +133,26 @@ class GuideIndex:
         dense_query = self.expanded_query(query, glossary=False)
         dense = [(c, s) for c, s in self._dense(dense_query, filters, n) if not navigational(c)]
         sparse = [(c, s) for c, s in self._sparse(expanded, filters, n) if not navigational(c)]
+        rankings = [Ranking("dense", dense), Ranking("bm25", sparse)]
+        late_weight = self._settings.index.late_weight
+        if late_weight > 0:
+            pool = {c.id: c for c, _ in (*dense, *sparse)}
+            late = self._late(query, list(pool.values()))
+            rankings.append(Ranking("late", late, late_weight))
         slots = (
             {} if filters.kinds is not None else intent_slots(query, self._settings.index.rec_slots)
         )
-        return fuse(dense, sparse, k=limit, slots=slots)
+        return fuse(rankings, k=limit, slots=slots)
+
+    def _late(self, query: str, candidates: Sequence[Chunk]) -> list[tuple[Chunk, float]]:
+        embedder = self.embedder()
+        return late_ranking(
+            embedder.query_tokens(query),
+            [(c, self._doc_sha[c.id]) for c in candidates],
+            self._tokens,
+            lambda sha: [c for c in self._chunks.values() if self._doc_sha[c.id] == sha],
+            embedder,
+        )
 
     def vocabulary(self) -> frozenset[str]:
         """Lower-cased words of every indexed chunk (for spotting names a document never uses)."""
@@ -321,7 +340,11 @@ class GuideIndex:
                 seconds = time.perf_counter() - started
                 return AddReport(entry.title, "unchanged", old.chunks, 0, seconds)
             self._store_chunks(sha, chunks)
-            embedded = self._embed_missing(entry.key, sha, chunks, progress)
+            embedded, tokens = self._embed_missing(entry.key, sha, chunks, progress)
+            if len(tokens) == len(chunks):
+                self._tokens.save(sha, [c.id for c in chunks], [tokens[c.id] for c in chunks])
+            else:  # resumed after an interrupted ingest: some vectors were already stored
+                self._tokens.rows(sha, lambda _: chunks, self.embedder())
             documents = {**manifest.documents, entry.key: entry}
             generation = manifest.generation + 1
             self._publish(
@@ -431,6 +454,7 @@ class GuideIndex:
         self._chunks, self._doc_sha = chunks, doc_sha
         # Everything derived from the chunks is rebuilt on next use.
         self._bm25, self._glossary, self._vocabulary = None, None, None
+        self._tokens.forget()
 
     def _count(self, sha: str) -> int:
         with chroma_errors(self._where):
@@ -438,7 +462,8 @@ class GuideIndex:
 
     def _embed_missing(
         self, key: str, sha: str, chunks: Sequence[Chunk], progress: ProgressFn | None
-    ) -> int:
+    ) -> tuple[int, dict[str, np.ndarray]]:
+        """Embed the chunks Chroma lacks; returns their number and their token vectors."""
         collection = self._collection()
         with chroma_errors(self._where):
             present = set(collection.get(where={"doc_sha": sha}, include=[])["ids"])
@@ -447,17 +472,19 @@ class GuideIndex:
         embedder = self.embedder()
         batch = self._settings.index.embed_batch_size
         done = len(chunks) - len(todo)
+        tokens: dict[str, np.ndarray] = {}
         for start in range(0, len(todo), batch):
             nodes = todo[start : start + batch]
-            vectors = embedder.texts([embed_content(n) for n in nodes])
-            for node, vector in zip(nodes, vectors, strict=True):
+            vectors, rows = embedder.passages([embed_content(n) for n in nodes])
+            for node, vector, token_rows in zip(nodes, vectors, rows, strict=True):
                 node.embedding = vector
+                tokens[node.node_id] = token_rows
             with chroma_errors(self._where):
                 store.add(nodes)
             done += len(nodes)
             if progress is not None:
                 progress(done, len(chunks))
-        return len(todo)
+        return len(todo), tokens
 
     def _collect_garbage(self) -> None:
         """Delete vectors and stored chunks of versions the manifest no longer names."""

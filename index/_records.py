@@ -8,23 +8,28 @@ from typing import Literal
 from ingest import Chunk
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Hit:
     """A retrieved chunk with its scores.
 
-    ``score`` is the reciprocal-rank-fusion score, sum of 1/(60 + rank) over the dense
-    and BM25 rankings (at most 2/61 = 0.0328); it orders hits but is not a probability.
-    ``dense`` is the cosine similarity of query and chunk embeddings (-1..1, higher is
-    closer), ``bm25`` the raw BM25 score (0 when the chunk shares no term with the query);
-    either is None when that retriever did not return the chunk.
+    ``score`` is the weighted reciprocal-rank-fusion score, the sum of weight/(60 + rank)
+    over the rankings that returned the chunk (dense and BM25 weigh 1, late interaction
+    ``index.late_weight``; at most 4/61 = 0.066 with the defaults); it orders hits but is
+    not a probability. ``dense`` is the cosine similarity of query and chunk embeddings
+    (-1..1, higher is closer), ``bm25`` the raw BM25 score (0 when the chunk shares no
+    term with the query), ``late`` the late-interaction score: the mean over the
+    question's content words of their best cosine with a word of the chunk (-1..1).
+    A score is None when its ranking did not return the chunk; ``*_rank`` is 1-based.
     """
 
     chunk: Chunk
     score: float
-    dense: float | None
-    bm25: float | None
-    dense_rank: int | None
-    bm25_rank: int | None
+    dense: float | None = None
+    bm25: float | None = None
+    late: float | None = None
+    dense_rank: int | None = None
+    bm25_rank: int | None = None
+    late_rank: int | None = None
 
 
 @dataclass(frozen=True)

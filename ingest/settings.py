@@ -56,6 +56,12 @@ class IndexSettings(_Section):
         le=1.0,
         description="Cosine similarity above which a glossary term is added to the query (1 = off).",
     )
+    late_weight: float = Field(
+        2.0,
+        ge=0.0,
+        le=10.0,
+        description="Weight of the late-interaction (token MaxSim) ranking in the fusion (0 = off).",
+    )
     embed_batch_size: int = Field(32, ge=1, le=256, description="Passages embedded per batch.")
 
 

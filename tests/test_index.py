@@ -99,13 +99,16 @@ def test_document_filter_with_two_documents(
     assert {c.document_id for c in library.chunks()} != {other.document.id}
 
 
-def test_scores_are_documented_quantities(library: GuideIndex) -> None:
+def test_scores_are_documented_quantities(library: GuideIndex, settings: Settings) -> None:
     hits = library.search("recognition of prior learning", k=5)
     assert hits == sorted(hits, key=lambda h: -h.score)
+    weight = settings.index.late_weight
     for hit in hits:
-        assert 0 < hit.score <= 2 / 61 + 1e-9
+        assert 0 < hit.score <= (2 + weight) / 61 + 1e-9
         assert hit.dense is None or -1.0 <= hit.dense <= 1.0
         assert hit.bm25 is None or hit.bm25 > 0
+        assert hit.late is None or -1.0 <= hit.late <= 1.0
+    assert any(h.late is not None for h in hits)
 
 
 def test_acronym_expansion_finds_the_expanded_form(library: GuideIndex) -> None:

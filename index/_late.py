@@ -1,0 +1,118 @@
+"""Late interaction: each question word meets its best-matching word of a passage.
+
+A passage vector averages all its words, so a question that shares one key idea with a
+long passage ("locked to one company" against "tied to one employer") can rank below a
+passage that is vaguely about the whole question. Scoring every question token against
+the passage's own token vectors (the MaxSim of ColBERT, here with the same embedding
+model) rewards that one close match; fused as a third ranking it raised page hit@1 on
+every gold set (benchmarks/retrieval.py).
+
+Token vectors are a derived cache beside the chunk store: ``store/<sha>.tokens.npy``
+(float16 rows, memory-mapped) and ``store/<sha>.tokens.json`` (chunk IDs, row offsets,
+model). A missing or stale pair is recomputed from the stored chunks, so an old index,
+a killed ingest or a second machine sharing a Chroma server all heal on first use.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from index._embedder import Embedder
+from ingest import Chunk
+
+log = logging.getLogger(__name__)
+
+ChunksOf = Callable[[str], Sequence[Chunk]]
+"""A document's chunks, by content hash, in stored order."""
+
+
+class TokenStore:
+    """Token vectors of each indexed document, read lazily and shared by every search."""
+
+    def __init__(self, folder: Path, model: str) -> None:
+        self._folder = folder
+        self._model = model
+        self._rows: dict[str, tuple[np.ndarray, dict[str, tuple[int, int]]]] = {}
+
+    def save(self, sha: str, ids: Sequence[str], tokens: Sequence[np.ndarray]) -> None:
+        """Write one document's token vectors atomically (rows first, then the index)."""
+        self._folder.mkdir(parents=True, exist_ok=True)
+        offsets = np.cumsum([0, *(len(t) for t in tokens)]).tolist()
+        rows = np.concatenate(tokens).astype(np.float16) if tokens else np.zeros((0, 1))
+        tmp = self._folder / f"{sha}.tokens.tmp.npy"
+        np.save(tmp, rows)
+        tmp.replace(self._rows_path(sha))
+        meta = {"model": self._model, "ids": list(ids), "offsets": offsets, "rows": len(rows)}
+        tmp_meta = self._folder / f"{sha}.tokens.json.tmp"
+        tmp_meta.write_text(json.dumps(meta), encoding="utf-8")
+        tmp_meta.replace(self._meta_path(sha))
+        self._rows.pop(sha, None)
+
+    def rows(
+        self, sha: str, chunks_of: ChunksOf, embedder: Embedder
+    ) -> tuple[np.ndarray, dict[str, tuple[int, int]]]:
+        """(token rows, chunk ID -> row span) of a document, recomputed when missing."""
+        if sha not in self._rows:
+            loaded = self._load(sha)
+            chunks = chunks_of(sha)
+            if loaded is None or any(c.id not in loaded[1] for c in chunks):
+                log.info("computing token vectors for %s (%d chunks)", sha[:12], len(chunks))
+                _, tokens = embedder.passages([c.embedding_text() for c in chunks])
+                self.save(sha, [c.id for c in chunks], tokens)
+                loaded = self._load(sha)
+            if loaded is None:
+                raise OSError(f"token vectors for {sha[:12]} could not be written")
+            self._rows[sha] = loaded
+        return self._rows[sha]
+
+    def forget(self) -> None:
+        self._rows.clear()
+
+    def _load(self, sha: str) -> tuple[np.ndarray, dict[str, tuple[int, int]]] | None:
+        try:
+            meta = json.loads(self._meta_path(sha).read_text(encoding="utf-8"))
+            rows = np.load(self._rows_path(sha), mmap_mode="r")
+        except (OSError, ValueError):
+            return None
+        offsets = meta.get("offsets", [])
+        if meta.get("model") != self._model or rows.shape[0] != meta.get("rows") or not offsets:
+            return None
+        spans = {
+            cid: (int(start), int(end))
+            for cid, start, end in zip(meta["ids"], offsets, offsets[1:], strict=False)
+        }
+        return rows, spans
+
+    def _rows_path(self, sha: str) -> Path:
+        return self._folder / f"{sha}.tokens.npy"
+
+    def _meta_path(self, sha: str) -> Path:
+        return self._folder / f"{sha}.tokens.json"
+
+
+def maxsim(query: np.ndarray, passage: np.ndarray) -> float:
+    """Mean over question tokens of the best cosine with any passage token (-1..1)."""
+    if len(query) == 0 or len(passage) == 0:
+        return 0.0
+    return float((query @ np.asarray(passage, dtype=np.float32).T).max(axis=1).mean())
+
+
+def late_ranking(
+    query: np.ndarray,
+    candidates: Sequence[tuple[Chunk, str]],
+    store: TokenStore,
+    chunks_of: ChunksOf,
+    embedder: Embedder,
+) -> list[tuple[Chunk, float]]:
+    """Candidates (chunk, document hash) ordered by their MaxSim with the question."""
+    scored = []
+    for chunk, sha in candidates:
+        rows, spans = store.rows(sha, chunks_of, embedder)
+        start, end = spans[chunk.id]
+        scored.append((chunk, maxsim(query, rows[start:end])))
+    return sorted(scored, key=lambda cs: (-cs[1], cs[0].position))
