@@ -39,9 +39,13 @@ def questions(n: int) -> list[str]:
     """Distinct questions (all bundled sets), so no per-process cache flatters the timing."""
     from evals import bundled_datasets, load_dataset
 
-    pool = list(dict.fromkeys(
-        q.question for path in sorted(bundled_datasets().glob("*.jsonl")) for q in load_dataset(path)
-    ))
+    pool = list(
+        dict.fromkeys(
+            q.question
+            for path in sorted(bundled_datasets().glob("*.jsonl"))
+            for q in load_dataset(path)
+        )
+    )
     return pool[:n]
 
 
@@ -64,8 +68,21 @@ def chat_server(index_dir: Path, work: Path, port: int) -> subprocess.Popen[byte
     env = dict(os.environ, SMP_GUIDE_DATA_DIR=str(work / "data"), GRADIO_ANALYTICS_ENABLED="False")
     log = (work / "chat.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "chat", "--port", str(port),
-         "--index-dir", str(index_dir)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "assistant.cli",
+            "chat",
+            "--port",
+            str(port),
+            "--index-dir",
+            str(index_dir),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
@@ -92,9 +109,11 @@ def first_updates(port: int, asked: list[str]) -> dict[str, float]:
         job.result()
         totals.append((time.perf_counter() - start) * 1000)
         firsts.append(first if first is not None else totals[-1])
-    return {"first_update_p50_ms": percentile(firsts, 0.5),
-            "first_update_p95_ms": percentile(firsts, 0.95),
-            "chat_total_p95_ms": percentile(totals, 0.95)}
+    return {
+        "first_update_p50_ms": percentile(firsts, 0.5),
+        "first_update_p95_ms": percentile(firsts, 0.95),
+        "chat_total_p95_ms": percentile(totals, 0.95),
+    }
 
 
 def rss_mb(pid: int) -> float:
@@ -128,9 +147,14 @@ def main() -> int:
         return 0
     for name, value in results.items():
         target = TARGETS.get(name)
-        verdict = "" if target is None else (
-            f"  target <= {target:.0f}: {'PASS' if value <= target else 'FAIL'} "
-            f"({value / target:.2f}x)")
+        verdict = (
+            ""
+            if target is None
+            else (
+                f"  target <= {target:.0f}: {'PASS' if value <= target else 'FAIL'} "
+                f"({value / target:.2f}x)"
+            )
+        )
         print(f"{name:22} {value:9.1f}{verdict}")
     return 0
 

@@ -41,9 +41,7 @@ def test_every_setting_is_documented_with_its_default() -> None:
             missing.append(env_name(dotted))
             continue
         shown = line.split("|")[3].strip()
-        if default is not None and not isinstance(default, Path) and (
-            f"`{default}`" not in shown
-        ):
+        if default is not None and not isinstance(default, Path) and (f"`{default}`" not in shown):
             wrong.append(f"{env_name(dotted)}: README says {shown}, Settings says {default!r}")
     assert not missing, f"settings missing from the README table: {missing}"
     assert not wrong, "\n".join(wrong)
