@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
+import torch
 
 from index._embedder import Embedder
 from ingest import Chunk
@@ -95,11 +96,22 @@ class TokenStore:
         return self._folder / f"{sha}.tokens.json"
 
 
-def maxsim(query: np.ndarray, passage: np.ndarray) -> float:
-    """Mean over question tokens of the best cosine with any passage token (-1..1)."""
-    if len(query) == 0 or len(passage) == 0:
-        return 0.0
-    return float((query @ np.asarray(passage, dtype=np.float32).T).max(axis=1).mean())
+def maxsim(query: np.ndarray, passages: Sequence[np.ndarray]) -> list[float]:
+    """Per passage: mean over question tokens of the best cosine with a passage token."""
+    scores = [0.0] * len(passages)
+    present = [i for i, p in enumerate(passages) if len(p)]
+    if len(query) == 0 or not present:
+        return scores
+    # One product in torch, on the thread pool the model already uses: numpy's BLAS threads
+    # spin after each product and slowed the next question's forward pass 2-3x.
+    # torch widens float16 with vector instructions (numpy's astype took 6 ms here, torch 0.5).
+    rows = torch.from_numpy(np.concatenate([passages[i] for i in present])).float()
+    sims = (torch.from_numpy(np.ascontiguousarray(query, dtype=np.float32)) @ rows.T).numpy()
+    starts = np.cumsum([0, *(len(passages[i]) for i in present[:-1])])
+    best = np.maximum.reduceat(sims, starts, axis=1).mean(axis=0)
+    for i, value in zip(present, best, strict=True):
+        scores[i] = float(value)
+    return scores
 
 
 def late_ranking(
@@ -110,9 +122,11 @@ def late_ranking(
     embedder: Embedder,
 ) -> list[tuple[Chunk, float]]:
     """Candidates (chunk, document hash) ordered by their MaxSim with the question."""
-    scored = []
+    passages = []
     for chunk, sha in candidates:
         rows, spans = store.rows(sha, chunks_of, embedder)
         start, end = spans[chunk.id]
-        scored.append((chunk, maxsim(query, rows[start:end])))
+        passages.append(rows[start:end])
+    scores = maxsim(query, passages)
+    scored = [(chunk, score) for (chunk, _), score in zip(candidates, scores, strict=True)]
     return sorted(scored, key=lambda cs: (-cs[1], cs[0].position))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -66,11 +65,6 @@ def glossary_terms(
     ranked = sorted(similarities, key=lambda ts: -ts[1])[:limit]
     lowered = query.casefold()
     return [t for t, sim in ranked if sim >= threshold and t.casefold() not in lowered]
-
-
-def cosine_from_llama(similarity: float) -> float:
-    """llama-index's Chroma store reports exp(-distance); Chroma's cosine distance is 1 - cos."""
-    return 1.0 - (-math.log(similarity)) if similarity > 0 else -1.0
 
 
 @dataclass(frozen=True)
