@@ -48,7 +48,7 @@ class IndexSettings(_Section):
     collection: str = Field("smp_guide", description="Chroma collection name.")
     top_k: int = Field(8, ge=1, le=50, description="Passages returned by a search.")
     rec_slots: int = Field(
-        3, ge=0, le=10, description="Places in the top results kept for recommendations."
+        3, ge=0, le=10, description="Places among the first five results kept for recommendations."
     )
     glossary_threshold: float = Field(
         0.45,
