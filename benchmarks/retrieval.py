@@ -94,7 +94,7 @@ def scores(questions: list, ranked: list[Ranked]) -> dict[str, float | int | Non
         "mrr@5": rr / n,
         "rec_questions": rec_total,
         "rec_id_hit@5": rec_hit / rec_total
-        if rec_total and any(r.rec_ids[0] for r in ranked if r.rec_ids)
+        if rec_total and any(x for r in ranked for x in r.rec_ids)  # vanilla has no rec IDs
         else None,
     }
 

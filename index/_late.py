@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -43,7 +44,7 @@ class TokenStore:
     def save(self, sha: str, ids: Sequence[str], tokens: Sequence[np.ndarray]) -> None:
         """Write one document's token vectors atomically (rows first, then the index)."""
         self._folder.mkdir(parents=True, exist_ok=True)
-        offsets = np.cumsum([0, *(len(t) for t in tokens)]).tolist()
+        offsets = _offsets(tokens)
         rows = np.concatenate(tokens).astype(np.float16) if tokens else np.zeros((0, 1))
         tmp = self._folder / f"{sha}.tokens.tmp.npy"
         np.save(tmp, rows)
@@ -62,14 +63,24 @@ class TokenStore:
             loaded = self._load(sha)
             chunks = chunks_of(sha)
             if loaded is None or any(c.id not in loaded[1] for c in chunks):
-                log.info("computing token vectors for %s (%d chunks)", sha[:12], len(chunks))
-                _, tokens = embedder.passages([c.embedding_text() for c in chunks])
-                self.save(sha, [c.id for c in chunks], tokens)
-                loaded = self._load(sha)
-            if loaded is None:
-                raise OSError(f"token vectors for {sha[:12]} could not be written")
+                loaded = self._recomputed(sha, chunks, embedder)
             self._rows[sha] = loaded
         return self._rows[sha]
+
+    def _recomputed(
+        self, sha: str, chunks: Sequence[Chunk], embedder: Embedder
+    ) -> tuple[np.ndarray, dict[str, tuple[int, int]]]:
+        log.info("computing token vectors for %s (%d chunks)", sha[:12], len(chunks))
+        _, tokens = embedder.passages([c.embedding_text() for c in chunks])
+        ids = [c.id for c in chunks]
+        try:
+            self.save(sha, ids, tokens)
+        except OSError as exc:  # a read-only index folder still answers, from memory
+            log.warning("token vectors for %s kept in memory only: %s", sha[:12], exc)
+        loaded = self._load(sha)
+        if loaded is not None:
+            return loaded
+        return np.concatenate(tokens), _spans(ids, _offsets(tokens))
 
     def forget(self) -> None:
         self._rows.clear()
@@ -83,17 +94,21 @@ class TokenStore:
         offsets = meta.get("offsets", [])
         if meta.get("model") != self._model or rows.shape[0] != meta.get("rows") or not offsets:
             return None
-        spans = {
-            cid: (int(start), int(end))
-            for cid, start, end in zip(meta["ids"], offsets, offsets[1:], strict=False)
-        }
-        return rows, spans
+        return rows, _spans(meta["ids"], offsets)
 
     def _rows_path(self, sha: str) -> Path:
         return self._folder / f"{sha}.tokens.npy"
 
     def _meta_path(self, sha: str) -> Path:
         return self._folder / f"{sha}.tokens.json"
+
+
+def _offsets(tokens: Sequence[np.ndarray]) -> list[int]:
+    return [int(x) for x in np.cumsum([0, *(len(t) for t in tokens)])]
+
+
+def _spans(ids: Sequence[str], offsets: Sequence[int]) -> dict[str, tuple[int, int]]:
+    return {cid: (int(a), int(b)) for cid, (a, b) in zip(ids, pairwise(offsets), strict=False)}
 
 
 def maxsim(query: np.ndarray, passages: Sequence[np.ndarray]) -> list[float]:
