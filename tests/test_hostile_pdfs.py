@@ -24,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from llama_index.core.llms import CompletionResponse, MockLLM
+from mutations import OPS, Mutation, mutate, random_mutations
 from pydantic import Field
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
@@ -45,56 +46,6 @@ ERROR_EXIT_CODES = {1, 2, 3, 4, 5}  # SmpGuideError and its children; 70 means a
 
 
 # --- mutations --------------------------------------------------------------------------
-
-OPS = ("flip", "insert", "delete", "truncate", "duplicate", "content")
-Mutation = tuple[str, float, int, bytes]
-_STREAM = re.compile(rb"stream\r?\n")
-
-
-def mutate(data: bytes, mutations: list[Mutation]) -> bytes:
-    """Apply byte-level mutations; ``content`` edits inside a (decompressed) content stream."""
-    out = bytearray(data)
-    for op, where, size, payload in mutations:
-        at = int(where * max(len(out) - 1, 0))
-        if op == "flip":
-            for i in range(at, min(at + size, len(out))):
-                out[i] ^= payload[i % len(payload)] or 0xFF
-        elif op == "insert":
-            out[at:at] = payload * max(1, size // len(payload))
-        elif op == "delete":
-            del out[at : at + size]
-        elif op == "truncate":
-            del out[max(at, 1) :]
-        elif op == "duplicate":
-            out[at:at] = out[at : at + size]
-        else:
-            out = bytearray(_mutate_stream(bytes(out), where, size, payload))
-    return bytes(out)
-
-
-def _mutate_stream(data: bytes, where: float, size: int, payload: bytes) -> bytes:
-    starts = [m.end() for m in _STREAM.finditer(data)]
-    if not starts:
-        return data
-    start = starts[int(where * (len(starts) - 1))]
-    end = data.find(b"endstream", start)
-    if end < 0:
-        return data
-    raw = data[start:end].rstrip(b"\r\n")
-    try:
-        plain, packed = zlib.decompress(raw), True
-    except zlib.error:
-        plain, packed = raw, False
-    at = int(where * len(plain))
-    if size % 3 == 0:  # nesting and junk operators inside the content stream
-        plain = plain[:at] + b" [" * size + payload + b"] " * (size // 2) + plain[at:]
-    elif size % 3 == 1:
-        plain = plain[:at] + payload + plain[at + size :]
-    else:
-        plain = plain[:at] + b" 1e308 -99999999999 (" + payload + b" Tj ET BT " + plain[at:]
-    body = zlib.compress(plain) if packed else plain
-    return data[:start] + body + b"\n" + data[end:]
-
 
 mutation_lists = st.lists(
     st.tuples(
@@ -188,11 +139,7 @@ def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
 def test_cli_on_mutated_pdf_exits_cleanly(
     seed: int, sample_pdf: Path, tmp_path: Path, clean_env: dict[str, str]
 ) -> None:
-    rng = random.Random(seed)
-    mutations = [
-        (rng.choice(OPS), rng.random(), rng.randint(1, 4096), rng.randbytes(rng.randint(1, 32)))
-        for _ in range(rng.randint(1, 3))
-    ]
+    mutations = random_mutations(random.Random(seed), most=3)
     path = tmp_path / f"mutated-{seed}.pdf"
     path.write_bytes(mutate(sample_pdf.read_bytes(), mutations))
     proc = run_cli("ingest", str(path), "--no-index", "--json", env=clean_env)

@@ -19,72 +19,21 @@ import collections
 import json
 import os
 import random
-import re
 import resource
 import subprocess
 import sys
 import tempfile
 import time
 import traceback
-import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-OPS = ("flip", "insert", "delete", "truncate", "duplicate", "content")
-_STREAM = re.compile(rb"stream\r?\n")
+sys.path.insert(0, str(ROOT / "tests"))
+from mutations import mutate, random_mutations
+
 MEMORY_LIMIT_MB = 500
 ADDRESS_SPACE = 3 * 1024**3
-
-
-def mutate(data: bytes, rng: random.Random) -> bytes:
-    out = bytearray(data)
-    for _ in range(rng.randint(1, 4)):
-        op = rng.choice(OPS)
-        at = rng.randrange(max(len(out), 1))
-        size = rng.randint(1, 4096)
-        payload = rng.randbytes(rng.randint(1, 48))
-        if op == "flip":
-            for i in range(at, min(at + size, len(out))):
-                out[i] ^= payload[i % len(payload)] or 0xFF
-        elif op == "insert":
-            out[at:at] = payload * max(1, size // len(payload))
-        elif op == "delete":
-            del out[at : at + size]
-        elif op == "truncate":
-            del out[max(at, 1) :]
-        elif op == "duplicate":
-            out[at:at] = out[at : at + size]
-        else:
-            out = bytearray(_mutate_stream(bytes(out), rng, size, payload))
-    return bytes(out)
-
-
-def _mutate_stream(data: bytes, rng: random.Random, size: int, payload: bytes) -> bytes:
-    starts = [m.end() for m in _STREAM.finditer(data)]
-    if not starts:
-        return data
-    start = rng.choice(starts)
-    end = data.find(b"endstream", start)
-    if end < 0:
-        return data
-    raw = data[start:end].rstrip(b"\r\n")
-    try:
-        plain, packed = zlib.decompress(raw), True
-    except zlib.error:
-        plain, packed = raw, False
-    at = rng.randrange(len(plain) + 1)
-    kind = size % 4
-    if kind == 0:
-        plain = plain[:at] + b" [" * size + payload + b"] " * (size // 2) + plain[at:]
-    elif kind == 1:
-        plain = plain[:at] + payload + plain[at + size :]
-    elif kind == 2:
-        plain = plain[:at] + b" 1e308 -99999999999 (" + payload + b" Tj ET BT " + plain[at:]
-    else:
-        plain = plain[:at] + b" << /A " * size + b" >> " * rng.randint(0, size) + plain[at:]
-    body = zlib.compress(plain) if packed else plain
-    return data[:start] + body + b"\n" + data[end:]
 
 
 def child(path: str) -> None:
@@ -116,7 +65,7 @@ def child(path: str) -> None:
 def run_case(source: Path, seed: int, folder: Path, timeout: float) -> dict[str, object]:
     rng = random.Random(f"{source.name}:{seed}")
     path = folder / f"case-{seed}.pdf"
-    path.write_bytes(mutate(source.read_bytes(), rng))
+    path.write_bytes(mutate(source.read_bytes(), random_mutations(rng)))
     env = {k: v for k, v in os.environ.items() if not k.startswith("SMP_GUIDE_")}
     try:
         proc = subprocess.run(
