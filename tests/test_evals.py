@@ -132,6 +132,39 @@ def test_citation_validity_catches_a_wrong_page(
     assert any("not found on the cited page" in p for p in scores.problems[question.id])
 
 
+@pytest.mark.slow
+def test_citation_markers_are_read_outside_quotes_only(
+    assistant: Assistant, tmp_path: Path
+) -> None:
+    """A "[9]" the answer adds is unresolved; the same label inside a quote is the document's."""
+    question = next(q for q in load_dataset(GOLD) if q.answerable)
+    answer = assistant.answer(question.question)
+    first = answer.citations[0]
+    labelled = replace(first, quote=f"{first.quote} [9]")
+    texts = {c.id: c.text for c in assistant.index.chunks()}
+    cases = {
+        "stray": (Answer(question.question, answer.text + " [9]", True, answer.citations, ()), {}),
+        "quoted": (
+            Answer(question.question, answer.text.replace(first.quote, labelled.quote), True,
+                   (labelled, *answer.citations[1:]), ()),
+            {first.chunk_id: texts[first.chunk_id] + " [9]"},
+        ),
+    }  # fmt: skip
+    for name, (changed, extra) in cases.items():
+        book = CaseBook()
+        cited = {c.chunk_id: texts[c.chunk_id] for c in changed.citations} | extra
+        book.add(EvalCase(question, changed, cited))
+        metric = CitationValidity(book=book, pages=PdfPages(assistant.index.pdf_path))
+        scores = score(list(book.cases.values()), [MetricSpec(metric, "all")], home=tmp_path)
+        unresolved = [p for p in scores.problems[question.id] if "does not resolve" in p]
+        assert unresolved == (
+            [f"{CITATION_VALIDITY}: [9] does not resolve to a citation"] if name == "stray" else []
+        ), (
+            name,
+            scores.problems[question.id],
+        )
+
+
 # ------------------------------------------------------------- (2) bad dataset lines
 def _bad_dataset(tmp_path: Path) -> Path:
     good = GOLD.read_text(encoding="utf-8").splitlines()[:2]

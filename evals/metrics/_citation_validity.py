@@ -49,7 +49,7 @@ class CitationValidity(SingleTurnMetric):
     async def _single_turn_ascore(self, sample: SingleTurnSample, callbacks: Callbacks) -> float:
         case = self.book.case(sample.user_input)
         numbers = {c.n for c in case.answer.citations}
-        markers = sorted({int(m) for m in _MARKER.findall(sample.response or "")})
+        markers = sorted({int(m) for m in _MARKER.findall(_outside_quotes(sample.response, case))})
         problems = [f"[{n}] does not resolve to a citation" for n in markers if n not in numbers]
         checks = len(case.answer.citations) + len(problems)
         valid = 0
@@ -79,6 +79,16 @@ class CitationValidity(SingleTurnMetric):
             pages = "/".join(citation.page_labels) or str(list(citation.page_indexes))
             return f"quote not found on the cited page(s) {pages}"
         return ""
+
+
+def _outside_quotes(response: str | None, case: EvalCase) -> str:
+    """The answer without its quoted passages: a "[4]" inside a quote is the document's own
+    reference label (reference lists number their entries so), not a citation marker."""
+    text = response or ""
+    for citation in case.answer.citations:
+        if citation.quote:
+            text = text.replace(citation.quote, " ")
+    return text
 
 
 def _parts(citation: Citation) -> list[str]:
