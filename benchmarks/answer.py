@@ -12,14 +12,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from _common import ROOT, percentile
+
+sys.path.insert(0, str(ROOT / "tests"))
+from helpers import free_port, start_chat
 
 TARGETS = {"answer_p95_ms": 150.0, "first_update_p95_ms": 1000.0, "server_rss_mb": 1200.0}
 
@@ -64,36 +65,6 @@ def extractive_latency(index_dir: Path, asked: list[str]) -> dict[str, float]:
     return {"answer_p50_ms": percentile(times, 0.5), "answer_p95_ms": percentile(times, 0.95)}
 
 
-def chat_server(index_dir: Path, work: Path, port: int) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, SMP_GUIDE_DATA_DIR=str(work / "data"), GRADIO_ANALYTICS_ENABLED="False")
-    log = (work / "chat.log").open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "assistant.cli",
-            "chat",
-            "--port",
-            str(port),
-            "--index-dir",
-            str(index_dir),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
-            return process
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise RuntimeError((work / "chat.log").read_text())
-
-
 def first_updates(port: int, asked: list[str]) -> dict[str, float]:
     from gradio_client import Client
 
@@ -134,7 +105,10 @@ def main() -> int:
         index_dir = build_index(work)
         results.update(extractive_latency(index_dir, asked))
         port = free_port()
-        server = chat_server(index_dir, work, port)
+        env = dict(
+            os.environ, SMP_GUIDE_DATA_DIR=str(work / "data"), GRADIO_ANALYTICS_ENABLED="False"
+        )
+        server = start_chat(index_dir, port=port, env=env, log=work / "chat.log", timeout=120)
         try:
             first_updates(port, asked[:5])  # warm the server
             results.update(first_updates(port, asked[: max(20, args.questions // 4)]))
@@ -157,14 +131,6 @@ def main() -> int:
         )
         print(f"{name:22} {value:9.1f}{verdict}")
     return 0
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from llama_index.core.llms import CompletionResponse, MockLLM
@@ -123,18 +124,6 @@ def test_mutated_real_pdf_ends_in_result_or_project_error(
     ingest_bounded(path)
 
 
-def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
-
-
 @pytest.mark.parametrize("seed", [3, 11, 29])
 def test_cli_on_mutated_pdf_exits_cleanly(
     seed: int, sample_pdf: Path, tmp_path: Path, clean_env: dict[str, str]
@@ -142,7 +131,7 @@ def test_cli_on_mutated_pdf_exits_cleanly(
     mutations = random_mutations(random.Random(seed), most=3)
     path = tmp_path / f"mutated-{seed}.pdf"
     path.write_bytes(mutate(sample_pdf.read_bytes(), mutations))
-    proc = run_cli("ingest", str(path), "--no-index", "--json", env=clean_env)
+    proc = run_cli("ingest", str(path), "--no-index", "--json", env=clean_env, timeout=120)
     if proc.returncode == 0:
         assert json.loads(proc.stdout)["documents"], proc.stdout
         return
@@ -603,7 +592,9 @@ def test_bad_files_leave_an_existing_index_unchanged(
         "scanned": (scanned_pdf(tmp_path / "scanned.pdf"), NoTextLayerError),
     }
     for name, (path, error) in bad.items():
-        proc = run_cli("ingest", str(path), "--index-dir", str(tmp_path / "index"), env=clean_env)
+        proc = run_cli(
+            "ingest", str(path), "--index-dir", str(tmp_path / "index"), env=clean_env, timeout=120
+        )
         assert proc.returncode == error.exit_code, f"{name}: exit {proc.returncode}: {proc.stderr}"
         assert proc.stderr.startswith("error:") and len(proc.stderr.splitlines()) == 1, proc.stderr
     assert snapshot() == before, "a rejected file changed what the index serves"

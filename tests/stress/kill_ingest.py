@@ -25,6 +25,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests"))
+from helpers import run_cli
+
 QUESTIONS = [
     "Who should pay recruitment fees?",
     "How are skills recognised?",
@@ -44,15 +47,7 @@ def snapshot(settings: object) -> tuple[int, list[list[tuple[str, float]]]]:
 
 
 def cli_ingest(pdf: Path, env: dict[str, str]) -> dict[str, object]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ingest", str(pdf), "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=600,
-        check=False,
-    )
+    proc = run_cli("ingest", str(pdf), "--json", env=env)
     if proc.returncode != 0:
         raise SystemExit(f"ingest of {pdf} failed: {proc.stderr}")
     (document,) = json.loads(proc.stdout)["documents"]

@@ -19,18 +19,19 @@ import argparse
 import contextlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import traceback
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests"))
+from helpers import free_port, start_chat
+
 GOLD = ROOT / "evals" / "datasets" / "sample_gold.jsonl"
 OFFLINE_ENV = {
     "GRADIO_ANALYTICS_ENABLED": "False",
@@ -51,12 +52,6 @@ def percentile(values: list[float], q: float) -> float:
     low = int(rank)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def cli_env(work: Path) -> dict[str, str]:
@@ -80,37 +75,6 @@ def build_index(work: Path) -> Path:
         if done.returncode != 0:
             raise RuntimeError(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
     return work / "index"
-
-
-def start_server(work: Path, index_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    log = (work / "chat.log").open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "assistant.cli",
-            "chat",
-            "--port",
-            str(port),
-            "--index-dir",
-            str(index_dir),
-        ],
-        cwd=ROOT,
-        env=cli_env(work),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            break
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
-            return process
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise RuntimeError("chat server did not start:\n" + (work / "chat.log").read_text())
 
 
 def gold_questions() -> list[str]:
@@ -236,7 +200,7 @@ def main() -> int:
         index_dir = build_index(work)
         print(f"sample index built in {time.perf_counter() - started:.1f} s")
         port = free_port()
-        server = start_server(work, index_dir, port)
+        server = start_chat(index_dir, port=port, env=cli_env(work), log=work / "chat.log")
         url = f"http://127.0.0.1:{port}/"
         sampler = Sampler(server.pid)
         sampler.start()
