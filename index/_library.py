@@ -50,7 +50,6 @@ ProgressFn = Callable[[int, int], None]
 _CANDIDATES = 90
 _REFRESH_SECONDS = 2.0
 _WORDS = re.compile(r"[a-z0-9][a-z0-9'-]*")
-_BM25_TOP = 200
 
 
 class GuideIndex:
@@ -515,9 +514,8 @@ class GuideIndex:
 
     def _build_bm25(self, folder: Path) -> BM25Retriever:
         nodes = [to_node(c, doc_key="", doc_sha=self._doc_sha[c.id]) for c in self._chunks.values()]
-        retriever = BM25Retriever.from_defaults(
-            nodes=nodes, similarity_top_k=min(_BM25_TOP, len(nodes))
-        )
+        # Only its engine is queried (_bm25_scores), so top-k here is a formality.
+        retriever = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=len(nodes))
         tmp = folder.with_name(folder.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True, exist_ok=True)
