@@ -141,9 +141,6 @@ _EXAMPLE_INTENT = re.compile(
 )
 
 
-_REPORTED = ("dense", "bm25", "late")
-
-
 def _rrf(rankings: Sequence[Ranking]) -> list[Hit]:
     scores: dict[str, float] = {}
     chunks: dict[str, Chunk] = {}
@@ -152,12 +149,11 @@ def _rrf(rankings: Sequence[Ranking]) -> list[Hit]:
         for rank, (chunk, score) in enumerate(ranking.scored, start=1):
             scores[chunk.id] = scores.get(chunk.id, 0.0) + ranking.weight / (RRF_K + rank)
             chunks[chunk.id] = chunk
-            if ranking.name in _REPORTED:
-                details.setdefault(chunk.id, {}).update(
-                    {ranking.name: score, f"{ranking.name}_rank": rank}
-                )
+            details.setdefault(chunk.id, {}).update(
+                {ranking.name: score, f"{ranking.name}_rank": rank}
+            )
     ordered = sorted(scores, key=lambda cid: (-scores[cid], chunks[cid].position))
-    hits = [Hit(chunk=chunks[cid], score=scores[cid], **details.get(cid, {})) for cid in ordered]  # type: ignore[arg-type]
+    hits = [Hit(chunk=chunks[cid], score=scores[cid], **details[cid]) for cid in ordered]  # type: ignore[arg-type]
     return without_overlapping_neighbours(hits)
 
 
