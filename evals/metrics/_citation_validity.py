@@ -7,11 +7,11 @@ import typing as t
 from dataclasses import dataclass, field
 
 from ragas.dataset_schema import SingleTurnSample
-from ragas.metrics.base import MetricType, SingleTurnMetric
-from ragas.run_config import RunConfig
+from ragas.metrics.base import MetricType
 
 from assistant import Citation
-from evals.metrics._cases import CaseBook, EvalCase, match_key
+from evals.metrics._base import OfflineMetric
+from evals.metrics._cases import EvalCase, match_key
 from evals.metrics._pdf_pages import PdfPages
 
 if t.TYPE_CHECKING:
@@ -26,7 +26,7 @@ def _no_pdfs(document_id: str) -> None:
 
 
 @dataclass
-class CitationValidity(SingleTurnMetric):
+class CitationValidity(OfflineMetric):
     """Valid citations / (citations + unresolved markers); 1.0 when nothing is cited.
 
     A citation is valid when its quote occurs verbatim in the cited chunk and, compared
@@ -35,16 +35,12 @@ class CitationValidity(SingleTurnMetric):
     the citation is invalid ("no stored PDF"). Reasons are kept in ``problems``.
     """
 
-    book: CaseBook = field(default_factory=CaseBook)
     pages: PdfPages = field(default_factory=lambda: PdfPages(_no_pdfs))
     name: str = "citation_validity"
     problems: dict[str, list[str]] = field(default_factory=dict)
     _required_columns: dict[MetricType, set[str]] = field(
         default_factory=lambda: {MetricType.SINGLE_TURN: {"user_input", "response"}}
     )
-
-    def init(self, run_config: RunConfig) -> None:
-        """Nothing to load: no model, no network."""
 
     async def _single_turn_ascore(self, sample: SingleTurnSample, callbacks: Callbacks) -> float:
         case = self.book.case(sample.user_input)

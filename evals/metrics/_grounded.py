@@ -11,18 +11,18 @@ import typing as t
 from dataclasses import dataclass, field
 
 from ragas.dataset_schema import SingleTurnSample
-from ragas.metrics.base import MetricType, SingleTurnMetric
-from ragas.run_config import RunConfig
+from ragas.metrics.base import MetricType
 
 from assistant import body_sentences
-from evals.metrics._cases import CaseBook, EvalCase, squeeze
+from evals.metrics._base import OfflineMetric
+from evals.metrics._cases import EvalCase, squeeze
 
 if t.TYPE_CHECKING:
     from langchain_core.callbacks import Callbacks
 
 
 @dataclass
-class GroundedSentenceRatio(SingleTurnMetric):
+class GroundedSentenceRatio(OfflineMetric):
     """Supported quoted lines / quoted lines.
 
     An answer with no quoted line scores 1.0 when it says "not covered" (it asserts
@@ -30,15 +30,11 @@ class GroundedSentenceRatio(SingleTurnMetric):
     Reasons for unsupported lines are kept in ``problems`` by question text.
     """
 
-    book: CaseBook = field(default_factory=CaseBook)
     name: str = "grounded_sentence_ratio"
     problems: dict[str, list[str]] = field(default_factory=dict)
     _required_columns: dict[MetricType, set[str]] = field(
         default_factory=lambda: {MetricType.SINGLE_TURN: {"user_input", "response"}}
     )
-
-    def init(self, run_config: RunConfig) -> None:
-        """Nothing to load: no model, no network."""
 
     async def _single_turn_ascore(self, sample: SingleTurnSample, callbacks: Callbacks) -> float:
         case = self.book.case(sample.user_input)

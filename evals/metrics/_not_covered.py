@@ -6,27 +6,22 @@ import typing as t
 from dataclasses import dataclass, field
 
 from ragas.dataset_schema import SingleTurnSample
-from ragas.metrics.base import MetricType, SingleTurnMetric
-from ragas.run_config import RunConfig
+from ragas.metrics.base import MetricType
 
-from evals.metrics._cases import CaseBook
+from evals.metrics._base import OfflineMetric
 
 if t.TYPE_CHECKING:
     from langchain_core.callbacks import Callbacks
 
 
 @dataclass
-class NotCoveredAccuracy(SingleTurnMetric):
+class NotCoveredAccuracy(OfflineMetric):
     """1.0 when ``answer.covered == question.answerable``, else 0.0 (all questions)."""
 
-    book: CaseBook = field(default_factory=CaseBook)
     name: str = "not_covered_accuracy"
     _required_columns: dict[MetricType, set[str]] = field(
         default_factory=lambda: {MetricType.SINGLE_TURN: {"user_input"}}
     )
-
-    def init(self, run_config: RunConfig) -> None:
-        """Nothing to load: no model, no network."""
 
     async def _single_turn_ascore(self, sample: SingleTurnSample, callbacks: Callbacks) -> float:
         case = self.book.case(sample.user_input)

@@ -6,24 +6,22 @@ import typing as t
 from dataclasses import dataclass, field
 
 from ragas.dataset_schema import SingleTurnSample
-from ragas.metrics.base import MetricType, SingleTurnMetric
-from ragas.run_config import RunConfig
+from ragas.metrics.base import MetricType
 
-from evals.metrics._cases import CaseBook
+from evals.metrics._base import OfflineMetric
 
 if t.TYPE_CHECKING:
     from langchain_core.callbacks import Callbacks
 
 
 @dataclass
-class PageHitAtK(SingleTurnMetric):
+class PageHitAtK(OfflineMetric):
     """1.0 when one of the first ``k`` sources' printed pages is in ``expected_pages``.
 
     Only meaningful for answerable questions with expected pages: the scoring suite
     does not give it the others (a question without expected pages raises).
     """
 
-    book: CaseBook = field(default_factory=CaseBook)
     k: int = 5
     name: str = ""
     _required_columns: dict[MetricType, set[str]] = field(
@@ -33,9 +31,6 @@ class PageHitAtK(SingleTurnMetric):
     def __post_init__(self) -> None:
         if not self.name:
             self.name = f"page_hit@{self.k}"
-
-    def init(self, run_config: RunConfig) -> None:
-        """Nothing to load: no model, no network."""
 
     async def _single_turn_ascore(self, sample: SingleTurnSample, callbacks: Callbacks) -> float:
         case = self.book.case(sample.user_input)
