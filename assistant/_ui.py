@@ -3,7 +3,13 @@
 ``ChatSession`` holds the one Assistant of the process and the handlers, which are
 plain functions and generators (tested without a browser); ``build_app`` lays out
 the page; ``launch`` serves it with the ``/pdf/{document_id}`` route that opens a
-stored PDF at a cited page. Rendering lives in ``_ui_render``.
+stored PDF at a cited page and the ``/brief/{token}`` route of exported briefs.
+Rendering lives in ``_ui_render``; request limits, logins and those routes in
+``_ui_guard``.
+
+Only ``/ask`` is a public API endpoint. The page's other events are private (hidden
+from ``view_api`` and refused by gradio_client); a raw HTTP client can still send them,
+so each handler checks on the server what it may do.
 """
 
 from __future__ import annotations
@@ -11,27 +17,43 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import socket
+import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import gradio as gr
-from fastapi import HTTPException, Request
-from fastapi.responses import FileResponse
-from fastapi.routing import APIRoute
+from starlette.middleware import Middleware
 
 from assistant._engine import Assistant
 from assistant._records import Answer
+from assistant._ui_guard import (
+    BriefStore,
+    LoginThrottle,
+    RequestGuard,
+    login_auth,
+    login_token,
+    pdf_route,
+)
+from assistant._ui_page import (
+    COPY_JS,
+    CSS,
+    EXAMPLES,
+    NO_INDEX_TEXT,
+    STORAGE_NOTICE,
+)
 from assistant._ui_render import (
+    answer_message,
     brief_markdown,
-    escape_markdown_html,
+    escape,
+    literal,
     message_html,
     sources_html,
+    status_html,
     status_line,
     stream_pieces,
 )
@@ -45,43 +67,7 @@ Turn = dict[str, Any]
 AskUpdate = tuple[list[Message], str, list[Turn], Any]
 
 STREAM_DELAY = 0.02  # seconds between streamed pieces: enough for the page to show them
-EXAMPLES = [
-    "Who should pay for training the candidates?",
-    "How should the partnership be governed?",
-    "What should a skills mobility partnership agreement include?",
-    "How can employers be involved in the design of the partnership?",
-]
-_DOCUMENT_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
-_COPY_JS = """
-element.addEventListener('click', (event) => {
-  const button = event.target.closest('button[data-copy]');
-  if (!button) return;
-  const text = button.dataset.copy;
-  const done = () => { button.textContent = 'Copied'; setTimeout(() => { button.textContent = 'Copy citation'; }, 1500); };
-  if (navigator.clipboard && window.isSecureContext) {
-    navigator.clipboard.writeText(text).then(done);
-  } else {
-    const area = document.createElement('textarea');
-    area.value = text; document.body.appendChild(area); area.select();
-    document.execCommand('copy'); area.remove(); done();
-  }
-});
-"""
-CSS = """
-#sources .smp-card { border: 1px solid var(--border-color-primary); border-radius: 8px;
-  padding: 8px 10px; margin-bottom: 8px; }
-#sources .smp-card header { font-weight: 600; }
-#sources .smp-meta, #sources .smp-ref { font-size: 0.85em; opacity: 0.8; }
-#sources .smp-quote { margin: 6px 0; padding-left: 8px; border-left: 3px solid #8aa; }
-#sources mark { background: #ffe58a; color: inherit; }
-#sources .smp-actions { display: flex; gap: 12px; align-items: center; margin-top: 4px; }
-#sources .smp-copy { font-size: 0.85em; padding: 2px 8px; border: 1px solid #999;
-  border-radius: 4px; cursor: pointer; }
-"""
-NO_INDEX_TEXT = (
-    "**No publication is indexed yet.** Index the PDF with `smp-guide ingest PDF` "
-    "(then restart `smp-guide chat`), or try the assistant on the generated sample document."
-)
+SAMPLE_REFUSED = "The sample is built only while the index is empty; nothing was changed."
 
 
 class ChatSession:
@@ -91,6 +77,28 @@ class ChatSession:
         self.settings = settings
         self._assistant = assistant
         self._lock = threading.Lock()
+        self._build_lock = threading.Lock()  # one sample build at a time
+        self._write_lock = threading.Lock()  # one feedback line at a time
+        self.briefs = BriefStore(settings.data_dir / "exports")
+        self.storage_problem: str | None = None
+
+    def check_storage(self) -> str | None:
+        """Why exports and feedback cannot be written to DATA_DIR, or None if they can."""
+        try:
+            self.briefs.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            for folder in (self.settings.data_dir, self.briefs.folder):
+                with tempfile.TemporaryFile(dir=folder):
+                    pass
+        except OSError as exc:
+            self.storage_problem = exc.strerror or str(exc)
+            log.warning(
+                "data folder %s is not writable (%s): chat export and feedback are off",
+                self.settings.data_dir,
+                self.storage_problem,
+            )
+        else:
+            self.storage_problem = None
+        return self.storage_problem
 
     # ------------------------------------------------------------ the assistant
     def assistant(self) -> Assistant:
@@ -129,11 +137,17 @@ class ChatSession:
         chapters: Sequence[int] | None = None,
         recommendations_only: bool = False,
     ) -> Iterator[AskUpdate]:
-        """Stream one answer: the growing text, then the final message and its sources."""
-        history = list(messages or [])
-        turns = list(turns or [])
-        shown = " ".join((question or "").split())
-        history.append({"role": "user", "content": escape_markdown_html(shown or "(empty)")})
+        """Stream one answer: the growing text, then the final message and its sources.
+
+        The client sends the chat shown so far; only its last messages are kept and
+        returned (follow-ups read the server-side ``turns``, never the client's chat).
+        """
+        options = self.settings.assistant
+        history, turns = _recent(messages, turns, keep=options.max_history_messages - 2)
+        shown = " ".join((question or "")[: options.max_question_chars * 4].split())
+        if len(shown) > options.max_question_chars:
+            shown = shown[: options.max_question_chars] + "\u2026"
+        history.append({"role": "user", "content": literal(shown or "(empty)")})
         try:
             answer = self.assistant().answer(
                 question or "",
@@ -151,7 +165,7 @@ class ChatSession:
             )
             return
         sources = sources_html(answer)
-        final = _final_text(answer)
+        final = answer_message(answer)
         history.append({"role": "assistant", "content": ""})
         for piece in stream_pieces(final):
             history[-1] = {"role": "assistant", "content": piece}
@@ -163,22 +177,37 @@ class ChatSession:
         yield history, sources, turns, ""
 
     def _failed(self, history: list[Message], turns: list[Turn], text: str) -> AskUpdate:
-        history.append({"role": "assistant", "content": escape_markdown_html(text)})
+        history.append({"role": "assistant", "content": literal(text)})
         return history, message_html(text), turns, ""
 
-    def export(self, turns: list[Turn] | None) -> str | None:
-        """Write the conversation as a Markdown brief under DATA_DIR/exports; return its path."""
+    def save_brief(self, turns: list[Turn], *, owner: str | None) -> tuple[str, Path]:
+        """Write the conversation as a private Markdown brief; its token and path (OSError)."""
+        now = datetime.now(UTC)
+        return self.briefs.save(
+            brief_markdown(turns, created=now.isoformat(timespec="seconds")),
+            owner=owner,
+            filename=f"smp-brief-{now.strftime('%Y%m%d-%H%M%S')}.md",
+        )
+
+    def export(self, turns: list[Turn] | None, request: gr.Request) -> Any:
+        """The page's Export button: a download link only this login can follow."""
+        if self.storage_problem is not None:
+            gr.Warning("Export is off: the server cannot write to its data folder.")
+            return gr.skip()
         if not turns:
             gr.Warning("Ask a question first: there is nothing to export yet.")
-            return None
-        folder = self.settings.data_dir / "exports"
-        folder.mkdir(parents=True, exist_ok=True)
-        now = datetime.now(UTC)
-        path = folder / f"smp-brief-{now.strftime('%Y%m%d-%H%M%S-%f')}.md"
-        path.write_text(
-            brief_markdown(turns, created=now.isoformat(timespec="seconds")), encoding="utf-8"
+            return gr.skip()
+        try:
+            token, _ = self.save_brief(turns, owner=_owner(request))
+        except OSError as exc:
+            log.error("brief not saved under %s: %s", self.briefs.folder, exc)
+            raise gr.Error(
+                f"The brief could not be saved ({exc.strerror or exc}); try again later."
+            ) from exc
+        return (
+            f'<a class="smp-brief" href="/brief/{escape(token)}" download>'
+            "Download the brief (Markdown)</a>"
         )
-        return str(path)
 
     def feedback(self, turns: list[Turn] | None, *, message_index: int, liked: bool) -> Path | None:
         """Append one JSON line to DATA_DIR/feedback.jsonl for the rated answer."""
@@ -194,38 +223,71 @@ class ChatSession:
             "sources": turn["citations"] or turn["sources"],
         }
         path = self.settings.data_dir / "feedback.jsonl"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._lock, path.open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        line = json.dumps(record, ensure_ascii=False)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with self._write_lock, path.open("a", encoding="utf-8") as handle:
+                handle.write(line + "\n")
+        except OSError:
+            log.error("feedback not saved to %s; the record: %s", path, line)  # kept in the log
+            raise
         return path
 
     def on_like(self, turns: list[Turn] | None, data: gr.LikeData) -> None:
         index = data.index if isinstance(data.index, int) else data.index[0]
         liked = data.liked if isinstance(data.liked, bool) else str(data.liked) == "Like"
-        self.feedback(turns, message_index=index, liked=liked)
+        try:
+            self.feedback(turns, message_index=index, liked=liked)
+        except OSError as exc:
+            gr.Warning(
+                f"Your rating could not be saved ({exc.strerror or exc}); "
+                "it is kept in the server log."
+            )
 
     def build_sample(self) -> tuple[str, Any, Any]:
-        """Build, ingest and index the sample PDF; then the chat works on it."""
-        try:
-            path = self.settings.data_dir / "sample.pdf"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            build_sample_pdf(path)
-            result = ingest_pdf(path, settings=self.settings)
-            assistant = self.assistant()
-            assistant.index.add(result, pdf=path)
-            assistant.warm_up()
-        except SmpGuideError as exc:
-            return f"Could not build the sample: {exc}", gr.update(), gr.update()
+        """Build, ingest and index the sample PDF, only while the index is empty.
+
+        Checked here, at call time and under a lock, not by hiding the button: any
+        client can send the event, and two calls at once must not both build.
+        """
+        with self._build_lock:
+            if self.has_documents():
+                return status_html(SAMPLE_REFUSED), gr.update(), gr.update(visible=False)
+            try:
+                path = self.settings.data_dir / "sample.pdf"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                build_sample_pdf(path)
+                result = ingest_pdf(path, settings=self.settings)
+                assistant = self.assistant()
+                assistant.index.add(result, pdf=path)
+                assistant.warm_up()
+            except (SmpGuideError, OSError) as exc:
+                message = f"Could not build the sample: {exc}"
+                return status_html(message), gr.update(), gr.update()
         return (
-            self.status(),
+            status_html(self.status()),
             gr.update(choices=self.chapter_choices(), value=[]),
             gr.update(visible=False),
         )
 
 
-def _final_text(answer: Answer) -> str:
-    text = answer.text + "".join(f"\n\n_Note: {n}_" for n in answer.notices)
-    return escape_markdown_html(text)
+def _recent(
+    messages: list[Message] | None, turns: list[Turn] | None, *, keep: int
+) -> tuple[list[Message], list[Turn]]:
+    """The last ``keep`` messages and the turns they show, their indexes shifted to match."""
+    messages = list(messages or [])
+    turns = list(turns or [])
+    dropped = max(0, len(messages) - keep)
+    recent = turns[max(0, len(turns) - keep // 2) :]
+    return messages[dropped:], [dict(t, message_index=t["message_index"] - dropped) for t in recent]
+
+
+def _owner(request: gr.Request | None) -> str | None:
+    """The login that asks (its Gradio cookie), or None when the app has no login."""
+    raw = getattr(request, "request", None) if request is not None else None
+    if raw is None or getattr(raw.app, "auth", None) is None:
+        return None
+    return login_token(raw)
 
 
 def _turn(answer: Answer, *, message_index: int) -> Turn:
@@ -248,13 +310,15 @@ def build_app(assistant: Assistant | None, *, settings: Settings) -> gr.Blocks:
 
 def _layout(session: ChatSession) -> gr.Blocks:
     ready = session.has_documents()
+    writable = session.check_storage() is None
     demo = gr.Blocks(title="SMP Guide", analytics_enabled=False)
     with demo:
         gr.Markdown(
             "## SMP Guide\nCited answers from *Skills Mobility Partnerships: Recommendations "
             "and Guidance for Policymakers and Practitioners* (IOM)."
         )
-        status = gr.Markdown(escape_markdown_html(session.status()), elem_id="status")
+        status = gr.HTML(status_html(session.status()), elem_id="status")
+        gr.Markdown(STORAGE_NOTICE, elem_id="storage-notice", visible=not writable)
         with gr.Column(visible=not ready, elem_id="onboarding") as onboarding:
             gr.Markdown(NO_INDEX_TEXT)
             build = gr.Button("Build and load the sample document", elem_id="build-sample")
@@ -290,12 +354,14 @@ def _layout(session: ChatSession) -> gr.Blocks:
                     elem_id="chapters",
                 )
                 recs_only = gr.Checkbox(label="Recommendations only", elem_id="recs-only")
-                export = gr.Button("Export brief", elem_id="export", size="sm")
-                brief = gr.File(label="Brief", elem_id="brief", interactive=False, height=70)
+                export = gr.Button(
+                    "Export brief", elem_id="export", size="sm", interactive=writable
+                )
+                brief = gr.HTML("", elem_id="brief")
                 sources = gr.HTML(
                     message_html("Sources of the answer appear here."),
                     elem_id="sources",
-                    js_on_load=_COPY_JS,
+                    js_on_load=COPY_JS,
                 )
         gr.on(
             triggers=[ask.click, question.submit],
@@ -307,12 +373,20 @@ def _layout(session: ChatSession) -> gr.Blocks:
             concurrency_limit=1,
             show_progress="minimal",
         )
-        export.click(session.export, inputs=[turns], outputs=[brief], api_name="export")
-        chat.like(session.on_like, inputs=[turns], outputs=None, api_visibility="private")
+        export.click(
+            session.export,
+            inputs=[turns],
+            outputs=[brief],
+            api_name="export",
+            api_visibility="private",
+        )
+        if writable:  # without a like event the chatbot shows no thumbs
+            chat.like(session.on_like, inputs=[turns], outputs=None, api_visibility="private")
         build.click(
             session.build_sample,
             outputs=[status, chapters, onboarding],
             api_name="build_sample",
+            api_visibility="private",
             concurrency_id="assistant",
             concurrency_limit=1,
         )
@@ -320,34 +394,6 @@ def _layout(session: ChatSession) -> gr.Blocks:
 
 
 # -------------------------------------------------------------------- serving
-def pdf_route(lookup: Callable[[str], Path | None]) -> APIRoute:
-    """``GET /pdf/{document_id}``: the stored PDF of an indexed document, nothing else."""
-
-    async def serve_pdf(document_id: str, request: Request) -> FileResponse:
-        if not _logged_in(request):
-            raise HTTPException(status_code=401, detail="Not authenticated")
-        path = lookup(document_id) if _DOCUMENT_ID.fullmatch(document_id) else None
-        if path is None:
-            raise HTTPException(status_code=404, detail="No such document")
-        return FileResponse(
-            path, media_type="application/pdf", headers={"Content-Disposition": "inline"}
-        )
-
-    return APIRoute("/pdf/{document_id}", serve_pdf, methods=["GET"])
-
-
-def _logged_in(request: Request) -> bool:
-    """Gradio's own login (``launch(auth=...)``) guards the PDFs too."""
-    app: Any = request.app
-    if getattr(app, "auth", None) is None:
-        return True
-    cookie_id = getattr(app, "cookie_id", "")
-    token = request.cookies.get(f"access-token-{cookie_id}") or request.cookies.get(
-        f"access-token-unsecure-{cookie_id}"
-    )
-    return token is not None and token in getattr(app, "tokens", {})
-
-
 def _free_port(host: str) -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind((host, 0))
@@ -356,6 +402,7 @@ def _free_port(host: str) -> int:
 
 def launch(settings: Settings, *, prevent_thread_lock: bool = False) -> gr.Blocks:
     """Load the index and model once, then serve the chat on ``settings.assistant.host``."""
+    auth = login_auth(settings.auth)
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     assistant = Assistant(settings=settings)
@@ -364,23 +411,21 @@ def launch(settings: Settings, *, prevent_thread_lock: bool = False) -> gr.Block
     session = ChatSession(assistant, settings=settings)
     demo = _layout(session)
     demo.queue(max_size=64, default_concurrency_limit=2)
-    exports = settings.data_dir / "exports"
-    exports.mkdir(parents=True, exist_ok=True)
-    auth = None
-    if settings.auth:
-        user, _, password = settings.auth.partition(":")
-        auth = (user, password)
     options = settings.assistant
+    guard = Middleware(RequestGuard, max_body=options.max_request_kb * 1024, logins=LoginThrottle())
     demo.launch(
         server_name=options.host,
         server_port=options.port or _free_port(options.host),
-        auth=auth,
+        auth=cast(Any, auth),  # an async check: Gradio awaits it (its annotation says sync)
         prevent_thread_lock=prevent_thread_lock,
-        allowed_paths=[str(exports)],
-        app_kwargs={"routes": [pdf_route(session.pdf_path)]},
+        app_kwargs={
+            "routes": [pdf_route(session.pdf_path), session.briefs.route()],
+            "middleware": [guard],
+        },
         css=CSS,
         share=False,
         footer_links=[],
+        run_history=False,  # else every question and answer is kept in localStorage
         quiet=True,
         ssr_mode=False,
     )

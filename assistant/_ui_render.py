@@ -1,8 +1,11 @@
 """Pure rendering for the chat UI: source cards, the status line, the exported brief.
 
 Everything taken from a document (titles, sections, quotes, references) is escaped
-here before any markup is added, so a PDF containing ``<img onerror=...>`` renders as
-text. The functions take records and return strings; they know nothing of Gradio.
+here before any markup is added: HTML-escaped where it lands in HTML, so a PDF
+containing ``<img onerror=...>`` renders as text, and Markdown-escaped where it lands in
+Markdown (chat messages, the brief), so ``![x](http://host/beacon.png)``, ``[a](url)`` or
+a bare ``http://host/`` shows as those characters instead of an image or a link. The
+functions take records and return strings; they know nothing of Gradio.
 """
 
 from __future__ import annotations
@@ -26,9 +29,55 @@ def escape(text: str) -> str:
     return html.escape(text, quote=True).translate(_BRACES)
 
 
-def escape_markdown_html(text: str) -> str:
-    """Answer markdown for the chatbot: markdown kept, any HTML from the PDF shown as text."""
-    return html.escape(text, quote=False)
+# Markdown (CommonMark + GFM, as the chatbot's renderer reads it) turns these into markup:
+# inline punctuation, bare URLs and e-mail addresses (GFM autolinks), entity references,
+# and block markers at the start of a line. A backslash makes any of them a plain character.
+_MD_INLINE = re.compile(r"[\\`*_\[\]<>~|]|&(?=#?\w+;)")
+_MD_AUTOLINK = re.compile(r"(?i)\b(?:(https?|ftp)(:)(?=//)|(www)(\.))|(?<=\w)(@)(?=\w)")
+_MD_BLOCK = re.compile(r"^(\s*\d*)([#>+=*-]|(?<=\d)[.)])", re.MULTILINE)
+_MARKERS = re.compile(r"(?:\s\[\d+\])+$")
+_LIST_ITEM = re.compile(r"([-*] |\d+\. )(.*)")
+_BOLD_LINE = re.compile(r"\*\*(.+)\*\*")
+
+
+def literal(text: str) -> str:
+    """Document (or user) text for a Markdown component: every character shown as itself."""
+    text = _MD_INLINE.sub(lambda m: "\\" + m.group(0), text)
+    text = _MD_AUTOLINK.sub(lambda m: "".join(_escaped_groups(m)), text)
+    return _MD_BLOCK.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text)
+
+
+def _escaped_groups(match: re.Match[str]) -> Iterator[str]:
+    for group in match.groups():
+        if group:
+            yield "\\" + group if len(group) == 1 and not group.isalnum() else group
+
+
+def answer_message(answer: Answer) -> str:
+    """The chat message of an answer: its text and notes, document words literal."""
+    notes = "".join(f"\n\n_Note: {literal(n)}_" for n in answer.notices)
+    return answer_markdown(answer.text) + notes
+
+
+def answer_markdown(text: str) -> str:
+    """An answer for a Markdown view: its own layout kept, every word of it literal.
+
+    The answer's layout is line-based: ``**Chapter ...**`` headings, ``- quote [n]``
+    bullets (an LLM may also number them) and trailing citation markers. Everything
+    inside them comes from the document (or the LLM reading it) and is escaped.
+    """
+    return "\n".join(_answer_line(line) for line in text.split("\n"))
+
+
+def _answer_line(line: str) -> str:
+    if bold := _BOLD_LINE.fullmatch(line):
+        return f"**{literal(bold.group(1))}**"
+    prefix = ""
+    if item := _LIST_ITEM.fullmatch(line):
+        prefix, line = item.group(1), item.group(2)
+    markers = _MARKERS.search(line)
+    tail = markers.group(0) if markers else ""  # [n] links nowhere: no definition survives
+    return prefix + literal(line[: len(line) - len(tail)]) + tail
 
 
 def highlight(text: str, question: str) -> str:
@@ -134,6 +183,10 @@ def stream_pieces(text: str, *, words: int = STREAM_WORDS) -> Iterator[str]:
     yield text
 
 
+def status_html(text: str) -> str:
+    return f'<div class="smp-status">{escape(text)}</div>'
+
+
 def status_line(status: IndexStatus) -> str:
     if not status.documents:
         return f"No document indexed yet (index: {status.location})."
@@ -142,16 +195,23 @@ def status_line(status: IndexStatus) -> str:
 
 
 def brief_markdown(turns: Sequence[Mapping[str, Any]], *, created: str) -> str:
-    """The exported brief: every question, its answer and its numbered references."""
+    """The exported brief: every question, its answer and its numbered references.
+
+    Questions, quotes and references are escaped: a Markdown viewer shows them as
+    written, never as images or links.
+    """
     lines = ["# SMP Guide brief", "", f"Exported {created}.", ""]
     for number, turn in enumerate(turns, start=1):
-        lines += [f"## {number}. {turn['question']}", "", str(turn["answer"]).strip(), ""]
+        answer = answer_markdown(str(turn["answer"]).strip())
+        lines += [f"## {number}. {literal(turn['question'])}", "", answer, ""]
         citations = turn.get("citations") or []
         if citations:
             lines += ["**References**", ""]
             for c in citations:
-                lines.append(f"- [{c['n']}] {c['reference']} \u201c{c['quote']}\u201d")
+                lines.append(
+                    f"- [{c['n']}] {literal(c['reference'])} \u201c{literal(c['quote'])}\u201d"
+                )
             lines.append("")
         for notice in turn.get("notices") or []:
-            lines += [f"_Note: {notice}_", ""]
+            lines += [f"_Note: {literal(notice)}_", ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -99,6 +99,15 @@ class AssistantSettings(_Section):
     host: str = Field("127.0.0.1", description="Chat server bind address.")
     port: int = Field(7860, ge=0, le=65535, description="Chat server port (0 picks a free one).")
     max_question_chars: int = Field(1000, ge=10, description="Longer questions are refused.")
+    max_history_messages: int = Field(
+        40,
+        ge=2,
+        le=1000,
+        description="Chat messages kept per conversation (and sent back to the page); older ones are dropped.",
+    )
+    max_request_kb: int = Field(
+        1024, ge=16, description="The chat server refuses larger request bodies (HTTP 413)."
+    )
 
 
 class EvalSettings(_Section):

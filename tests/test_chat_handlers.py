@@ -5,13 +5,15 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import stat
+import threading
 from pathlib import Path
 
 import pytest
 
 from assistant import Answer, Assistant, Citation
 from assistant._ui import ChatSession
-from assistant._ui_render import sources_html
+from assistant._ui_render import brief_markdown, sources_html
 from ingest import Settings
 
 QUESTION = "Who should pay for training the candidates?"
@@ -71,16 +73,37 @@ def test_recommendations_only_cites_only_recommendations(session: ChatSession) -
     assert "Recommendation R" in sources, "cards name the recommendation ID"
 
 
-def test_export_writes_a_markdown_brief_with_the_references(
+def test_export_writes_a_private_markdown_brief_with_the_references(
     session: ChatSession, settings: Settings
 ) -> None:
     turns = _final(session, QUESTION)[2]
-    path = Path(session.export(turns) or "")
+    token, path = session.save_brief(turns, owner=None)
     assert path.parent == settings.data_dir / "exports", path
+    assert len(token) >= 40 and token in path.name, "the name must not be guessable"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600, oct(path.stat().st_mode)
     text = path.read_text(encoding="utf-8")
     assert f"## 1. {QUESTION}" in text
     for citation in turns[0]["citations"]:
         assert f"[{citation['n']}] {citation['reference']}" in text, citation["reference"]
+
+
+def test_the_brief_shows_document_markdown_as_written() -> None:
+    from markdown_it import MarkdownIt
+
+    payload = "![x](http://beacon.invalid/b.png) [site](http://beacon.invalid/p) <b>bold</b>"
+    turn = {
+        "question": f"Why {payload}?",
+        "answer": f"The guidance speaks to this in chapter 1 ({payload}).\n\n"
+        f"**Chapter 1: {payload}**\n- Quote {payload} [1]",
+        "citations": [{"n": 1, "reference": f"IOM. {payload}", "quote": f"Quote {payload}"}],
+        "notices": [f"LLM said {payload}"],
+    }
+    text = brief_markdown([turn], created="2026-01-01T00:00:00+00:00")
+    html = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(text)
+    assert "<img" not in html and "<a " not in html and "<b>" not in html, html
+    assert "<strong>Chapter 1: ![x]" in html and "<li>Quote ![x]" in html, html
+    assert "http\\://beacon.invalid" in text, "bare URLs must not autolink (GFM)"
+    assert html.count("[site](http://beacon.invalid/p)") == 7, html
 
 
 def test_feedback_appends_one_json_line(session: ChatSession, settings: Settings) -> None:
@@ -94,6 +117,20 @@ def test_feedback_appends_one_json_line(session: ChatSession, settings: Settings
     assert record["question"] == QUESTION and record["rating"] == "down"
     assert record["answer"] == turns[0]["answer"] and record["timestamp"]
     assert record["sources"] and record["sources"][0]["reference"]
+
+
+def test_feedback_that_cannot_be_written_raises_and_is_logged(
+    tmp_path: Path, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """feedback.jsonl is a folder: open() fails for any user, root included."""
+    broken = settings.model_copy(update={"data_dir": tmp_path})
+    session = ChatSession(Assistant(settings=broken), settings=broken)
+    (tmp_path / "feedback.jsonl").mkdir()
+    messages, _, turns, _ = _final(session, QUESTION)
+    with pytest.raises(OSError):
+        session.feedback(turns, message_index=len(messages) - 1, liked=True)
+    logged = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert any("feedback not saved" in m and QUESTION in m for m in logged), logged
 
 
 def test_too_long_question_gets_one_polite_message(session: ChatSession) -> None:
@@ -131,14 +168,23 @@ def test_html_in_a_source_quote_is_escaped_in_the_cards() -> None:
     assert 'href="/pdf/doc1#page=21"' in html and "p. 12" in html
 
 
-def test_no_index_offers_the_sample_then_answers(tmp_path: Path) -> None:
+def test_no_index_offers_the_sample_once_then_answers(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "data")
     session = ChatSession(None, settings=settings)
     assert not session.has_documents()
     messages = list(session.ask(QUESTION, [], [], None, False))[-1][0]
     assert "smp-guide ingest PDF" in messages[-1]["content"], messages[-1]
-    status, chapters, onboarding = session.build_sample()
+    results: list[tuple] = []
+    builders = [threading.Thread(target=lambda: results.append(session.build_sample()))
+                for _ in range(2)]  # fmt: skip
+    for builder in builders:
+        builder.start()
+    for builder in builders:
+        builder.join()
+    statuses = sorted(str(status) for status, _, _ in results)
+    assert len(statuses) == 2 and "only while the index is empty" in statuses[1], statuses
+    assert "Skills Mobility Partnerships" in statuses[0], statuses
+    built = next(r for r in results if "Skills Mobility" in str(r[0]))
     assert (settings.data_dir / "sample.pdf").is_file()
-    assert "Skills Mobility Partnerships" in status, status
-    assert chapters["choices"] and onboarding["visible"] is False
+    assert built[1]["choices"] and built[2]["visible"] is False
     assert "[1]" in list(session.ask(QUESTION, [], [], None, False))[-1][0][-1]["content"]
