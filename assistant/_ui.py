@@ -202,7 +202,8 @@ class ChatSession:
         except OSError as exc:
             log.error("brief not saved under %s: %s", self.briefs.folder, exc)
             raise gr.Error(
-                f"The brief could not be saved ({exc.strerror or exc}); try again later."
+                f"The brief could not be saved ({exc.strerror or exc}); try again later.",
+                print_exception=False,  # logged above, in one line
             ) from exc
         return (
             f'<a class="smp-brief" href="/brief/{escape(token)}" download>'

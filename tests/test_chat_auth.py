@@ -2,36 +2,61 @@
 
 from __future__ import annotations
 
+import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import free_port
 
 from assistant import Assistant
 from ingest import Settings
+from ingest.errors import InputError
 from ingest.settings import AssistantSettings
 
 USER, PASSWORD = "alice", "s3cret-pass"
 QUESTION = "Who should pay for training the candidates?"
 
 
-@pytest.fixture(scope="module")
-def served(sample_settings: Settings) -> Iterator[tuple[str, Settings]]:
-    from assistant._ui import launch
-
-    settings = sample_settings.model_copy(
+def _with_login(sample_settings: Settings, tmp_path: Path) -> Settings:
+    return sample_settings.model_copy(
         update={
             "auth": f"{USER}:{PASSWORD}",
+            "data_dir": tmp_path / "data",
+            "index_dir": sample_settings.resolved_index_dir(),
             "assistant": sample_settings.assistant.model_copy(update={"port": free_port()}),
         }
     )
+
+
+@pytest.fixture(scope="module")
+def served(
+    sample_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Settings]]:
+    from assistant._ui import launch
+
+    settings = _with_login(sample_settings, tmp_path_factory.mktemp("chat-auth"))
     demo = launch(settings, prevent_thread_lock=True)
     try:
         yield str(demo.local_url).rstrip("/"), settings
     finally:
         demo.close()
+
+
+def _login(url: str, user: str, password: str) -> tuple[int, float]:
+    """POST the login form; its status and how long the answer took."""
+    form = urllib.parse.urlencode({"username": user, "password": password}).encode()
+    start = time.monotonic()
+    try:
+        with urllib.request.urlopen(f"{url}/login", form, timeout=30) as response:
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    return status, time.monotonic() - start
 
 
 def test_binds_loopback_by_default(served: tuple[str, Settings]) -> None:
@@ -62,3 +87,74 @@ def test_pdf_route_needs_the_login(served: tuple[str, Settings]) -> None:
     with pytest.raises(urllib.error.HTTPError) as error:
         urllib.request.urlopen(f"{url}/pdf/{document_id}", timeout=10)
     assert error.value.code in (401, 403), error.value.code
+
+
+@pytest.mark.parametrize("auth", [f"{USER}:", f":{PASSWORD}", ":", "", f"  :{PASSWORD}"])
+def test_launch_refuses_an_empty_user_or_password(auth: str, sample_settings: Settings) -> None:
+    from assistant._ui import launch
+
+    with pytest.raises(InputError, match="neither part empty"):
+        launch(sample_settings.model_copy(update={"auth": auth}), prevent_thread_lock=True)
+
+
+def test_failed_logins_are_slowed_then_locked_out(
+    sample_settings: Settings, tmp_path: Path
+) -> None:
+    """Its own server: the lock-out applies to every client on 127.0.0.1."""
+    from assistant._ui import launch
+
+    demo = launch(_with_login(sample_settings, tmp_path), prevent_thread_lock=True)
+    try:
+        url = str(demo.local_url).rstrip("/")
+        status, took = _login(url, USER, PASSWORD)
+        assert status == 200 and took < 1, f"the right password: {status} in {took:.2f} s"
+        wrong = [_login(url, USER, f"guess-{n}") for n in range(5)]
+        assert [s for s, _ in wrong] == [400] * 5, wrong
+        assert all(took >= 0.9 for _, took in wrong), f"failures are not slowed: {wrong}"
+        status, took = _login(url, USER, PASSWORD)
+        assert status == 429, f"the 6th attempt in a row got {status}"
+        assert took < 1, "a locked-out attempt is refused at once"
+    finally:
+        demo.close()
+
+
+@pytest.mark.browser
+def test_a_brief_is_served_only_to_the_login_that_exported_it(
+    served: tuple[str, Settings],
+) -> None:
+    from playwright.sync_api import sync_playwright
+    from test_chat_browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} does not exist (apt-get install chromium)")
+    url, _ = served
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        owner, other = (_logged_in_page(browser, url) for _ in range(2))
+        owner.locator("#question textarea").fill(QUESTION)
+        owner.locator("#ask").click()
+        owner.wait_for_function("() => document.querySelector('#question textarea').value === ''")
+        owner.locator("#export").click()
+        owner.locator("#brief a").wait_for()
+        href = str(owner.locator("#brief a").get_attribute("href"))
+        mine = owner.context.request.get(f"{url}{href}")
+        assert mine.status == 200 and QUESTION in mine.text(), mine.status
+        theirs = other.context.request.get(f"{url}{href}")
+        assert theirs.status == 404, f"another login fetched the brief: {theirs.status}"
+        browser.close()
+    with pytest.raises(urllib.error.HTTPError) as anonymous:
+        urllib.request.urlopen(f"{url}{href}", timeout=10)
+    assert anonymous.value.code == 401
+
+
+def _logged_in_page(browser: Any, url: str) -> Any:
+    context = browser.new_context()
+    response = context.request.post(f"{url}/login", form={"username": USER, "password": PASSWORD})
+    assert response.status == 200, response.status
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(url)
+    page.locator("#question textarea").wait_for()
+    return page

@@ -2,11 +2,16 @@
 
 One app (``launch(..., prevent_thread_lock=True)`` on 127.0.0.1), one browser, one page,
 over a copy of the sample index; a tiny hostile PDF is added to it as a second document.
+A second app serves an index holding only a PDF whose text, title and chapter titles
+carry Markdown images and links, to check that the page shows them as text.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import stat
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -14,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ROOT, free_port
+from helpers import free_port
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
@@ -38,7 +43,9 @@ CHROMIUM_ARGS = [
 QUESTION = "Who should pay for training the candidates?"
 HOSTILE_QUESTION = "What does the zebrafish payroll audit check?"
 HOSTILE_MARKUP = '<img src=x onerror="window.__xss=1">'
-SCREENSHOT = ROOT / "docs" / "screenshot.png"
+BEACON = "http://beacon.invalid"  # never resolves: any request to it shows in page.on("request")
+IMAGE, LINK, BARE = f"![x]({BEACON}/beacon.png)", f"[site]({BEACON}/phish)", f"{BEACON}/bare"
+TITLE_IMAGE, CHAPTER_IMAGE = f"![t]({BEACON}/title.png)", f"![c]({BEACON}/chapter.png)"
 TIMEOUT = 30_000
 
 if not CHROMIUM.exists():
@@ -56,6 +63,33 @@ def _hostile_pdf(path: Path) -> Path:
     ]
     for row, line in enumerate(lines):
         pdf.drawString(72, 780 - 20 * row, line)
+    pdf.showPage()
+    pdf.save()
+    return path
+
+
+def _markdown_pdf(path: Path) -> Path:
+    """Two chapters (from the outline) whose titles, text and /Title carry Markdown."""
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf.setTitle(f"Hostile note {TITLE_IMAGE} [t]({BEACON}/title)")
+    first = f"1. Zebrafish audits {CHAPTER_IMAGE}"
+    lines = [
+        first,
+        "The zebrafish payroll audit checks every quarterly ledger of the pilot.",
+        f"Auditors copied {IMAGE} and {LINK} here.",
+        f"They also pasted {BARE} and www.beacon.invalid into the ledger.",
+        "The zebrafish payroll audit report goes to the steering committee each year.",
+    ]
+    for row, line in enumerate(lines):
+        pdf.drawString(72, 780 - 20 * row, line)
+    pdf.bookmarkPage("one")
+    pdf.addOutlineEntry(first, "one", level=0)
+    pdf.showPage()
+    second = f"2. Ledgers [l]({BEACON}/chapter2)"
+    pdf.drawString(72, 780, second)
+    pdf.drawString(72, 760, "Ledgers of the pilot are kept for seven years by the finance office.")
+    pdf.bookmarkPage("two")
+    pdf.addOutlineEntry(second, "two", level=0)
     pdf.showPage()
     pdf.save()
     return path
@@ -79,31 +113,45 @@ def reference(settings: Settings) -> Assistant:
 
 
 @pytest.fixture(scope="module")
-def url(settings: Settings) -> Iterator[str]:
+def demo(settings: Settings) -> Iterator[Any]:
     from assistant._ui import launch
 
     demo = launch(settings, prevent_thread_lock=True)
-    yield str(demo.local_url).rstrip("/")
+    yield demo
     demo.close()
 
 
 @pytest.fixture(scope="module")
-def page(url: str) -> Iterator[Any]:
+def url(demo: Any) -> str:
+    return str(demo.local_url).rstrip("/")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
         )
-        context = browser.new_context(
-            accept_downloads=True, viewport={"width": 1280, "height": 900}
-        )
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT)
-        page.goto(url)
-        page.locator("#question textarea").wait_for()
-        yield page
+        yield browser
         browser.close()
+
+
+def _open(browser: Any, url: str) -> Any:
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.requested = []  # every URL the page asks for, images included
+    page.on("request", lambda request: page.requested.append(request.url))
+    page.goto(url)
+    page.locator("#question textarea").wait_for()
+    return page
+
+
+@pytest.fixture(scope="module")
+def page(browser: Any, url: str) -> Any:
+    return _open(browser, url)
 
 
 def _ask(page: Any, question: str) -> str:
@@ -132,7 +180,9 @@ def _card_chapters(page: Any) -> list[str]:
     ]
 
 
-def test_streamed_answer_and_sources_match_the_assistant(page: Any, reference: Assistant) -> None:
+def test_streamed_answer_and_sources_match_the_assistant(
+    page: Any, reference: Assistant, tmp_path: Path
+) -> None:
     page.evaluate(
         """() => {
           window.__lengths = [];
@@ -153,9 +203,16 @@ def test_streamed_answer_and_sources_match_the_assistant(page: Any, reference: A
     assert f"Chapter {expected.chapter}:" in header, header
     meta = first.locator(".smp-meta").inner_text()
     assert page_text(expected.page_labels, expected.page_indexes) in meta, meta
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT))
-    assert SCREENSHOT.stat().st_size < 400_000, f"{SCREENSHOT} is too large"
+    screenshot = tmp_path / "screenshot.png"  # docs/screenshot.png is refreshed by hand
+    page.screenshot(path=str(screenshot))
+    assert screenshot.stat().st_size < 400_000, f"{screenshot} is too large"
+
+
+def test_the_browser_keeps_no_question_or_answer(page: Any) -> None:
+    stored = page.evaluate(
+        "() => JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)])"
+    )
+    assert QUESTION not in stored and "[1]" not in stored, stored[:500]
 
 
 def test_chapter_filter_changes_the_sources(page: Any, reference: Assistant) -> None:
@@ -173,15 +230,29 @@ def test_chapter_filter_changes_the_sources(page: Any, reference: Assistant) -> 
     assert chapters and set(chapters) == {str(chapter)}, f"wanted chapter {chapter}: {chapters}"
 
 
-def test_export_downloads_a_markdown_brief(page: Any, reference: Assistant) -> None:
+def test_export_downloads_a_private_markdown_brief(
+    page: Any, reference: Assistant, settings: Settings, demo: Any, url: str
+) -> None:
     page.locator("#export").click()
     link = page.locator("#brief a").first
     link.wait_for()
+    href = str(link.get_attribute("href"))
+    assert re.fullmatch(r"/brief/[A-Za-z0-9_-]{40,}", href), href
     with page.expect_download() as info:
         link.click()
     text = Path(info.value.path()).read_text(encoding="utf-8")
     assert text.startswith("# SMP Guide brief") and QUESTION in text, text[:300]
     assert f"[1] {reference.answer(QUESTION).citations[0].reference}" in text
+    saved = [p for p in (settings.data_dir / "exports").iterdir() if p.read_text() == text]
+    assert len(saved) == 1 and href.rsplit("/", 1)[1] in saved[0].name, saved
+    assert stat.S_IMODE(saved[0].stat().st_mode) == 0o600, oct(saved[0].stat().st_mode)
+    cache = Path(demo.GRADIO_CACHE)  # Gradio's own temporary copies of served files
+    copies = [p for p in cache.rglob("*") if p.is_file() and p.read_bytes() == text.encode()]
+    assert not copies, f"copies of the brief in Gradio's cache: {copies}"
+    for path in (f"/gradio_api/file={saved[0]}", "/brief/" + "A" * 43):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{url}{path}", timeout=10)
+        assert refused.value.code in (403, 404), (path, refused.value.code)
 
 
 def test_hostile_document_text_renders_as_text(page: Any, settings: Settings) -> None:
@@ -218,3 +289,67 @@ def test_pdf_route_serves_only_stored_pdfs(url: str, reference: Assistant) -> No
         with pytest.raises(urllib.error.HTTPError) as error:
             urllib.request.urlopen(f"{url}{path}", timeout=10)
         assert error.value.code == 404, path
+
+
+# -------------------------------------------------------------------- Markdown from a PDF
+@pytest.fixture(scope="module")
+def markdown_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An app over an index holding only the Markdown-carrying PDF."""
+    from assistant._ui import launch
+
+    root = tmp_path_factory.mktemp("chat-markdown")
+    settings = Settings(data_dir=root / "data", index_dir=root / "index")
+    pdf = _markdown_pdf(root / "markdown.pdf")
+    open_index(settings=settings).add(ingest_pdf(pdf, settings=settings), pdf=pdf)
+    settings = settings.model_copy(
+        update={"assistant": settings.assistant.model_copy(update={"port": free_port()})}
+    )
+    demo = launch(settings, prevent_thread_lock=True)
+    yield str(demo.local_url).rstrip("/")
+    demo.close()
+
+
+def test_document_markdown_shows_as_text_and_fetches_nothing(
+    browser: Any, markdown_url: str
+) -> None:
+    page = _open(browser, markdown_url)
+    assert TITLE_IMAGE in page.locator("#status").inner_text(), "the title, as written"
+    page.locator("#chapters input").click()
+    options = page.get_by_role("option").all_inner_texts()
+    assert any(CHAPTER_IMAGE in option for option in options), options
+    page.keyboard.press("Escape")
+    text = _ask(page, HOSTILE_QUESTION)
+    sources = page.locator("#sources").inner_text()
+    for payload in (IMAGE, LINK, BARE, "www.beacon.invalid", CHAPTER_IMAGE):
+        assert payload in text, f"the chat does not show {payload} as written: {text}"
+        assert payload in sources, f"the sources do not show {payload} as written"
+    made = page.evaluate(
+        """() => [...document.querySelectorAll('img, a')]
+                 .map(e => e.getAttribute('src') || e.getAttribute('href') || '')
+                 .filter(u => u.includes('beacon'))"""
+    )
+    assert made == [], f"images or links made from document text: {made}"
+    page.wait_for_timeout(500)
+    fetched = [u for u in page.requested if "beacon" in u]
+    assert not fetched, f"the page requested {fetched}"
+    page.context.close()
+
+
+# -------------------------------------------------------------------- write failures
+def test_export_and_feedback_failures_are_shown(page: Any, settings: Settings) -> None:
+    """The exports folder is a file and feedback.jsonl a folder: writes fail, even for root."""
+    exports = settings.data_dir / "exports"
+    feedback = settings.data_dir / "feedback.jsonl"
+    kept = exports.rename(settings.data_dir / "exports.kept")
+    try:
+        exports.write_text("a file where the exports folder was\n")
+        feedback.mkdir()
+        page.locator("#export").click()
+        page.locator(".toast-body", has_text="The brief could not be saved").wait_for()
+        page.locator("#chat button[aria-label='Dislike']").last.click()
+        page.locator(".toast-body", has_text="Your rating could not be saved").wait_for()
+    finally:
+        exports.unlink()
+        kept.rename(exports)
+        if feedback.is_dir():
+            os.rmdir(feedback)
