@@ -93,8 +93,12 @@ def test_pdf_route_needs_the_login(served: tuple[str, Settings]) -> None:
 def test_launch_refuses_an_empty_user_or_password(auth: str, sample_settings: Settings) -> None:
     from assistant._ui import launch
 
+    port = sample_settings.assistant.model_copy(update={"port": free_port()})
     with pytest.raises(InputError, match="neither part empty"):
-        launch(sample_settings.model_copy(update={"auth": auth}), prevent_thread_lock=True)
+        launch(
+            sample_settings.model_copy(update={"auth": auth, "assistant": port}),
+            prevent_thread_lock=True,
+        ).close()  # reached only if launch() served the app after all
 
 
 def test_failed_logins_are_slowed_then_locked_out(
