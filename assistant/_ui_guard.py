@@ -44,6 +44,7 @@ BRIEF_TTL = 3600.0  # seconds a brief link stays valid
 _DOCUMENT_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
 _BRIEF_TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 _LOGIN_PATHS = frozenset({"/login", "/login/"})
+_MAX_CLIENTS = 10_000
 
 
 # -------------------------------------------------------------------- logins
@@ -85,6 +86,10 @@ class LoginThrottle:
         """Record an attempt; 0 if it may go ahead, else the seconds until it may."""
         now = time.monotonic()
         with self._lock:
+            if len(self._seen) > _MAX_CLIENTS:  # many addresses: forget the quiet ones
+                self._seen = {
+                    c: d for c, d in self._seen.items() if d and d[-1] > now - self.window
+                }
             seen = self._seen.setdefault(client, deque())
             while seen and seen[0] <= now - self.window:
                 seen.popleft()
