@@ -188,3 +188,26 @@ def test_no_index_offers_the_sample_once_then_answers(tmp_path: Path) -> None:
     assert (settings.data_dir / "sample.pdf").is_file()
     assert built[1]["choices"] and built[2]["visible"] is False
     assert "[1]" in list(session.ask(QUESTION, [], [], None, False))[-1][0][-1]["content"]
+
+
+def test_the_chat_keeps_its_last_messages_and_rates_the_right_answer(
+    settings: Settings, tmp_path: Path
+) -> None:
+    small = settings.model_copy(
+        update={
+            "data_dir": tmp_path,
+            "assistant": settings.assistant.model_copy(update={"max_history_messages": 4}),
+        }
+    )
+    session = ChatSession(Assistant(settings=small), settings=small)
+    questions = [QUESTION, "How should the partnership be governed?", "Who selects the trainees?"]
+    messages: list = []
+    turns: list = []
+    for question in questions:
+        messages, _, turns, _ = list(session.ask(question, messages, turns, None, False))[-1]
+    assert len(messages) == 4 and len(turns) == 2, (len(messages), len(turns))
+    assert [t["question"] for t in turns] == questions[1:]
+    assert messages[2]["content"] == questions[2], "the newest exchange is last"
+    session.feedback(turns, message_index=3, liked=True)  # the thumbs of the last answer
+    record = json.loads((tmp_path / "feedback.jsonl").read_text(encoding="utf-8"))
+    assert record["question"] == questions[2], record["question"]
