@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.markup import escape
 
+from assistant._batch import BatchItem, read_batch
 from assistant._cli_common import (
     CHROMA_URL,
     INDEX_DIR,
@@ -20,7 +21,8 @@ from assistant._cli_common import (
     edge,
     settings_from,
 )
-from ingest.errors import DatasetError, QuestionError
+from assistant._validate import checked_chapters
+from ingest.errors import DatasetError, QuestionError, UnknownChapterError
 
 if TYPE_CHECKING:
     from assistant._engine import Assistant
@@ -58,11 +60,13 @@ def ask(
         )
         if (question is None) == (batch is None):
             raise QuestionError("give either a QUESTION or --batch FILE.")
+        # A batch file is read and checked before the index and model load.
+        items = read_batch(batch) if batch is not None else []
         from assistant._engine import Assistant
 
         assistant = Assistant(settings=settings)
         if batch is not None:
-            _batch(assistant, batch, chapter, recommendations_only)
+            _batch(assistant, items, batch, chapter, recommendations_only)
             return
         assert question is not None
         answer = assistant.answer(
@@ -74,34 +78,34 @@ def ask(
         _print(answer)
 
 
-def _batch(assistant: Assistant, path: Path, chapters: list[int] | None, recs: bool) -> None:
-    handle = sys.stdin if str(path) == "-" else path.open(encoding="utf-8")
-    with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            item = _item(line, number, path)
-            try:
-                answer = assistant.answer(
-                    str(item["question"]),
-                    history=[str(h) for h in item.get("history", [])],
-                    chapters=item.get("chapters", chapters),
-                    recommendations_only=bool(item.get("recommendations_only", recs)),
-                )
-                out: dict[str, Any] = {"id": item["id"], **answer.to_json()}
-            except QuestionError as exc:
-                out = {"id": item["id"], "question": item["question"], "error": str(exc)}
-            typer.echo(json.dumps(out, ensure_ascii=False))
-
-
-def _item(line: str, number: int, path: Path) -> dict[str, Any]:
-    try:
-        item = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise DatasetError(f"{path} line {number}: not valid JSON ({exc.msg}).") from exc
-    if not isinstance(item, dict) or "id" not in item or not isinstance(item.get("question"), str):
-        raise DatasetError(f'{path} line {number}: needs an "id" and a "question" string.')
-    return item
+def _batch(
+    assistant: Assistant,
+    items: Sequence[tuple[int, BatchItem]],
+    path: Path,
+    chapters: list[int] | None,
+    recs: bool,
+) -> None:
+    # Every chapter filter is checked before the first answer is printed.
+    checked_chapters(assistant.index, chapters)
+    for number, item in items:
+        try:
+            checked_chapters(assistant.index, item.chapters)
+        except UnknownChapterError as exc:
+            raise DatasetError(f"{path} line {number}: {exc}") from exc
+    for _, item in items:
+        try:
+            answer = assistant.answer(
+                item.question,
+                history=item.history,
+                chapters=chapters if item.chapters is None else item.chapters,
+                recommendations_only=(
+                    recs if item.recommendations_only is None else item.recommendations_only
+                ),
+            )
+            out: dict[str, Any] = {"id": item.id, **answer.to_json()}
+        except QuestionError as exc:
+            out = {"id": item.id, "question": item.question, "error": str(exc)}
+        typer.echo(json.dumps(out, ensure_ascii=False))
 
 
 def _print(answer: Answer) -> None:

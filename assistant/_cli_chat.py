@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 from typing import Annotated
 
 import typer
@@ -15,6 +17,7 @@ from assistant._cli_common import (
     env_name,
     settings_from,
 )
+from ingest.errors import OptionError, PortInUseError
 
 HOST = "assistant.host"
 PORT = "assistant.port"
@@ -53,14 +56,57 @@ def chat(
                 LLM_BASE_URL: llm_base_url,
             }
         )
-        if settings.auth is not None and ":" not in settings.auth:
-            typer.echo("error: --auth must be USER:PASS.", err=True)
-            raise typer.Exit(code=2)
+        if settings.auth is not None:
+            login(settings.auth)
+        options = settings.assistant
+        check_port(options.host, options.port)  # before gradio, the index and the model load
         from assistant._ui import launch  # gradio loads only for this command
 
-        demo = launch(settings, prevent_thread_lock=True)
+        try:
+            demo = launch(settings, prevent_thread_lock=True)
+        except OSError:  # the port was taken while the model loaded
+            check_port(options.host, options.port)
+            raise
     typer.echo(f"SMP Guide chat on {demo.local_url} (Ctrl+C to stop)")
     try:
         demo.block_thread()
     except KeyboardInterrupt:
         demo.close()
+
+
+def login(auth: str) -> tuple[str, str]:
+    """USER:PASS as a pair; an empty user or password would be a login anyone passes."""
+    user, colon, password = auth.partition(":")
+    if not colon or not user.strip() or not password:
+        raise OptionError(
+            f"--auth (or {env_name(AUTH)}) must be USER:PASS with a non-empty user and password."
+        )
+    return user, password
+
+
+def check_port(host: str, port: int) -> None:
+    """Bind HOST:PORT as the server will, so a taken port is one clear line, not a crash."""
+    if port == 0:
+        return  # any free port
+    bare = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            bare, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+            probe.bind(address)
+    except socket.gaierror as exc:
+        raise OptionError(
+            f"cannot use --host {host}: {exc.strerror}; pass a local address."
+        ) from exc
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise PortInUseError(
+                f"port {port} on {host} is already in use; pass a free one with --port "
+                "(or --port 0 for any free port)."
+            ) from exc
+        raise OptionError(
+            f"cannot listen on {host}:{port} ({exc.strerror or exc}); "
+            "pass another --host or --port."
+        ) from exc

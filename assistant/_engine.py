@@ -22,6 +22,7 @@ from assistant._llm import build_llm, checked, prompt_for, rewrite_follow_up
 from assistant._query import is_follow_up, search_query
 from assistant._records import Answer, Citation, Source
 from assistant._references import reference
+from assistant._validate import checked_chapters
 from index import GuideIndex, Hit, open_index
 from ingest import Chunk, Settings
 from ingest.errors import QuestionError
@@ -56,6 +57,7 @@ class Assistant:
         chapters: Sequence[int] | None = None,
         recommendations_only: bool = False,
     ) -> Answer:
+        chapters = checked_chapters(self.index, chapters)
         question = self._checked(question)
         query = self._search_query(question, history)
         kinds = ["recommendation"] if recommendations_only else None

@@ -10,13 +10,14 @@ imports them.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
 from collections.abc import Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -111,6 +112,8 @@ def ingest(
     err = Console(stderr=True)
     with edge():
         settings = settings_from({PASSWORD: password, INDEX_DIR: index_dir, CHROMA_URL: chroma_url})
+        if dump is not None:  # before any work: a bad --dump path must not cost an ingest
+            _check_writable(dump)
         results: list[IngestResult] = []
         reports: list[AddReport | None] = []
         library: GuideIndex | None = None
@@ -141,7 +144,7 @@ def ingest(
 
 def _write_dump(path: Path, results: Sequence[IngestResult]) -> int:
     """All chunks as JSON lines, written to a temporary file first so no half file is left."""
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = _tmp(path)
     count = 0
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -152,12 +155,33 @@ def _write_dump(path: Path, results: Sequence[IngestResult]) -> int:
                     count += 1
         tmp.replace(path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        fail(
-            f"cannot write {path}: {exc.strerror or exc}; choose another --dump path.",
-            EXIT_CANTCREAT,
-        )
+        _cannot_write(path, exc)
     return count
+
+
+def _check_writable(path: Path) -> None:
+    """Fail now, as writing the dump later would, without touching an existing dump."""
+    if path.is_dir():
+        fail(f"cannot write {path}: it is a folder; give a file for --dump.", EXIT_CANTCREAT)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _tmp(path).open("w").close()
+        _tmp(path).unlink()
+    except OSError as exc:
+        _cannot_write(path, exc)
+
+
+def _tmp(path: Path) -> Path:
+    return path.with_name(path.name + ".tmp")
+
+
+def _cannot_write(path: Path, exc: OSError) -> NoReturn:
+    with contextlib.suppress(OSError):  # where the write failed, the clean-up may fail too
+        _tmp(path).unlink(missing_ok=True)
+    why = exc.strerror or str(exc)
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):
+        why = "a folder on the path is a file"
+    fail(f"cannot write {path}: {why}; choose another --dump path.", EXIT_CANTCREAT)
 
 
 app.add_typer(index_app, name="index")

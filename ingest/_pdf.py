@@ -19,7 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import pypdf
-from pypdf.errors import FileNotDecryptedError, PdfReadError, PdfStreamError, PyPdfError
+from pypdf.errors import (
+    DependencyError,
+    FileNotDecryptedError,
+    PdfReadError,
+    PdfStreamError,
+    PyPdfError,
+)
 
 from ingest.errors import (
     CorruptPdfError,
@@ -97,6 +103,7 @@ def open_pdf(path: Path, *, password: str | None, max_mb: int, max_pages: int) -
     reader = _reader(path)
     if reader.is_encrypted:
         _decrypt(reader, path, password)
+        _check_cipher(reader, path)
     n_pages = _page_count(reader, path)
     if n_pages == 0:
         raise EmptyPdfError(f"{path.name}: the PDF has no pages.")
@@ -127,6 +134,8 @@ def _reader(path: Path) -> pypdf.PdfReader:
         with warnings.catch_warnings(), _stream_limits():
             warnings.simplefilter("ignore")
             return pypdf.PdfReader(path, strict=False)
+    except DependencyError as exc:  # an AES-256 file tries the empty password at once
+        raise _no_crypto(path) from exc
     except (*PARSE_ERRORS, OSError, AssertionError) as exc:
         raise CorruptPdfError(
             f"{path.name}: the PDF is damaged or truncated and cannot be read ({exc}); "
@@ -137,25 +146,50 @@ def _reader(path: Path) -> pypdf.PdfReader:
 def _decrypt(reader: pypdf.PdfReader, path: Path, password: str | None) -> None:
     try:
         result = reader.decrypt(password or "")
-    except (
-        FileNotDecryptedError,
-        PyPdfError,
-        NotImplementedError,
-        DependencyError_,
-    ) as exc:
+    except DependencyError as exc:
+        raise _no_crypto(path) from exc
+    except (FileNotDecryptedError, PyPdfError, NotImplementedError) as exc:
         raise EncryptedPdfError(
-            f"{path.name}: the PDF is encrypted and cannot be opened ({exc}); "
-            "pass --password or remove the protection."
+            f"{path.name}: the PDF is encrypted in a way that cannot be opened ({exc}); "
+            "remove the protection (e.g. qpdf --decrypt) and ingest the result."
         ) from exc
-    if result == pypdf.PasswordType.NOT_DECRYPTED:
-        hint = "the password is wrong" if password else "pass --password"
-        raise EncryptedPdfError(f"{path.name}: the PDF is encrypted; {hint}.")
+    if result != pypdf.PasswordType.NOT_DECRYPTED:
+        return
+    if password:
+        raise EncryptedPdfError(
+            f"{path.name}: the PDF is encrypted and the password given is wrong; "
+            "pass the right one with --password."
+        )
+    raise EncryptedPdfError(
+        f"{path.name}: the PDF is encrypted; pass its password with --password "
+        "(or SMP_GUIDE_INGEST__PASSWORD)."
+    )
 
 
-try:  # pypdf raises this when the cryptography extra is missing
-    from pypdf.errors import DependencyError as DependencyError_
-except ImportError:  # pragma: no cover - older pypdf
-    DependencyError_ = PdfReadError  # type: ignore[misc,assignment]
+_PROBE_PAGES = 5
+
+
+def _check_cipher(reader: pypdf.PdfReader, path: Path) -> None:
+    """Decrypt one content stream now: without ``cryptography`` an AES-128 file opens with
+    the right password (the key check needs only RC4 and MD5) and then every page fails."""
+    for index in range(min(_PROBE_PAGES, _page_count(reader, path))):
+        try:
+            with warnings.catch_warnings(), _stream_limits():
+                warnings.simplefilter("ignore")
+                contents = reader.pages[index].get_contents()
+        except DependencyError as exc:
+            raise _no_crypto(path) from exc
+        except PARSE_ERRORS:
+            continue  # a damaged page is the page reader's business, not the cipher's
+        if contents is not None:
+            return
+
+
+def _no_crypto(path: Path) -> EncryptedPdfError:
+    return EncryptedPdfError(
+        f"{path.name}: the PDF is AES-encrypted and reading it needs the cryptography "
+        "package, which is not installed; run pip install 'pypdf[crypto]' and try again."
+    )
 
 
 def _page_count(reader: pypdf.PdfReader, path: Path) -> int:

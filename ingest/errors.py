@@ -9,7 +9,10 @@
     │   ├── EmptyPdfError
     │   ├── PdfTooLargeError
     │   ├── DatasetError
-    │   └── QuestionError
+    │   ├── QuestionError
+    │   │   └── UnknownChapterError
+    │   └── OptionError             a flag or setting that cannot be used as given
+    │       └── PortInUseError
     ├── IndexError_                 the index cannot serve
     │   ├── IndexNotBuiltError
     │   ├── IndexCorruptError
@@ -64,6 +67,18 @@ class DatasetError(InputError):
 
 class QuestionError(InputError):
     pass
+
+
+class UnknownChapterError(QuestionError):
+    """A chapter filter names a chapter that no indexed document has."""
+
+
+class OptionError(InputError):
+    """A command-line option (or its environment variable) that cannot be used as given."""
+
+
+class PortInUseError(OptionError):
+    """The chat server's port is taken by another program."""
 
 
 class IndexError_(SmpGuideError):
