@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -78,3 +81,22 @@ def new_collection(client: Any, name: str, where: str, metadata: dict[str, str])
             metadata=metadata,
             configuration={"hnsw": {"space": "cosine"}},
         )
+
+
+def private_copy(owner: object, source: Path) -> tuple[Path, Any]:
+    """A client on a temporary copy of a local Chroma folder, deleted with its owner.
+
+    Chroma writes to its folder even to answer (its SQLite journal, applying its write
+    log); a read-only folder, or one on a disk that filled during an ingest, is served
+    from a copy in the temporary folder instead. Nothing written there is kept.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="smp-guide-chroma-"))
+    weakref.finalize(owner, shutil.rmtree, folder, True)
+    try:
+        shutil.copytree(source, folder / "chroma")
+    except OSError as exc:
+        raise IndexCorruptError(
+            f"the index at {source.parent} cannot be read and no private copy could be made "
+            f"({exc.strerror or exc}); free space in {folder.parent}."
+        ) from exc
+    return folder, connect(chroma_url=None, path=folder / "chroma")
