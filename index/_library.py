@@ -115,8 +115,8 @@ class GuideIndex:
         chroma = self._dir / "chroma"
         if local and chroma.is_dir() and not writable(chroma):
             return self._private_client("the folder is read-only")
-        self._client = connect(chroma_url=self._settings.chroma_url, path=chroma)
         try:
+            self._client = connect(chroma_url=self._settings.chroma_url, path=chroma)
             self._refresh()
         except IndexCorruptError as exc:
             # Chroma applies its write log on reads; on a full disk that fails. A private
