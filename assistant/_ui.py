@@ -303,8 +303,10 @@ def _layout(session: ChatSession) -> gr.Blocks:
             inputs=[question, chat, turns, chapters, recs_only],
             outputs=[chat, sources, turns, question],
             api_name="ask",
-            concurrency_id="assistant",
-            concurrency_limit=1,
+            # Unbounded here: the engine bounds CPU work to the cores (cpu_slots) and an
+            # LLM's HTTP wait holds no slot, so one user's slow answer never queues others.
+            concurrency_id="ask",
+            concurrency_limit=None,
             show_progress="minimal",
         )
         export.click(session.export, inputs=[turns], outputs=[brief], api_name="export")
@@ -313,7 +315,7 @@ def _layout(session: ChatSession) -> gr.Blocks:
             session.build_sample,
             outputs=[status, chapters, onboarding],
             api_name="build_sample",
-            concurrency_id="assistant",
+            concurrency_id="build_sample",
             concurrency_limit=1,
         )
     return demo
