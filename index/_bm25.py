@@ -10,6 +10,7 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
+from llama_index.core.schema import BaseNode
 from llama_index.retrievers.bm25 import BM25Retriever
 
 from index._nodes import to_node
@@ -34,7 +35,7 @@ def load_or_build(
             return BM25Retriever.from_persist_dir(str(folder), show_progress=False)
         except (OSError, ValueError) as exc:  # being replaced by a writer: build our own
             log.info("BM25 cache at %s unreadable (%s); rebuilding", folder, exc)
-    nodes = [to_node(c, doc_key="", doc_sha=doc_sha[c.id]) for c in chunks.values()]
+    nodes: list[BaseNode] = [to_node(c, doc_key="", doc_sha=doc_sha[c.id]) for c in chunks.values()]
     # Only its engine is queried (scores), so top-k here is a formality.
     retriever = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=len(nodes))
     with cache_lock(index_dir) as allowed:

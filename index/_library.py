@@ -17,23 +17,23 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from llama_index.retrievers.bm25 import BM25Retriever
-from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from index import _bm25
 from index._chroma import (
     chroma_errors,
     connect,
+    delete_unpublished,
+    embed_missing,
     existing_collection,
     new_collection,
     private_copy,
@@ -41,8 +41,8 @@ from index._chroma import (
 from index._dense import DenseVectors
 from index._embedder import Embedder, load_embedder
 from index._late import TokenStore, late_ranking
-from index._manifest import MANIFEST_KEY, DocumentEntry, Manifest, read_local_copy, write_local_copy
-from index._nodes import chunk_from_metadata, embed_content, to_node
+from index._manifest import MANIFEST_KEY, DocumentEntry, Manifest, write_local_copy
+from index._nodes import chunk_from_metadata, to_node
 from index._records import AddReport, DocumentInfo, Hit, IndexStatus
 from index._search import (
     Filters,
@@ -374,7 +374,7 @@ class GuideIndex:
                     manifest.model_copy(update={"documents": documents, "generation": generation})
                 )
                 self._collect_garbage()
-        status = "added" if old is None else "replaced"
+        status: Literal["added", "replaced"] = "added" if old is None else "replaced"
         return AddReport(entry.title, status, len(chunks), embedded, time.perf_counter() - started)
 
     def remove(self, ref: str) -> DocumentInfo:
@@ -511,27 +511,15 @@ class GuideIndex:
         self, key: str, sha: str, chunks: Sequence[Chunk], progress: ProgressFn | None
     ) -> tuple[int, dict[str, np.ndarray]]:
         """Embed the chunks Chroma lacks; returns their number and their token vectors."""
-        collection = self._collection()
-        with chroma_errors(self._where):
-            present = set(collection.get(where={"doc_sha": sha}, include=[])["ids"])
-        todo = [to_node(c, doc_key=key, doc_sha=sha) for c in chunks if c.id not in present]
-        store = ChromaVectorStore(chroma_collection=collection)
-        embedder = self.embedder()
-        batch = self._settings.index.embed_batch_size
-        done = len(chunks) - len(todo)
-        tokens: dict[str, np.ndarray] = {}
-        for start in range(0, len(todo), batch):
-            nodes = todo[start : start + batch]
-            vectors, rows = embedder.passages([embed_content(n) for n in nodes])
-            for node, vector, token_rows in zip(nodes, vectors, rows, strict=True):
-                node.embedding = vector
-                tokens[node.node_id] = token_rows
-            with chroma_errors(self._where):
-                store.add(nodes)
-            done += len(nodes)
-            if progress is not None:
-                progress(done, len(chunks))
-        return len(todo), tokens
+        return embed_missing(
+            self._collection(),
+            self.embedder(),
+            [to_node(c, doc_key=key, doc_sha=sha) for c in chunks],
+            sha=sha,
+            batch=self._settings.index.embed_batch_size,
+            progress=progress,
+            where=self._where,
+        )
 
     def _collect_garbage(self) -> None:
         """Delete vectors and stored files of versions the manifest no longer names.
@@ -541,14 +529,7 @@ class GuideIndex:
         """
         manifest = self._view.manifest
         active = manifest.active_shas() if manifest and manifest.documents else []
-        with chroma_errors(self._where):
-            collection = self._collection()
-            if active:
-                collection.delete(where={"doc_sha": {"$nin": active}})
-            else:
-                ids = collection.get(include=[])["ids"]
-                if ids:
-                    collection.delete(ids=ids)
+        delete_unpublished(self._collection(), active, self._where)
         collect_store(self._dir / "store", active)
 
     def _load_store(self, sha: str) -> list[Chunk] | None:
@@ -571,42 +552,3 @@ class GuideIndex:
 
 def open_index(*, settings: Settings) -> GuideIndex:
     return GuideIndex(settings=settings)
-
-
-def rebuild_index(*, settings: Settings, progress: ProgressFn | None = None) -> list[AddReport]:
-    """Re-embed every document from the local chunk store into a fresh collection.
-
-    Works when the Chroma data is damaged or was built with another model: it needs
-    only ``documents.json`` and ``store/`` in the index folder.
-    """
-    folder = settings.resolved_index_dir()
-    saved = read_local_copy(folder / "documents.json")
-    if saved is None or not saved.documents:
-        raise IndexNotBuiltError(
-            f"nothing to rebuild at {folder}: no stored chunks; run `smp-guide ingest PDF`."
-        )
-    if not writable(folder):
-        raise not_writable(folder, "read-only file system")
-    with write_lock(folder):
-        stored = [
-            (entry, stored_chunks(folder, entry.content_sha256))
-            for entry in saved.documents.values()
-        ]
-        if settings.chroma_url:
-            client = connect(chroma_url=settings.chroma_url, path=folder / "chroma")
-            with chroma_errors(settings.chroma_url):
-                if existing_collection(client, settings.index.collection, settings.chroma_url):
-                    client.delete_collection(settings.index.collection)
-        else:
-            _discard_local_chroma(folder / "chroma")
-        shutil.rmtree(folder / "bm25", ignore_errors=True)
-        library = GuideIndex(settings=settings)
-        return [library.add_stored(entry, chunks, progress=progress) for entry, chunks in stored]
-
-
-def _discard_local_chroma(path: Path) -> None:
-    # Chroma keeps one shared system per path in a process: clear it before deleting files.
-    from chromadb.api.shared_system_client import SharedSystemClient
-
-    SharedSystemClient.clear_system_cache()
-    shutil.rmtree(path, ignore_errors=True)
