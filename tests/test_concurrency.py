@@ -98,14 +98,14 @@ def test_a_slow_llm_answer_does_not_delay_other_users(
         try:
             url = f"http://127.0.0.1:{port}/"
             slow, quick = Client(url, verbose=False), Client(url, verbose=False)
-            quick.predict(NOT_COVERED, [], [], [], False, api_name="/ask")  # warm
+            quick.predict(NOT_COVERED, [], [], False, api_name="/ask")  # warm
             started = time.monotonic()
-            job = slow.submit(COVERED, [], [], [], False, api_name="/ask")
+            job = slow.submit(COVERED, [], [], False, api_name="/ask")
             while not any(what == "start" for _, what in llm.events):
                 assert time.monotonic() - started < 60, "the LLM was never called"
                 time.sleep(0.05)
             asked = time.monotonic()
-            reply = quick.predict(NOT_COVERED, [], [], [], False, api_name="/ask")
+            reply = quick.predict(NOT_COVERED, [], [], False, api_name="/ask")
             quick_seconds = time.monotonic() - asked
             llm_reply = job.result(timeout=120)
         finally:

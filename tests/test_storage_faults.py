@@ -173,7 +173,7 @@ def test_a_read_only_index_serves_the_chat(
             except OSError:
                 time.sleep(0.5)
         client = Client(f"http://127.0.0.1:{port}/", verbose=False)
-        result = client.predict(QUESTION, [], [], [], False, api_name="/ask")
+        result = client.predict(QUESTION, [], [], False, api_name="/ask")
         text = json.dumps(result[0][-1])
         assert "Sorry" not in text and "[1]" in text, text
     finally:
