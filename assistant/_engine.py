@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -57,32 +59,42 @@ class Assistant:
         chapters: Sequence[int] | None = None,
         recommendations_only: bool = False,
     ) -> Answer:
+        """Answer one question; safe to call from several threads at once.
+
+        CPU work (search, quoting) takes one of ``cpu_slots()``; the LLM's HTTP wait takes
+        none, so users waiting for an LLM never hold up answers that need no LLM.
+        """
         chapters = checked_chapters(self.index, chapters)
         question = self._checked(question)
-        query = self._search_query(question, history)
+        query = self._search_query(question, history)  # an LLM rewrite waits outside
         kinds = ["recommendation"] if recommendations_only else None
-        hits = self.index.search(query, k=_SEARCH_K, chapters=chapters or None, kinds=kinds)
-        sources = tuple(self._source(rank, h) for rank, h in enumerate(hits, start=1))
-        best = max((h.dense for h in hits if h.dense is not None), default=None)
-        covered, why = is_covered(
-            question, best, self.index.vocabulary(), floor=self.settings.assistant.min_similarity
-        )
-        if not covered:
-            return Answer(question, self._not_covered(hits, why), False, (), sources, query)
-        if self._llm is not None:
-            try:
-                return self._llm_answer(question, query, hits, sources)
-            except Exception as exc:  # noqa: BLE001 - any LLM failure falls back to extractive
-                log.warning("LLM failed (%s); answering extractively", exc)
-                notice = (
-                    f"The LLM ({self.settings.assistant.llm or 'configured model'}) failed "
-                    f"({exc.__class__.__name__}); this is the extractive answer."
-                )
+        with cpu_slots():
+            hits = self.index.search(query, k=_SEARCH_K, chapters=chapters or None, kinds=kinds)
+            sources = tuple(self._source(rank, h) for rank, h in enumerate(hits, start=1))
+            best = max((h.dense for h in hits if h.dense is not None), default=None)
+            covered, why = is_covered(
+                question,
+                best,
+                self.index.vocabulary(),
+                floor=self.settings.assistant.min_similarity,
+            )
+            if not covered:
+                return Answer(question, self._not_covered(hits, why), False, (), sources, query)
+            if self._llm is None:
+                return self._extractive(question, query, hits, sources)
+        try:
+            return self._llm_answer(question, query, hits, sources)
+        except Exception as exc:  # noqa: BLE001 - any LLM failure falls back to extractive
+            log.warning("LLM failed (%s); answering extractively", exc)
+            notice = (
+                f"The LLM ({self.settings.assistant.llm or 'configured model'}) failed "
+                f"({exc.__class__.__name__}); this is the extractive answer."
+            )
+            with cpu_slots():
                 answer = self._extractive(question, query, hits, sources)
-                return Answer(
-                    answer.question, answer.text, True, answer.citations, sources, query, (notice,)
-                )
-        return self._extractive(question, query, hits, sources)
+            return Answer(
+                answer.question, answer.text, True, answer.citations, sources, query, (notice,)
+            )
 
     # ------------------------------------------------------------------ internals
     def _checked(self, question: str) -> str:
@@ -126,15 +138,15 @@ class Assistant:
     ) -> Answer:
         assert self._llm is not None
         chunks = [h.chunk for h in hits[: self.settings.assistant.max_passages + 2]]
-        raw = str(self._llm.complete(prompt_for(question, chunks)).text)
-        text, cited, notices = checked(raw, chunks)
-        vector = self.index.embedder().query(question)
-        citations = tuple(
-            self._citation(
-                n, chunks[n - 1], quote_for(chunks[n - 1], vector, self.index.embedder().texts)
+        raw = str(self._llm.complete(prompt_for(question, chunks)).text)  # no slot held
+        with cpu_slots():
+            text, cited, notices = checked(raw, chunks)
+            embedder = self.index.embedder()
+            vector = embedder.query(question)
+            citations = tuple(
+                self._citation(n, chunks[n - 1], quote_for(chunks[n - 1], vector, embedder.texts))
+                for n in cited
             )
-            for n in cited
-        )
         return Answer(question, text, True, citations, sources, query, tuple(notices))
 
     def _not_covered(self, hits: list[Hit], why: str) -> str:
@@ -192,8 +204,26 @@ class Assistant:
         )
 
 
-@functools.lru_cache(maxsize=4)
+@functools.cache
+def cpu_slots() -> threading.BoundedSemaphore:
+    """Answers computing at once in this process: one per core available to it.
+
+    More would only slice the same cores finer (each model pass already uses them all)
+    while every answer in flight waits longer.
+    """
+    return threading.BoundedSemaphore(max(1, len(os.sched_getaffinity(0))))
+
+
+_LOADING = threading.Lock()
+
+
 def _assistant_for(settings: Settings) -> Assistant:
+    with _LOADING:  # one Assistant per settings, whichever thread asks first
+        return _cached_assistant(settings)
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_assistant(settings: Settings) -> Assistant:
     return Assistant(settings=settings)
 
 

@@ -370,8 +370,10 @@ def _layout(session: ChatSession) -> gr.Blocks:
             inputs=[question, chat, turns, chapters, recs_only],
             outputs=[chat, sources, turns, question],
             api_name="ask",
-            concurrency_id="assistant",
-            concurrency_limit=1,
+            # Unbounded here: the engine bounds CPU work to the cores (cpu_slots) and an
+            # LLM's HTTP wait holds no slot, so one user's slow answer never queues others.
+            concurrency_id="ask",
+            concurrency_limit=None,
             show_progress="minimal",
         )
         export.click(
@@ -388,7 +390,7 @@ def _layout(session: ChatSession) -> gr.Blocks:
             outputs=[status, chapters, onboarding],
             api_name="build_sample",
             api_visibility="private",
-            concurrency_id="assistant",
+            concurrency_id="build_sample",
             concurrency_limit=1,
         )
     return demo

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import shutil
+import tempfile
+import weakref
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import chromadb
+import numpy as np
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
+from llama_index.core.schema import TextNode
+from llama_index.vector_stores.chroma import ChromaVectorStore
 
+from index._embedder import Embedder
+from index._nodes import embed_content
 from ingest.errors import ChromaUnavailableError, IndexCorruptError, SmpGuideError
 
 log = logging.getLogger(__name__)
@@ -78,3 +86,65 @@ def new_collection(client: Any, name: str, where: str, metadata: dict[str, str])
             metadata=metadata,
             configuration={"hnsw": {"space": "cosine"}},
         )
+
+
+def private_copy(owner: object, source: Path) -> tuple[Path, Any]:
+    """A client on a temporary copy of a local Chroma folder, deleted with its owner.
+
+    Chroma writes to its folder even to answer (its SQLite journal, applying its write
+    log); a read-only folder, or one on a disk that filled during an ingest, is served
+    from a copy in the temporary folder instead. Nothing written there is kept.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="smp-guide-chroma-"))
+    weakref.finalize(owner, shutil.rmtree, folder, True)
+    try:
+        shutil.copytree(source, folder / "chroma")
+    except OSError as exc:
+        raise IndexCorruptError(
+            f"the index at {source.parent} cannot be read and no private copy could be made "
+            f"({exc.strerror or exc}); free space in {folder.parent}."
+        ) from exc
+    return folder, connect(chroma_url=None, path=folder / "chroma")
+
+
+def embed_missing(
+    collection: Collection,
+    embedder: Embedder,
+    nodes: Sequence[TextNode],
+    *,
+    sha: str,
+    batch: int,
+    progress: Callable[[int, int], None] | None,
+    where: str,
+) -> tuple[int, dict[str, np.ndarray]]:
+    """Embed and add the nodes of version ``sha`` Chroma lacks; returns their number and their token vectors."""
+    with chroma_errors(where):
+        present = set(collection.get(where={"doc_sha": sha}, include=[])["ids"])
+    todo = [n for n in nodes if n.node_id not in present]
+    store = ChromaVectorStore(chroma_collection=collection)
+    done = len(nodes) - len(todo)
+    tokens: dict[str, np.ndarray] = {}
+    for start in range(0, len(todo), batch):
+        part = todo[start : start + batch]
+        vectors, rows = embedder.passages([embed_content(n) for n in part])
+        for node, vector, token_rows in zip(part, vectors, rows, strict=True):
+            node.embedding = vector
+            tokens[node.node_id] = token_rows
+        with chroma_errors(where):
+            store.add(list(part))
+        done += len(part)
+        if progress is not None:
+            progress(done, len(nodes))
+    return len(todo), tokens
+
+
+def delete_unpublished(collection: Collection, active: Sequence[str], where: str) -> None:
+    """Delete the vectors of every version the manifest does not name."""
+    with chroma_errors(where):
+        if active:
+            unpublished: Any = {"doc_sha": {"$nin": list(active)}}
+            collection.delete(where=unpublished)
+        else:
+            ids = collection.get(include=[])["ids"]
+            if ids:
+                collection.delete(ids=ids)

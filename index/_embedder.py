@@ -7,6 +7,7 @@ import importlib.metadata
 import logging
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,15 +41,21 @@ class Embedder:
     cache: dict[str, list[float]] = field(default_factory=dict)
     """Vectors of texts seen in this process: a new version of a PDF mostly repeats them."""
     queries: dict[str, tuple[list[float], np.ndarray]] = field(default_factory=dict)
+    model_lock: threading.RLock = field(default_factory=threading.RLock)
+    """One forward pass at a time: the fast tokenizer fails when two threads share it
+    ("Already borrowed"), and torch already spreads one pass over every core."""
 
     def texts(self, texts: list[str]) -> list[list[float]]:
         if len(self.cache) > _CACHE_LIMIT:
             self.cache.clear()
-        todo = list(dict.fromkeys(t for t in texts if t not in self.cache))
+        known = {t: self.cache[t] for t in texts if t in self.cache}
+        todo = list(dict.fromkeys(t for t in texts if t not in known))
         if todo:
-            vectors = self.model.get_text_embedding_batch(todo)
-            self.cache.update(zip(todo, (list(v) for v in vectors), strict=True))
-        return [self.cache[t] for t in texts]
+            with self.model_lock:
+                vectors = self.model.get_text_embedding_batch(todo)
+            known.update(zip(todo, (list(v) for v in vectors), strict=True))
+            self.cache.update((t, known[t]) for t in todo)
+        return [known[t] for t in texts]
 
     def query(self, text: str) -> list[float]:
         return self._query(text)[0]
@@ -65,36 +72,41 @@ class Embedder:
         """
         if not texts:
             return [], []
-        outputs = self._encode(texts, prompt="text")
+        with self.model_lock:
+            outputs = self._encode(texts, prompt="text")
+            tokens = [_unit_rows(_content_rows(o, self._tokenizer(), query=False)) for o in outputs]
         vectors = [_unit(o["sentence_embedding"]).tolist() for o in outputs]
-        tokens = [_unit_rows(_content_rows(o, self._tokenizer(), query=False)) for o in outputs]
         self.cache.update(zip(texts, vectors, strict=True))
         return vectors, [t.astype(np.float16) for t in tokens]
 
     def _query(self, text: str) -> tuple[list[float], np.ndarray]:
         # One answer embeds the same question for glossary matching, search and quoting.
-        if text not in self.queries:
+        found = self.queries.get(text)
+        if found is None:
             if len(self.queries) > _QUERY_CACHE_LIMIT:
                 self.queries.clear()
-            output = self._encode([text], prompt="query")[0]
-            rows = _content_rows(output, self._tokenizer(), query=True)
-            self.queries[text] = (_unit(output["sentence_embedding"]).tolist(), _unit_rows(rows))
-        return self.queries[text]
+            with self.model_lock:  # the tokenizer too: see model_lock
+                output = self._encode([text], prompt="query")[0]
+                rows = _content_rows(output, self._tokenizer(), query=True)
+            found = (_unit(output["sentence_embedding"]).tolist(), _unit_rows(rows))
+            self.queries[text] = found
+        return found
 
     def _encode(self, texts: list[str], *, prompt: str) -> list[dict[str, Any]]:
         # llama-index's HuggingFaceEmbedding wraps a SentenceTransformer; asking it for every
         # output at once gives the sentence vector and the token vectors from one forward pass.
         st = self.model._model
-        outputs: list[dict[str, Any]] = list(
-            st.encode(  # type: ignore[arg-type]
-                texts,
-                batch_size=self.model.embed_batch_size,
-                prompt_name=prompt if prompt in (st.prompts or {}) else None,
-                output_value=None,
-                convert_to_numpy=False,
-                show_progress_bar=False,
+        with self.model_lock:
+            outputs: list[dict[str, Any]] = list(
+                st.encode(  # type: ignore[arg-type]
+                    texts,
+                    batch_size=self.model.embed_batch_size,
+                    prompt_name=prompt if prompt in (st.prompts or {}) else None,
+                    output_value=None,
+                    convert_to_numpy=False,
+                    show_progress_bar=False,
+                )
             )
-        )
         return outputs
 
     def _tokenizer(self) -> Any:
@@ -112,9 +124,17 @@ def model_source(name: str) -> tuple[str, str]:
     return name, "cache"
 
 
-@functools.lru_cache(maxsize=4)
+_LOADING = threading.Lock()
+
+
 def load_embedder(name: str, *, batch_size: int) -> Embedder:
-    """Load the model on CPU, once per process; never reaches a model hub."""
+    """Load the model on CPU, once per process (whatever the thread); never reaches a hub."""
+    with _LOADING:
+        return _loaded_embedder(name, batch_size=batch_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _loaded_embedder(name: str, *, batch_size: int) -> Embedder:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")

@@ -25,6 +25,7 @@ import numpy as np
 import torch
 
 from index._embedder import Embedder
+from index._storage import cache_lock
 from ingest import Chunk
 
 log = logging.getLogger(__name__)
@@ -59,13 +60,14 @@ class TokenStore:
         self, sha: str, chunks_of: ChunksOf, embedder: Embedder
     ) -> tuple[np.ndarray, dict[str, tuple[int, int]]]:
         """(token rows, chunk ID -> row span) of a document, recomputed when missing."""
-        if sha not in self._rows:
+        found = self._rows.get(sha)
+        if found is None:
             loaded = self._load(sha)
             chunks = chunks_of(sha)
             if loaded is None or any(c.id not in loaded[1] for c in chunks):
                 loaded = self._recomputed(sha, chunks, embedder)
-            self._rows[sha] = loaded
-        return self._rows[sha]
+            found = self._rows[sha] = loaded
+        return found
 
     def _recomputed(
         self, sha: str, chunks: Sequence[Chunk], embedder: Embedder
@@ -73,11 +75,15 @@ class TokenStore:
         log.info("computing token vectors for %s (%d chunks)", sha[:12], len(chunks))
         _, tokens = embedder.passages([c.embedding_text() for c in chunks])
         ids = [c.id for c in chunks]
-        try:
-            self.save(sha, ids, tokens)
-        except OSError as exc:  # a read-only index folder still answers, from memory
-            log.warning("token vectors for %s kept in memory only: %s", sha[:12], exc)
-        loaded = self._load(sha)
+        # Saved only when no writer holds the folder; a read-only or full folder still
+        # answers, from memory.
+        with cache_lock(self._folder.parent) as allowed:
+            if allowed:
+                try:
+                    self.save(sha, ids, tokens)
+                except OSError as exc:
+                    log.warning("token vectors for %s kept in memory only: %s", sha[:12], exc)
+        loaded = self._load(sha) if allowed else None
         if loaded is not None:
             return loaded
         return np.concatenate(tokens), _spans(ids, _offsets(tokens))

@@ -4,33 +4,45 @@ Writes never disturb readers: a new document version is embedded under its own
 content hash while searches keep filtering on the versions the manifest names;
 swapping the manifest (one atomic metadata write) publishes it, and only then are
 the old version's vectors deleted. A killed ingest therefore leaves the previous
-index serving, and the next ingest resumes where the killed one stopped.
+index serving, and the next ingest resumes where the killed one stopped. Every write
+to the folder happens under its write lock (``_storage``); a folder that cannot be
+written (read-only, or a disk that filled during an ingest) is served from a private
+copy of its Chroma data, so the last published index keeps answering.
+
+One GuideIndex may be shared by threads: what a search reads is one immutable
+``_View`` taken at its start; lazily built state is built under one lock.
 """
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
-import json
 import logging
 import re
-import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-import bm25s
 import numpy as np
 from llama_index.retrievers.bm25 import BM25Retriever
-from llama_index.vector_stores.chroma import ChromaVectorStore
 
-from index._chroma import chroma_errors, connect, existing_collection, new_collection
+from index import _bm25
+from index._chroma import (
+    chroma_errors,
+    connect,
+    delete_unpublished,
+    embed_missing,
+    existing_collection,
+    new_collection,
+    private_copy,
+)
+from index._dense import DenseVectors
 from index._embedder import Embedder, load_embedder
 from index._late import TokenStore, late_ranking
-from index._manifest import MANIFEST_KEY, DocumentEntry, Manifest, read_local_copy, write_local_copy
-from index._nodes import chunk_from_metadata, embed_content, to_node
+from index._manifest import MANIFEST_KEY, DocumentEntry, Manifest, write_local_copy
+from index._nodes import chunk_from_metadata, to_node
 from index._records import AddReport, DocumentInfo, Hit, IndexStatus
 from index._search import (
     Filters,
@@ -41,8 +53,24 @@ from index._search import (
     intent_slots,
     navigational,
 )
+from index._storage import (
+    collect_store,
+    low_on_space,
+    not_writable,
+    store_chunks,
+    store_pdf,
+    stored_chunks,
+    writable,
+    write_errors,
+    write_lock,
+)
 from ingest import Chunk, IngestResult, Settings
-from ingest.errors import EmbeddingModelMismatchError, IndexNotBuiltError, InputError
+from ingest.errors import (
+    EmbeddingModelMismatchError,
+    IndexCorruptError,
+    IndexNotBuiltError,
+    InputError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +80,16 @@ _REFRESH_SECONDS = 2.0
 _WORDS = re.compile(r"[a-z0-9][a-z0-9'-]*")
 
 
+@dataclass(frozen=True)
+class _View:
+    """What one manifest publishes, as read by searches (replaced whole, never mutated)."""
+
+    manifest: Manifest | None = None
+    chunks: dict[str, Chunk] = field(default_factory=dict)
+    doc_sha: dict[str, str] = field(default_factory=dict)
+    dense: DenseVectors = field(default_factory=DenseVectors.empty)
+
+
 class GuideIndex:
     """One library of ingested documents. Create with ``open_index(settings=...)``."""
 
@@ -59,22 +97,48 @@ class GuideIndex:
         self._settings = settings
         self._dir = settings.resolved_index_dir()
         self._where = settings.chroma_url or str(self._dir)
-        self._client = connect(chroma_url=settings.chroma_url, path=self._dir / "chroma")
+        self._lock = threading.RLock()
+        self._view = _View()
+        self._vectors: dict[str, tuple[list[str], Any]] = {}
         self._embedder: Embedder | None = None
-        self._manifest: Manifest | None = None
-        self._chunks: dict[str, Chunk] = {}
-        self._doc_sha: dict[str, str] = {}
         self._bm25: BM25Retriever | None = None
         self._glossary: tuple[list[str], Any] | None = None
         self._vocabulary: frozenset[str] | None = None
-        self._handle: Any = None
         self._tokens = TokenStore(self._dir / "store", settings.index.embed_model)
         self._refreshed = 0.0
+        self._private: Path | None = None
+        self._client = self._open()
+
+    def _open(self) -> Any:
+        """A Chroma client that can read the last published index, reading it once."""
+        local = self._settings.chroma_url is None
+        chroma = self._dir / "chroma"
+        if local and chroma.is_dir() and not writable(chroma):
+            return self._private_client("the folder is read-only")
+        try:
+            self._client = connect(chroma_url=self._settings.chroma_url, path=chroma)
+            self._refresh()
+        except IndexCorruptError as exc:
+            # Chroma applies its write log on reads; on a full disk that fails. A private
+            # copy elsewhere can apply it, so the last published index still answers; an
+            # index that fails there too is damaged, and the first error says so.
+            if not local:
+                raise
+            try:
+                return self._private_client(str(exc))
+            except IndexCorruptError:
+                raise exc from None
+        return self._client
+
+    def _private_client(self, reason: str) -> Any:
+        log.warning("index at %s served from a private read-only copy (%s)", self._dir, reason)
+        self._private, self._client = private_copy(self, self._dir / "chroma")
         self._refresh()
+        return self._client
 
     # ----------------------------------------------------------------- reading
     def status(self) -> IndexStatus:
-        manifest = self._manifest
+        manifest = self._view.manifest
         docs = tuple(
             DocumentInfo(d.key, d.id, d.title, d.n_pages, d.chunks, d.ingested_at)
             for d in (manifest.documents.values() if manifest else ())
@@ -88,15 +152,19 @@ class GuideIndex:
         )
 
     def manifest(self) -> Manifest:
-        if self._manifest is None or not self._manifest.documents:
+        return self._published(self._view)
+
+    def _published(self, view: _View) -> Manifest:
+        if view.manifest is None or not view.manifest.documents:
             raise IndexNotBuiltError(
                 f"no documents are indexed at {self._where}; run `smp-guide ingest PDF` first."
             )
-        return self._manifest
+        return view.manifest
 
     def chunks(self) -> list[Chunk]:
-        self.manifest()
-        return sorted(self._chunks.values(), key=lambda c: (c.document_id, c.position))
+        view = self._view
+        self._published(view)
+        return sorted(view.chunks.values(), key=lambda c: (c.document_id, c.position))
 
     def search(
         self,
@@ -109,7 +177,8 @@ class GuideIndex:
     ) -> list[Hit]:
         """The best chunks for a query, fused from dense and BM25 rankings."""
         self._refresh(force=False)
-        self.manifest()
+        view = self._view
+        self._published(view)
         filters = Filters(
             tuple(chapters) if chapters else None,
             tuple(kinds) if kinds else None,
@@ -121,37 +190,55 @@ class GuideIndex:
         # Glossary terms help keyword search; the embedding already carries the paraphrase
         # (measured on the gold set: same page hit@5, better rec-ID hit@5, one embedding less).
         dense_query = self.expanded_query(query, glossary=False)
-        dense = [(c, s) for c, s in self._dense(dense_query, filters, n) if not navigational(c)]
-        sparse = [(c, s) for c, s in self._sparse(expanded, filters, n) if not navigational(c)]
+        admits = _bm25.admitted(filters, view.chunks, view.doc_sha)
+        dense = self._scored(view, view.dense.top(self.embedder().query(dense_query), admits, n))
+        sparse = self._scored(
+            view,
+            [(c, s) for c, s in _bm25.scores(self._bm25_for(view), expanded, admits, n) if s > 0],
+        )
         rankings = [Ranking("dense", dense), Ranking("bm25", sparse)]
         late_weight = self._settings.index.late_weight
         if late_weight > 0:
             pool = {c.id: c for c, _ in (*dense, *sparse)}
-            late = self._late(query, list(pool.values()))
+            late = self._late(view, query, list(pool.values()))
             rankings.append(Ranking("late", late, late_weight))
         slots = (
             {} if filters.kinds is not None else intent_slots(query, self._settings.index.rec_slots)
         )
         return fuse(rankings, k=limit, slots=slots)
 
-    def _late(self, query: str, candidates: Sequence[Chunk]) -> list[tuple[Chunk, float]]:
+    @staticmethod
+    def _scored(view: _View, scored: Sequence[tuple[str, float]]) -> list[tuple[Chunk, float]]:
+        return [
+            (view.chunks[cid], score)
+            for cid, score in scored
+            if cid in view.chunks and not navigational(view.chunks[cid])
+        ]
+
+    def _late(
+        self, view: _View, query: str, candidates: Sequence[Chunk]
+    ) -> list[tuple[Chunk, float]]:
         embedder = self.embedder()
+        by_sha: dict[str, list[Chunk]] = {}
+        for chunk in view.chunks.values():
+            by_sha.setdefault(view.doc_sha[chunk.id], []).append(chunk)
         return late_ranking(
             embedder.query_tokens(query),
-            [(c, self._doc_sha[c.id]) for c in candidates],
+            [(c, view.doc_sha[c.id]) for c in candidates],
             self._tokens,
-            lambda sha: [c for c in self._chunks.values() if self._doc_sha[c.id] == sha],
+            lambda sha: by_sha.get(sha, []),
             embedder,
         )
 
     def vocabulary(self) -> frozenset[str]:
         """Lower-cased words of every indexed chunk (for spotting names a document never uses)."""
-        if self._vocabulary is None:
-            words: set[str] = set()
-            for chunk in self._chunks.values():
-                words.update(_WORDS.findall(chunk.text.lower()))
-            self._vocabulary = frozenset(words)
-        return self._vocabulary
+        with self._lock:
+            if self._vocabulary is None:
+                words: set[str] = set()
+                for chunk in self._view.chunks.values():
+                    words.update(_WORDS.findall(chunk.text.lower()))
+                self._vocabulary = frozenset(words)
+            return self._vocabulary
 
     def expanded_query(self, query: str, *, glossary: bool = True) -> str:
         """The query with the other form of its acronyms and the glossary terms it paraphrases."""
@@ -172,111 +259,62 @@ class GuideIndex:
 
     def _glossary_vectors(self) -> tuple[list[str], Any] | None:
         """Distinct glossary entries of the library and their (unit) vectors as one matrix."""
-        if self._glossary is None:
-            entries = list(
-                dict.fromkeys(
-                    (t, d) for e in self.manifest().documents.values() for t, d in e.glossary
+        with self._lock:
+            if self._glossary is None:
+                entries = list(
+                    dict.fromkeys(
+                        (t, d) for e in self.manifest().documents.values() for t, d in e.glossary
+                    )
                 )
-            )
-            if not entries:
-                self._glossary = ([], np.zeros((0, 1), dtype=np.float32))
-            else:
-                vectors = self.embedder().texts([f"{t}: {d}" for t, d in entries])
-                self._glossary = ([t for t, _ in entries], np.asarray(vectors, dtype=np.float32))
-        return self._glossary if self._glossary[0] else None
+                if not entries:
+                    self._glossary = ([], np.zeros((0, 1), dtype=np.float32))
+                else:
+                    vectors = self.embedder().texts([f"{t}: {d}" for t, d in entries])
+                    self._glossary = (
+                        [t for t, _ in entries],
+                        np.asarray(vectors, dtype=np.float32),
+                    )
+            glossary = self._glossary
+        return glossary if glossary[0] else None
 
     def embedder(self) -> Embedder:
-        if self._embedder is None:
-            manifest = self._manifest
-            name = self._settings.index.embed_model
-            if manifest is not None and manifest.documents and manifest.model != name:
-                raise EmbeddingModelMismatchError(
-                    f"the index at {self._where} was built with {manifest.model!r} but "
-                    f"{name!r} is configured; set SMP_GUIDE_INDEX__EMBED_MODEL={manifest.model} "
-                    "or run `smp-guide index rebuild` to re-embed."
-                )
-            self._embedder = load_embedder(name, batch_size=self._settings.index.embed_batch_size)
-            if (
-                manifest is not None
-                and manifest.documents
-                and (self._embedder.info.dimension != manifest.dimension)
-            ):
-                raise EmbeddingModelMismatchError(
-                    f"{name!r} gives {self._embedder.info.dimension}-dimensional vectors but the "
-                    f"index holds {manifest.dimension}; run `smp-guide index rebuild`."
-                )
-        return self._embedder
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = self._checked_embedder()
+            return self._embedder
 
-    def _dense(self, query: str, filters: Filters, n: int) -> list[tuple[Chunk, float]]:
-        collection = self._handle if self._handle is not None else self._collection()
-        vector = self.embedder().query(query)
-        shas = list(filters.documents or self.manifest().active_shas())
-        parts: list[dict[str, Any]] = [{"doc_sha": {"$in": shas}}]
-        if filters.chapters is not None:
-            parts.append({"chapter": {"$in": list(filters.chapters)}})
-        if filters.kinds is not None:
-            parts.append({"kind": {"$in": list(filters.kinds)}})
-        # Asked of Chroma directly, for IDs and distances only: llama-index's query would
-        # rebuild a node from every hit's metadata (7 ms for 90 hits), and the chunks are
-        # already in memory.
-        with chroma_errors(self._where):
-            result = collection.query(
-                query_embeddings=[vector],
-                n_results=n,
-                where=parts[0] if len(parts) == 1 else {"$and": parts},
-                include=["distances"],
+    def _checked_embedder(self) -> Embedder:
+        manifest = self._view.manifest
+        name = self._settings.index.embed_model
+        if manifest is not None and manifest.documents and manifest.model != name:
+            raise EmbeddingModelMismatchError(
+                f"the index at {self._where} was built with {manifest.model!r} but "
+                f"{name!r} is configured; set SMP_GUIDE_INDEX__EMBED_MODEL={manifest.model} "
+                "or run `smp-guide index rebuild` to re-embed."
             )
-        ids, distances = (result["ids"] or [[]])[0], (result["distances"] or [[]])[0]
-        # Collections use cosine space: distance = 1 - cosine similarity.
-        return [
-            (self._chunks[cid], 1.0 - float(d))
-            for cid, d in zip(ids, distances, strict=True)
-            if cid in self._chunks
-        ]
-
-    def _sparse(self, query: str, filters: Filters, n: int) -> list[tuple[Chunk, float]]:
-        scored = self._bm25_scores(self._bm25_retriever(), query, filters, n)
-        return [
-            (self._chunks[cid], score) for cid, score in scored if score > 0 and cid in self._chunks
-        ]
-
-    def _bm25_scores(
-        self, retriever: BM25Retriever, query: str, filters: Filters, n: int
-    ) -> list[tuple[str, float]]:
-        """(chunk ID, BM25 score) of the best admitted chunks, asked of the BM25 engine itself.
-
-        The retriever's filters are fixed when it is built, and its ``retrieve`` builds a
-        node per hit; its engine takes a per-query weight mask (what it does internally
-        with filters) and returns bare scores.
-        """
-        ids = [str(entry["node_id"]) for entry in retriever.corpus]
-        mask = None
-        if filters.any():
-            mask = np.array(
-                [
-                    cid in self._chunks
-                    and filters.admits(self._chunks[cid], self._doc_sha.get(cid, ""))
-                    for cid in ids
-                ],
-                dtype=float,
+        embedder = load_embedder(name, batch_size=self._settings.index.embed_batch_size)
+        if (
+            manifest is not None
+            and manifest.documents
+            and (embedder.info.dimension != manifest.dimension)
+        ):
+            raise EmbeddingModelMismatchError(
+                f"{name!r} gives {embedder.info.dimension}-dimensional vectors but the "
+                f"index holds {manifest.dimension}; run `smp-guide index rebuild`."
             )
-        k = min(n, len(ids) if mask is None else int(mask.sum()))
-        if k == 0:
-            return []
-        tokens = bm25s.tokenize(
-            query,
-            stemmer=retriever.stemmer,
-            token_pattern=retriever.token_pattern,
-            show_progress=False,
-        )
-        indexes, scores = retriever.bm25.retrieve(
-            tokens, k=k, weight_mask=mask, show_progress=False
-        )
-        # A BM25 engine loaded with its corpus returns the corpus entries, not positions.
-        return [
-            (str(i["node_id"]) if isinstance(i, dict) else ids[int(i)], float(sc))
-            for i, sc in zip(indexes[0], scores[0], strict=True)
-        ]
+        return embedder
+
+    def _bm25_for(self, view: _View) -> BM25Retriever:
+        with self._lock:
+            if self._bm25 is None or view is not self._view:
+                folder = _bm25.cache_folder(
+                    self._dir, self._settings.index.collection, self._published(view).active_shas()
+                )
+                retriever = _bm25.load_or_build(folder, view.chunks, view.doc_sha, self._dir)
+                if view is not self._view:
+                    return retriever  # a newer manifest came in meanwhile: not cached
+                self._bm25 = retriever
+            return self._bm25
 
     # ----------------------------------------------------------------- writing
     def add(
@@ -287,9 +325,13 @@ class GuideIndex:
         With ``pdf``, a copy of the file is kept so the chat can open it at a cited page.
         """
         entry = DocumentEntry.of(result.document, chunks=len(result.chunks))
-        if pdf is not None:
-            self._store_pdf(entry.content_sha256, pdf)
-        return self.add_stored(entry, result.chunks, progress=progress)
+        return self._add(entry, result.chunks, pdf=pdf, progress=progress)
+
+    def add_stored(
+        self, entry: DocumentEntry, chunks: Sequence[Chunk], *, progress: ProgressFn | None = None
+    ) -> AddReport:
+        """Index a document's chunks under its manifest entry (also used by rebuild)."""
+        return self._add(entry, chunks, pdf=None, progress=progress)
 
     def pdf_path(self, document_id: str) -> Path | None:
         """The stored copy of an indexed document's PDF, looked up by its document ID only."""
@@ -299,45 +341,44 @@ class GuideIndex:
         path = self._dir / "store" / f"{entry.content_sha256}.pdf"
         return path if path.is_file() else None
 
-    def _store_pdf(self, sha: str, pdf: Path) -> None:
-        folder = self._dir / "store"
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{sha}.pdf"
-        if not target.is_file():
-            tmp = folder / f"{sha}.pdf.tmp"
-            shutil.copyfile(pdf, tmp)
-            tmp.replace(target)
-
-    def add_stored(
-        self, entry: DocumentEntry, chunks: Sequence[Chunk], *, progress: ProgressFn | None = None
+    def _add(
+        self,
+        entry: DocumentEntry,
+        chunks: Sequence[Chunk],
+        *,
+        pdf: Path | None,
+        progress: ProgressFn | None,
     ) -> AddReport:
-        """Index a document's chunks under its manifest entry (also used by rebuild)."""
         started = time.perf_counter()
         sha = entry.content_sha256
-        with self._write_lock():
+        store = self._dir / "store"
+        with self._writing():
             self._refresh()
             manifest = self._ensure_manifest()
             old = manifest.documents.get(entry.key)
-            if old is not None and old.content_sha256 == sha and self._count(sha) == old.chunks:
-                seconds = time.perf_counter() - started
-                return AddReport(entry.title, "unchanged", old.chunks, 0, seconds)
-            self._store_chunks(sha, chunks)
-            embedded, tokens = self._embed_missing(entry.key, sha, chunks, progress)
-            if len(tokens) == len(chunks):
-                self._tokens.save(sha, [c.id for c in chunks], [tokens[c.id] for c in chunks])
-            else:  # resumed after an interrupted ingest: some vectors were already stored
-                self._tokens.rows(sha, lambda _: chunks, self.embedder())
-            documents = {**manifest.documents, entry.key: entry}
-            generation = manifest.generation + 1
-            self._publish(
-                manifest.model_copy(update={"documents": documents, "generation": generation})
-            )
-            self._collect_garbage()
-        status = "added" if old is None else "replaced"
+            with write_errors(self._dir):
+                if pdf is not None:  # under the lock: no other writer's clean-up removes it
+                    store_pdf(store, sha, pdf)
+                if old is not None and old.content_sha256 == sha and self._count(sha) == old.chunks:
+                    seconds = time.perf_counter() - started
+                    return AddReport(entry.title, "unchanged", old.chunks, 0, seconds)
+                store_chunks(store, sha, chunks)
+                embedded, tokens = self._embed_missing(entry.key, sha, chunks, progress)
+                if len(tokens) == len(chunks):
+                    self._tokens.save(sha, [c.id for c in chunks], [tokens[c.id] for c in chunks])
+                else:  # resumed after an interrupted ingest: some vectors were already stored
+                    self._tokens.rows(sha, lambda _: chunks, self.embedder())
+                documents = {**manifest.documents, entry.key: entry}
+                generation = manifest.generation + 1
+                self._publish(
+                    manifest.model_copy(update={"documents": documents, "generation": generation})
+                )
+                self._collect_garbage()
+        status: Literal["added", "replaced"] = "added" if old is None else "replaced"
         return AddReport(entry.title, status, len(chunks), embedded, time.perf_counter() - started)
 
     def remove(self, ref: str) -> DocumentInfo:
-        with self._write_lock():
+        with self._writing():
             self._refresh()
             manifest = self.manifest()
             entry = manifest.find(ref)
@@ -345,15 +386,29 @@ class GuideIndex:
                 known = ", ".join(sorted(manifest.documents)) or "none"
                 raise InputError(f"no indexed document matches {ref!r}; indexed: {known}.")
             documents = {k: v for k, v in manifest.documents.items() if k != entry.key}
-            self._publish(
-                manifest.model_copy(
-                    update={"documents": documents, "generation": manifest.generation + 1}
+            with write_errors(self._dir):
+                self._publish(
+                    manifest.model_copy(
+                        update={"documents": documents, "generation": manifest.generation + 1}
+                    )
                 )
-            )
-            self._collect_garbage()
+                self._collect_garbage()
         return DocumentInfo(
             entry.key, entry.id, entry.title, entry.n_pages, entry.chunks, entry.ingested_at
         )
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """The folder's write lock; Chroma failing to write on a full disk says so."""
+        if self._private is not None or not writable(self._dir):
+            raise not_writable(self._dir, "read-only file system or no space left")
+        with write_lock(self._dir):
+            try:
+                yield
+            except IndexCorruptError as exc:
+                if low_on_space(self._dir):
+                    raise not_writable(self._dir, "no space left on device") from exc
+                raise
 
     # ----------------------------------------------------------------- internals
     def _name(self) -> str:
@@ -374,32 +429,29 @@ class GuideIndex:
         trip to the server); embedded reads are cheap, so a local index is always current.
         Writes always refresh.
         """
-        now = time.monotonic()
-        throttled = self._settings.chroma_url is not None and not force
-        if throttled and now - self._refreshed < _REFRESH_SECONDS:
-            return
-        self._refreshed = now
-        collection = existing_collection(self._client, self._name(), self._where)
-        self._handle = collection
-        if collection is None:
-            self._manifest = None
-            return
-        raw = (collection.metadata or {}).get(MANIFEST_KEY)
-        if raw is None:
-            self._manifest = None
-            return
-        manifest = Manifest.from_json(str(raw), where=self._where)
-        if (
-            self._manifest is None
-            or manifest.generation != self._manifest.generation
-            or (manifest.active_shas() != self._manifest.active_shas())
-        ):
-            self._manifest = manifest
-            self._load_chunks(collection)
+        with self._lock:
+            now = time.monotonic()
+            throttled = self._settings.chroma_url is not None and not force
+            if throttled and now - self._refreshed < _REFRESH_SECONDS:
+                return
+            self._refreshed = now
+            collection = existing_collection(self._client, self._name(), self._where)
+            raw = None if collection is None else (collection.metadata or {}).get(MANIFEST_KEY)
+            if raw is None:
+                self._view = _View()
+                return
+            manifest = Manifest.from_json(str(raw), where=self._where)
+            current = self._view.manifest
+            if (
+                current is None
+                or manifest.generation != current.generation
+                or (manifest.active_shas() != current.active_shas())
+            ):
+                self._load_view(collection, manifest)
 
     def _ensure_manifest(self) -> Manifest:
-        if self._manifest is not None:
-            return self._manifest
+        if self._view.manifest is not None:
+            return self._view.manifest
         embedder = self.embedder()
         manifest = Manifest(
             model=self._settings.index.embed_model,
@@ -407,7 +459,8 @@ class GuideIndex:
             dimension=embedder.info.dimension,
         )
         new_collection(self._client, self._name(), self._where, {MANIFEST_KEY: manifest.to_json()})
-        self._manifest = manifest
+        with self._lock:
+            self._view = _View(manifest)
         return manifest
 
     def _publish(self, manifest: Manifest) -> None:
@@ -416,14 +469,14 @@ class GuideIndex:
             collection.modify(metadata={MANIFEST_KEY: manifest.to_json()})
         self._dir.mkdir(parents=True, exist_ok=True)
         write_local_copy(self._dir / "documents.json", manifest)
-        self._manifest = manifest
-        self._load_chunks(collection)
+        with self._lock:
+            self._load_view(collection, manifest)
 
-    def _load_chunks(self, collection: Any) -> None:
-        manifest = self._manifest
+    def _load_view(self, collection: Any, manifest: Manifest) -> None:
+        """Read what a manifest publishes and swap it in whole (caller holds the lock)."""
         chunks: dict[str, Chunk] = {}
         doc_sha: dict[str, str] = {}
-        for entry in manifest.documents.values() if manifest else ():
+        for entry in manifest.documents.values():
             sha = entry.content_sha256
             stored = self._load_store(sha)
             if stored is None:
@@ -433,10 +486,22 @@ class GuideIndex:
             for chunk in stored:
                 chunks[chunk.id] = chunk
                 doc_sha[chunk.id] = sha
-        self._chunks, self._doc_sha = chunks, doc_sha
+        shas = manifest.active_shas()
+        self._vectors = {sha: self._vectors_of(collection, sha) for sha in shas}
+        dense = DenseVectors.of([self._vectors[sha] for sha in shas])
+        self._view = _View(manifest, chunks, doc_sha, dense)
         # Everything derived from the chunks is rebuilt on next use.
         self._bm25, self._glossary, self._vocabulary = None, None, None
         self._tokens.forget()
+
+    def _vectors_of(self, collection: Any, sha: str) -> tuple[list[str], Any]:
+        """A published version's (chunk IDs, vectors): content-addressed, so read once."""
+        if sha not in self._vectors:
+            with chroma_errors(self._where):
+                got = collection.get(where={"doc_sha": sha}, include=["embeddings"])
+            embeddings = got["embeddings"]
+            self._vectors[sha] = (list(got["ids"]), [] if embeddings is None else embeddings)
+        return self._vectors[sha]
 
     def _count(self, sha: str) -> int:
         with chroma_errors(self._where):
@@ -446,85 +511,31 @@ class GuideIndex:
         self, key: str, sha: str, chunks: Sequence[Chunk], progress: ProgressFn | None
     ) -> tuple[int, dict[str, np.ndarray]]:
         """Embed the chunks Chroma lacks; returns their number and their token vectors."""
-        collection = self._collection()
-        with chroma_errors(self._where):
-            present = set(collection.get(where={"doc_sha": sha}, include=[])["ids"])
-        todo = [to_node(c, doc_key=key, doc_sha=sha) for c in chunks if c.id not in present]
-        store = ChromaVectorStore(chroma_collection=collection)
-        embedder = self.embedder()
-        batch = self._settings.index.embed_batch_size
-        done = len(chunks) - len(todo)
-        tokens: dict[str, np.ndarray] = {}
-        for start in range(0, len(todo), batch):
-            nodes = todo[start : start + batch]
-            vectors, rows = embedder.passages([embed_content(n) for n in nodes])
-            for node, vector, token_rows in zip(nodes, vectors, rows, strict=True):
-                node.embedding = vector
-                tokens[node.node_id] = token_rows
-            with chroma_errors(self._where):
-                store.add(nodes)
-            done += len(nodes)
-            if progress is not None:
-                progress(done, len(chunks))
-        return len(todo), tokens
+        return embed_missing(
+            self._collection(),
+            self.embedder(),
+            [to_node(c, doc_key=key, doc_sha=sha) for c in chunks],
+            sha=sha,
+            batch=self._settings.index.embed_batch_size,
+            progress=progress,
+            where=self._where,
+        )
 
     def _collect_garbage(self) -> None:
-        """Delete vectors and stored chunks of versions the manifest no longer names."""
-        manifest = self.manifest() if self._manifest and self._manifest.documents else None
-        active = manifest.active_shas() if manifest else []
-        with chroma_errors(self._where):
-            collection = self._collection()
-            if active:
-                collection.delete(where={"doc_sha": {"$nin": active}})
-            else:
-                ids = collection.get(include=[])["ids"]
-                if ids:
-                    collection.delete(ids=ids)
-        for path in (self._dir / "store").glob("*.*"):
-            if path.name.split(".")[0] not in active:
-                path.unlink(missing_ok=True)
+        """Delete vectors and stored files of versions the manifest no longer names.
 
-    def _store_chunks(self, sha: str, chunks: Sequence[Chunk]) -> None:
-        folder = self._dir / "store"
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f"{sha}.jsonl.tmp"
-        with tmp.open("w", encoding="utf-8") as handle:
-            for chunk in chunks:
-                handle.write(json.dumps(chunk.to_json(), ensure_ascii=False) + "\n")
-        tmp.replace(folder / f"{sha}.jsonl")
+        Runs under the write lock, after publishing: a version some other writer has
+        stored but not yet published cannot exist then (it stores only under the lock).
+        """
+        manifest = self._view.manifest
+        active = manifest.active_shas() if manifest and manifest.documents else []
+        delete_unpublished(self._collection(), active, self._where)
+        collect_store(self._dir / "store", active)
 
     def _load_store(self, sha: str) -> list[Chunk] | None:
         if not (self._dir / "store" / f"{sha}.jsonl").is_file():
             return None
-        return _stored_chunks(self._dir, sha)
-
-    def _bm25_retriever(self) -> BM25Retriever:
-        if self._bm25 is not None:
-            return self._bm25
-        manifest = self.manifest()
-        tag = hashlib.sha256(
-            f"{self._settings.index.collection}:{sorted(manifest.active_shas())}".encode()
-        ).hexdigest()[:16]
-        folder = self._dir / "bm25" / tag
-        if (folder / "retriever.json").is_file():
-            self._bm25 = BM25Retriever.from_persist_dir(str(folder), show_progress=False)
-        else:
-            self._bm25 = self._build_bm25(folder)
-        return self._bm25
-
-    def _build_bm25(self, folder: Path) -> BM25Retriever:
-        nodes = [to_node(c, doc_key="", doc_sha=self._doc_sha[c.id]) for c in self._chunks.values()]
-        # Only its engine is queried (_bm25_scores), so top-k here is a formality.
-        retriever = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=len(nodes))
-        tmp = folder.with_name(folder.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True, exist_ok=True)
-        retriever.persist(str(tmp), show_progress=False)
-        for old in folder.parent.iterdir():
-            if old != tmp:
-                shutil.rmtree(old, ignore_errors=True)
-        tmp.replace(folder)
-        return retriever
+        return stored_chunks(self._dir, sha)
 
     def _resolve(self, refs: Sequence[str]) -> tuple[str, ...]:
         manifest = self.manifest()
@@ -538,61 +549,6 @@ class GuideIndex:
             shas.append(entry.content_sha256)
         return tuple(shas)
 
-    @contextmanager
-    def _write_lock(self) -> Iterator[None]:
-        self._dir.mkdir(parents=True, exist_ok=True)
-        with (self._dir / ".write.lock").open("w") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
 
 def open_index(*, settings: Settings) -> GuideIndex:
     return GuideIndex(settings=settings)
-
-
-def rebuild_index(*, settings: Settings, progress: ProgressFn | None = None) -> list[AddReport]:
-    """Re-embed every document from the local chunk store into a fresh collection.
-
-    Works when the Chroma data is damaged or was built with another model: it needs
-    only ``documents.json`` and ``store/`` in the index folder.
-    """
-    folder = settings.resolved_index_dir()
-    saved = read_local_copy(folder / "documents.json")
-    if saved is None or not saved.documents:
-        raise IndexNotBuiltError(
-            f"nothing to rebuild at {folder}: no stored chunks; run `smp-guide ingest PDF`."
-        )
-    stored = [
-        (entry, _stored_chunks(folder, entry.content_sha256)) for entry in saved.documents.values()
-    ]
-    if settings.chroma_url:
-        client = connect(chroma_url=settings.chroma_url, path=folder / "chroma")
-        with chroma_errors(settings.chroma_url):
-            if existing_collection(client, settings.index.collection, settings.chroma_url):
-                client.delete_collection(settings.index.collection)
-    else:
-        _discard_local_chroma(folder / "chroma")
-    shutil.rmtree(folder / "bm25", ignore_errors=True)
-    library = GuideIndex(settings=settings)
-    return [library.add_stored(entry, chunks, progress=progress) for entry, chunks in stored]
-
-
-def _discard_local_chroma(path: Path) -> None:
-    # Chroma keeps one shared system per path in a process: clear it before deleting files.
-    from chromadb.api.shared_system_client import SharedSystemClient
-
-    SharedSystemClient.clear_system_cache()
-    shutil.rmtree(path, ignore_errors=True)
-
-
-def _stored_chunks(folder: Path, sha: str) -> list[Chunk]:
-    path = folder / "store" / f"{sha}.jsonl"
-    if not path.is_file():
-        raise IndexNotBuiltError(
-            f"stored chunks for {sha[:12]} are missing from {folder}; ingest the PDF again."
-        )
-    with path.open(encoding="utf-8") as handle:
-        return [Chunk.from_json(json.loads(line)) for line in handle if line.strip()]

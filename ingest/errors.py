@@ -18,6 +18,8 @@
     │   ├── IndexCorruptError
     │   ├── EmbeddingModelMismatchError
     │   └── ChromaUnavailableError
+    ├── IndexNotWritableError       the index folder cannot be written (exit 73)
+    │   └── DiskFullError
     ├── EmbeddingModelError
     └── LLMUnavailableError
 
@@ -99,6 +101,16 @@ class EmbeddingModelMismatchError(IndexError_):
 
 class ChromaUnavailableError(IndexError_):
     pass
+
+
+class IndexNotWritableError(SmpGuideError):
+    """An ingest cannot write the index folder: read-only, or no permission."""
+
+    exit_code = 73  # EX_CANTCREAT, like every other cannot-write case
+
+
+class DiskFullError(IndexNotWritableError):
+    """An ingest ran out of disk space; the last published index still serves."""
 
 
 class EmbeddingModelError(SmpGuideError):

@@ -8,6 +8,16 @@ the latency of every request and every error, samples the server's RSS once a se
 and finally sends one 2,000-character question, which must come back as a polite
 refusal in the chat (not an exception). Prints the figures; exits non-zero on any error.
 
+Then two "slow neighbour" cases, each timing one ordinary client's questions alone and
+again beside the neighbour (the ordinary p95 must stay within 3x its unloaded p50):
+
+- big history: the neighbour keeps sending the largest history a chat could hold
+  (``--history-messages`` messages, ``--history-kb`` KB in all);
+- slow LLM: a second chat server answers with an LLM (a fake OpenAI-compatible server
+  on 127.0.0.1 that takes ``--llm-delay`` seconds per call); the neighbour keeps an LLM
+  answer in flight while the ordinary client asks questions the publication does not
+  cover (answered without the LLM).
+
     .venv/bin/python tests/stress/load_chat.py [--clients 50] [--questions 10]
 
 Only loopback traffic: the server binds 127.0.0.1 and every client talks to it.
@@ -30,6 +40,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
+# isort: split
+from fake_llm import base_url, slow_llm
 from helpers import free_port, start_chat
 
 GOLD = ROOT / "evals" / "datasets" / "sample_gold.jsonl"
@@ -153,7 +165,7 @@ def client_worker(
     for question in asked:
         start = time.perf_counter()
         try:
-            result = client.predict(question, [], [], [], False, api_name="/ask")
+            result = client.predict(question, [], [], False, api_name="/ask")
             text = last_assistant_text(result)
             if not text.strip():
                 raise ValueError("empty answer")
@@ -181,17 +193,172 @@ def refusal(url: str) -> tuple[bool, str]:
     assert len(question) == 2000
     try:
         client = Client(url, verbose=False)
-        text = last_assistant_text(client.predict(question, [], [], [], False, api_name="/ask"))
+        text = last_assistant_text(client.predict(question, [], [], False, api_name="/ask"))
     except Exception as exc:  # noqa: BLE001 - an exception is the failure being checked
         return False, f"exception: {type(exc).__name__}: {exc}"
     polite = text.startswith("Sorry") and "characters" in text and "Traceback" not in text
     return polite, text
 
 
+OFF_TOPIC = [
+    "What is the boiling point of liquid nitrogen at sea level?",
+    "How many moons does Jupiter have?",
+    "Who painted the ceiling of the Sistine Chapel?",
+    "What is the best recipe for sourdough bread?",
+    "How fast can a cheetah run?",
+]
+
+
+def timed_questions(url: str, questions: list[str]) -> tuple[list[float], list[str]]:
+    """One ordinary client asking ``questions`` one after another: latencies and errors."""
+    from gradio_client import Client
+
+    client = Client(url, verbose=False)
+    latencies: list[float] = []
+    errors: list[str] = []
+    for question in questions:
+        start = time.perf_counter()
+        try:
+            text = last_assistant_text(client.predict(question, [], [], False, api_name="/ask"))
+            if not text.strip() or text.startswith("Sorry"):
+                raise ValueError(text[:200])
+        except Exception as exc:  # noqa: BLE001 - every failure is an error to count
+            errors.append(f"{question[:40]!r}: {type(exc).__name__}: {str(exc)[:200]}")
+            continue
+        latencies.append(time.perf_counter() - start)
+    return latencies, errors
+
+
+def big_history(messages: int, kb: int) -> list[dict[str, Any]]:
+    """A chat history of ``messages`` messages and about ``kb`` KB (the chatbot's value)."""
+    size = kb * 1024 // messages
+    words = ("skills partnership training recruitment employers migrants " * (size // 50 + 1))[
+        :size
+    ]
+    history = [
+        {
+            "role": "user" if n % 2 == 0 else "assistant",
+            "content": [{"type": "text", "text": f"{n} {words}"}],  # gradio 6: a list of parts
+        }
+        for n in range(messages)
+    ]
+    return history
+
+
+class Neighbour(threading.Thread):
+    """A client sending the same request again and again until stopped."""
+
+    def __init__(self, url: str, question: str, history: list[dict[str, Any]]) -> None:
+        super().__init__(daemon=True)
+        self.args = (url, question, history)
+        self.stop = threading.Event()
+        self.sent = 0
+        self.outcomes: dict[str, int] = {}
+        self.latencies: list[float] = []
+
+    def run(self) -> None:
+        from gradio_client import Client
+
+        url, question, history = self.args
+        client = Client(url, verbose=False)
+        while not self.stop.is_set():
+            start = time.perf_counter()
+            try:
+                text = last_assistant_text(
+                    client.predict(question, history, [], False, api_name="/ask")
+                )
+                outcome = "refused: " + text[:120] if text.startswith("Sorry") else "answered"
+            except Exception as exc:  # noqa: BLE001 - recorded as an outcome
+                outcome = f"{type(exc).__name__}: {str(exc)[:120]}"
+            self.latencies.append(time.perf_counter() - start)
+            self.sent += 1
+            self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
+
+
+def beside(url: str, questions: list[str], neighbour: Neighbour) -> tuple[list[float], list[str]]:
+    neighbour.start()
+    time.sleep(1.0)  # the neighbour's first request is in flight
+    try:
+        return timed_questions(url, questions)
+    finally:
+        neighbour.stop.set()
+        neighbour.join(timeout=120)
+
+
+def report_case(
+    name: str, alone: list[float], loaded: list[float], errors: list[str], neighbour: Neighbour
+) -> bool:
+    unloaded = percentile(alone, 0.5)
+    p95 = percentile(loaded, 0.95)
+    within = bool(loaded) and p95 <= 3 * unloaded and not errors
+    print(f"--- slow neighbour: {name}")
+    print(f"ordinary alone        p50 {unloaded:.2f} s, p95 {percentile(alone, 0.95):.2f} s")
+    print(
+        f"ordinary beside it    p50 {percentile(loaded, 0.5):.2f} s, p95 {p95:.2f} s "
+        f"({p95 / unloaded:.1f}x the unloaded p50; limit 3x) {'OK' if within else 'FAIL'}"
+    )
+    print(
+        f"neighbour             {neighbour.sent} requests, p50 "
+        f"{percentile(neighbour.latencies, 0.5):.2f} s; outcomes {neighbour.outcomes}"
+    )
+    for error in errors[:5]:
+        print("  error:", error)
+    return within
+
+
+def slow_neighbour_cases(
+    index_dir: Path, work: Path, pool: list[str], args: argparse.Namespace
+) -> bool:
+    """The two neighbour cases; True when the ordinary client stayed within 3x."""
+    ordinary = [pool[i % len(pool)] for i in range(args.neighbour_questions)]
+    port = free_port()
+    server = start_chat(index_dir, port=port, env=cli_env(work), log=work / "chat-big.log")
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        timed_questions(url, pool[:2])  # warm-up
+        alone, _ = timed_questions(url, ordinary)
+        history = big_history(args.history_messages, args.history_kb)
+        neighbour = Neighbour(url, pool[0], history)
+        loaded, errors = beside(url, ordinary, neighbour)
+        big_ok = report_case(
+            f"{args.history_messages} messages / {args.history_kb} KB of history",
+            alone, loaded, errors, neighbour,
+        )  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    with slow_llm(args.llm_delay) as llm:
+        env = cli_env(work) | {
+            "SMP_GUIDE_ASSISTANT__LLM": "openai:fake",
+            "SMP_GUIDE_ASSISTANT__LLM_BASE_URL": base_url(llm),
+        }
+        port = free_port()
+        server = start_chat(index_dir, port=port, env=env, log=work / "chat-llm.log")
+        try:
+            url = f"http://127.0.0.1:{port}/"
+            off_topic = [OFF_TOPIC[i % len(OFF_TOPIC)] for i in range(args.neighbour_questions)]
+            timed_questions(url, OFF_TOPIC[:2])  # warm-up
+            alone, _ = timed_questions(url, off_topic)
+            neighbour = Neighbour(url, pool[0], [])
+            loaded, errors = beside(url, off_topic, neighbour)
+            llm_ok = report_case(
+                f"LLM answers of {args.llm_delay:.0f} s in flight (ordinary: not covered)",
+                alone, loaded, errors, neighbour,
+            )  # fmt: skip
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    return big_ok and llm_ok
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--questions", type=int, default=10, help="questions per client")
+    parser.add_argument("--neighbour-questions", type=int, default=20)
+    parser.add_argument("--history-messages", type=int, default=40)
+    parser.add_argument("--history-kb", type=int, default=200)
+    parser.add_argument("--llm-delay", type=float, default=3.0)
     args = parser.parse_args()
     pool = gold_questions()
     with tempfile.TemporaryDirectory(prefix="smpg-load-") as tmp:
@@ -208,7 +375,7 @@ def main() -> int:
             # one warm-up request so model loading is not counted as load latency
             from gradio_client import Client
 
-            Client(url, verbose=False).predict(pool[0], [], [], [], False, api_name="/ask")
+            Client(url, verbose=False).predict(pool[0], [], [], False, api_name="/ask")
             latencies: list[float] = []
             errors: list[str] = []
             lock = threading.Lock()
@@ -239,6 +406,7 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 server.kill()
         log_tail = (work / "chat.log").read_text(errors="replace")[-2000:]
+        neighbours_ok = slow_neighbour_cases(index_dir, work, pool, args)
 
     requests = args.clients * args.questions
     rss = sampler.samples or [float("nan")]
@@ -262,7 +430,9 @@ def main() -> int:
     print(f"server alive at end   {alive}")
     for error in errors[:20]:
         print("  error:", error)
-    failed = bool(errors) or not polite or not alive or len(latencies) != requests
+    failed = (
+        bool(errors) or not polite or not alive or len(latencies) != requests or not neighbours_ok
+    )
     if failed:
         print("--- server log tail ---\n" + log_tail)
     print("RESULT", "FAIL" if failed else "OK")

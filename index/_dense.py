@@ -1,0 +1,58 @@
+"""Exact dense scoring over the published vectors, the same in every process.
+
+Chroma's HNSW search is approximate: asked for the best 90 of a few thousand vectors,
+separate processes on the same unchanged index returned slightly different candidate
+sets (a chunk at dense rank 74 in one process was 73 in another), which moved the
+fused scores in the fourth significant digit. The published vectors (a few MB) are read
+from Chroma once per manifest and every question is scored against all of them: exact,
+identical across processes, and faster than a query round trip at this size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+
+
+@dataclass(frozen=True)
+class DenseVectors:
+    """Unit vectors of the published chunks, one row per chunk ID."""
+
+    ids: tuple[str, ...]
+    matrix: np.ndarray
+
+    @classmethod
+    def empty(cls) -> DenseVectors:
+        return cls((), np.zeros((0, 1), dtype=np.float32))
+
+    @classmethod
+    def of(cls, parts: Sequence[tuple[Sequence[str], Any]]) -> DenseVectors:
+        """Joined from (chunk IDs, their embeddings) pairs, e.g. one per document."""
+        ids = tuple(cid for part_ids, _ in parts for cid in part_ids)
+        rows = [np.asarray(vectors, dtype=np.float32) for ids_, vectors in parts if len(ids_)]
+        if not rows:
+            return cls.empty()
+        matrix = np.concatenate(rows)
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        return cls(ids, matrix / np.where(norms == 0, 1.0, norms))
+
+    def top(
+        self, query: Sequence[float], admits: Callable[[str], bool] | None, n: int
+    ) -> list[tuple[str, float]]:
+        """(chunk ID, cosine similarity) of the ``n`` best admitted chunks, ties by chunk ID."""
+        if not self.ids:
+            return []
+        # torch, on the thread pool the model already uses (see maxsim in _late.py).
+        vector = torch.from_numpy(np.asarray(query, dtype=np.float32))
+        sims = (torch.from_numpy(self.matrix) @ vector).numpy()
+        scored = [
+            (cid, float(s))
+            for cid, s in zip(self.ids, sims, strict=True)
+            if admits is None or admits(cid)
+        ]
+        scored.sort(key=lambda cs: (-cs[1], cs[0]))
+        return scored[:n]

@@ -1,0 +1,53 @@
+"""``index rebuild``: re-embed every document from the stored chunks into a fresh collection."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from index._chroma import chroma_errors, connect, existing_collection
+from index._library import GuideIndex, ProgressFn
+from index._manifest import read_local_copy
+from index._records import AddReport
+from index._storage import not_writable, stored_chunks, writable, write_lock
+from ingest import Settings
+from ingest.errors import IndexNotBuiltError
+
+
+def rebuild_index(*, settings: Settings, progress: ProgressFn | None = None) -> list[AddReport]:
+    """Re-embed every document from the local chunk store into a fresh collection.
+
+    Works when the Chroma data is damaged or was built with another model: it needs
+    only ``documents.json`` and ``store/`` in the index folder.
+    """
+    folder = settings.resolved_index_dir()
+    saved = read_local_copy(folder / "documents.json")
+    if saved is None or not saved.documents:
+        raise IndexNotBuiltError(
+            f"nothing to rebuild at {folder}: no stored chunks; run `smp-guide ingest PDF`."
+        )
+    if not writable(folder):
+        raise not_writable(folder, "read-only file system")
+    with write_lock(folder):
+        stored = [
+            (entry, stored_chunks(folder, entry.content_sha256))
+            for entry in saved.documents.values()
+        ]
+        if settings.chroma_url:
+            client = connect(chroma_url=settings.chroma_url, path=folder / "chroma")
+            with chroma_errors(settings.chroma_url):
+                if existing_collection(client, settings.index.collection, settings.chroma_url):
+                    client.delete_collection(settings.index.collection)
+        else:
+            _discard_local_chroma(folder / "chroma")
+        shutil.rmtree(folder / "bm25", ignore_errors=True)
+        library = GuideIndex(settings=settings)
+        return [library.add_stored(entry, chunks, progress=progress) for entry, chunks in stored]
+
+
+def _discard_local_chroma(path: Path) -> None:
+    # Chroma keeps one shared system per path in a process: clear it before deleting files.
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
+    shutil.rmtree(path, ignore_errors=True)
