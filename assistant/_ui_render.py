@@ -35,7 +35,10 @@ def escape(text: str) -> str:
 _MD_INLINE = re.compile(r"[\\`*_\[\]<>~|]|&(?=#?\w+;)")
 _MD_AUTOLINK = re.compile(r"(?i)\b(?:(https?|ftp)(:)(?=//)|(www)(\.))|(?<=\w)(@)(?=\w)")
 _MD_BLOCK = re.compile(r"^(\s*\d*)([#>+=*-]|(?<=\d)[.)])", re.MULTILINE)
-_MARKERS = re.compile(r"(?:\s\[\d+\])+$")
+# A citation marker [n] is kept as written: with every bracket of the text around it
+# escaped, no link definition can exist, and a marker followed by "(", "[" or ":" (which
+# could start a link) is escaped like any other text.
+_MARKER = re.compile(r"\[\d{1,3}\](?![(\[:])")
 _LIST_ITEM = re.compile(r"([-*] |\d+\. )(.*)")
 _BOLD_LINE = re.compile(r"\*\*(.+)\*\*")
 
@@ -75,9 +78,9 @@ def _answer_line(line: str) -> str:
     prefix = ""
     if item := _LIST_ITEM.fullmatch(line):
         prefix, line = item.group(1), item.group(2)
-    markers = _MARKERS.search(line)
-    tail = markers.group(0) if markers else ""  # [n] links nowhere: no definition survives
-    return prefix + literal(line[: len(line) - len(tail)]) + tail
+    pieces = _MARKER.split(line)
+    markers = [*_MARKER.findall(line), ""]
+    return prefix + "".join(literal(p) + m for p, m in zip(pieces, markers, strict=True))
 
 
 def highlight(text: str, question: str) -> str:

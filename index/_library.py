@@ -116,19 +116,29 @@ class GuideIndex:
         if local and chroma.is_dir() and not writable(chroma):
             return self._private_client("the folder is read-only")
         try:
-            self._client = connect(chroma_url=self._settings.chroma_url, path=chroma)
-            self._refresh()
+            self._connect(chroma)
         except IndexCorruptError as exc:
+            if not local:
+                raise
+            if writable(chroma) and not low_on_space(self._dir):
+                # Another process creating or compacting the same Chroma folder at this
+                # moment makes an open fail; once that writer is done, it succeeds. An
+                # index that fails then too is damaged, and the error says so.
+                with write_lock(self._dir):
+                    self._connect(chroma)
+                return self._client
             # Chroma applies its write log on reads; on a full disk that fails. A private
             # copy elsewhere can apply it, so the last published index still answers; an
             # index that fails there too is damaged, and the first error says so.
-            if not local:
-                raise
             try:
                 return self._private_client(str(exc))
             except IndexCorruptError:
                 raise exc from None
         return self._client
+
+    def _connect(self, chroma: Path) -> None:
+        self._client = connect(chroma_url=self._settings.chroma_url, path=chroma)
+        self._refresh()
 
     def _private_client(self, reason: str) -> Any:
         log.warning("index at %s served from a private read-only copy (%s)", self._dir, reason)
