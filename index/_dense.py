@@ -49,10 +49,18 @@ class DenseVectors:
         # torch, on the thread pool the model already uses (see maxsim in _late.py).
         vector = torch.from_numpy(np.asarray(query, dtype=np.float32))
         sims = (torch.from_numpy(self.matrix) @ vector).numpy()
-        scored = [
-            (cid, float(s))
-            for cid, s in zip(self.ids, sims, strict=True)
-            if admits is None or admits(cid)
-        ]
+        if admits is None:
+            rows = np.arange(len(self.ids))
+        else:
+            keep = np.fromiter((admits(cid) for cid in self.ids), dtype=bool, count=len(self.ids))
+            rows = np.flatnonzero(keep)
+        if rows.size == 0:
+            return []
+        # Every row scoring at least the n-th best, so ties at the cut are decided by ID,
+        # exactly as a full sort would; sorting only these keeps a large library fast.
+        part = sims[rows]
+        cut = part.size - min(n, part.size)
+        chosen = rows[part >= np.partition(part, cut)[cut]]
+        scored = [(self.ids[i], float(sims[i])) for i in chosen]
         scored.sort(key=lambda cs: (-cs[1], cs[0]))
         return scored[:n]
