@@ -311,44 +311,49 @@ def slow_neighbour_cases(
 ) -> bool:
     """The two neighbour cases; True when the ordinary client stayed within 3x."""
     ordinary = [pool[i % len(pool)] for i in range(args.neighbour_questions)]
-    port = free_port()
-    server = start_chat(index_dir, port=port, env=cli_env(work), log=work / "chat-big.log")
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        timed_questions(url, pool[:2])  # warm-up
-        alone, _ = timed_questions(url, ordinary)
-        history = big_history(args.history_messages, args.history_kb)
-        neighbour = Neighbour(url, pool[0], history)
-        loaded, errors = beside(url, ordinary, neighbour)
-        big_ok = report_case(
-            f"{args.history_messages} messages / {args.history_kb} KB of history",
-            alone, loaded, errors, neighbour,
-        )  # fmt: skip
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    history = big_history(args.history_messages, args.history_kb)
+    big_ok = neighbour_case(
+        index_dir, cli_env(work), work / "chat-big.log",
+        label=f"{args.history_messages} messages / {args.history_kb} KB of history",
+        ordinary=ordinary, neighbour_question=pool[0], history=history,
+    )  # fmt: skip
     with slow_llm(args.llm_delay) as llm:
         env = cli_env(work) | {
             "SMP_GUIDE_ASSISTANT__LLM": "openai:fake",
             "SMP_GUIDE_ASSISTANT__LLM_BASE_URL": base_url(llm),
         }
-        port = free_port()
-        server = start_chat(index_dir, port=port, env=env, log=work / "chat-llm.log")
-        try:
-            url = f"http://127.0.0.1:{port}/"
-            off_topic = [OFF_TOPIC[i % len(OFF_TOPIC)] for i in range(args.neighbour_questions)]
-            timed_questions(url, OFF_TOPIC[:2])  # warm-up
-            alone, _ = timed_questions(url, off_topic)
-            neighbour = Neighbour(url, pool[0], [])
-            loaded, errors = beside(url, off_topic, neighbour)
-            llm_ok = report_case(
-                f"LLM answers of {args.llm_delay:.0f} s in flight (ordinary: not covered)",
-                alone, loaded, errors, neighbour,
-            )  # fmt: skip
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        llm_ok = neighbour_case(
+            index_dir, env, work / "chat-llm.log",
+            label=f"LLM answers of {args.llm_delay:.0f} s in flight (ordinary: not covered)",
+            ordinary=[OFF_TOPIC[i % len(OFF_TOPIC)] for i in range(args.neighbour_questions)],
+            neighbour_question=pool[0], history=[],
+        )  # fmt: skip
     return big_ok and llm_ok
+
+
+def neighbour_case(
+    index_dir: Path,
+    env: dict[str, str],
+    log: Path,
+    *,
+    label: str,
+    ordinary: list[str],
+    neighbour_question: str,
+    history: list[dict[str, Any]],
+) -> bool:
+    """One chat server: the ordinary questions timed alone, then beside the neighbour."""
+    port = free_port()
+    server = start_chat(index_dir, port=port, env=env, log=log)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        timed_questions(url, ordinary[:2])  # warm-up
+        alone, _ = timed_questions(url, ordinary)
+        neighbour = Neighbour(url, neighbour_question, history)
+        loaded, errors = beside(url, ordinary, neighbour)
+        return report_case(label, alone, loaded, errors, neighbour)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def main() -> int:
