@@ -10,7 +10,7 @@ export GRADIO_ANALYTICS_ENABLED=False RAGAS_DO_NOT_TRACK=true
 
 cd "$root"
 status=0
-.venv/bin/python -m pytest -q "$@" || status=$?
+.venv/bin/python -m pytest -q --durations=15 "$@" || status=$?
 if [ "$status" -eq 5 ]; then
   echo "test.sh: pytest collected no tests" >&2
   exit 1
