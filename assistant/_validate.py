@@ -19,7 +19,7 @@ def checked_chapters(index: GuideIndex, chapters: Sequence[int] | None) -> tuple
     """
     if not chapters:
         return None
-    present = {c.chapter for c in index.chunks() if c.chapter is not None}
+    present = index.chapter_numbers()
     unknown = sorted({n for n in chapters if n not in present})
     if unknown:
         names = ", ".join(str(n) for n in unknown)

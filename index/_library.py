@@ -176,6 +176,13 @@ class GuideIndex:
         self._published(view)
         return sorted(view.chunks.values(), key=lambda c: (c.document_id, c.position))
 
+    def chapter_numbers(self) -> frozenset[int]:
+        """The chapter numbers of the published documents, as of now (a filter's domain)."""
+        self._refresh(force=False)
+        view = self._view
+        self._published(view)
+        return frozenset(c.chapter for c in view.chunks.values() if c.chapter is not None)
+
     def search(
         self,
         query: str,
