@@ -72,7 +72,7 @@ def first_updates(port: int, asked: list[str]) -> dict[str, float]:
     firsts, totals = [], []
     for q in asked:
         start = time.perf_counter()
-        job = client.submit(q, [], [], [], False, api_name="/ask")
+        job = client.submit(q, [], [], False, api_name="/ask")
         first = None
         for _ in job:
             if first is None:

@@ -70,14 +70,14 @@ def test_api_needs_the_login(served: tuple[str, Settings]) -> None:
 
     url, _ = served
     with pytest.raises(Exception) as refused:  # gradio_client raises its own types here
-        Client(url, verbose=False).predict(QUESTION, [], [], [], False, api_name="/ask")
+        Client(url, verbose=False).predict(QUESTION, [], [], False, api_name="/ask")
     assert (
         "401" in str(refused.value)
         or "auth" in str(refused.value).lower()
         or ("login" in str(refused.value).lower())
     ), refused.value
     client = Client(url, auth=(USER, PASSWORD), verbose=False)
-    messages, sources, _ = client.predict(QUESTION, [], [], [], False, api_name="/ask")
+    messages, sources, _ = client.predict(QUESTION, [], [], False, api_name="/ask")
     assert "[1]" in str(messages[-1]["content"]) and 'data-n="1"' in sources
 
 

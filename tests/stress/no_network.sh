@@ -135,7 +135,7 @@ while True:
         time.sleep(0.5)
 from gradio_client import Client
 result = Client(url, verbose=False).predict(
-    "Who should pay for training the candidates?", [], [], [], False, api_name="/ask")
+    "Who should pay for training the candidates?", [], [], False, api_name="/ask")
 reply = result[0][-1]["content"]
 if isinstance(reply, list):  # gradio 6: a list of {"type": "text", "text": ...} parts
     reply = " ".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in reply)
