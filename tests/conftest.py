@@ -169,3 +169,13 @@ def sample_settings(
     settings = Settings(data_dir=root / "data", index_dir=root / "index")
     open_index(settings=settings).add(sample_ingested, pdf=sample_pdf)
     return settings
+
+
+@pytest.fixture
+def sample_index_copy(tmp_path: Path, sample_settings: Any) -> Path:
+    """A private, writable copy of the session's sample index at ``tmp_path / "index"``."""
+    import shutil
+
+    index = tmp_path / "index"
+    shutil.copytree(sample_settings.resolved_index_dir(), index)
+    return index

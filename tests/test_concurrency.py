@@ -80,12 +80,11 @@ def test_threads_sharing_one_assistant_get_the_serial_answers(
 
 @pytest.mark.slow
 def test_a_slow_llm_answer_does_not_delay_other_users(
-    tmp_path: Path, sample_settings: Settings, clean_env: dict[str, str]
+    tmp_path: Path, sample_index_copy: Path, clean_env: dict[str, str]
 ) -> None:
     from gradio_client import Client
 
-    index = tmp_path / "index"
-    shutil.copytree(sample_settings.resolved_index_dir(), index)
+    index = sample_index_copy
     delay = 6.0
     with slow_llm(delay) as llm:
         env = dict(

@@ -4,7 +4,6 @@ self-healing when missing or stale, their weight in the fusion, and their clean-
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -19,10 +18,9 @@ def _settings(tmp: Path, **index: object) -> Settings:
 
 
 @pytest.fixture
-def library(tmp_path: Path, sample_settings: Settings) -> GuideIndex:
+def library(sample_index_copy: Path) -> GuideIndex:
     """A private copy of the session's sample index (embedded once, by ingest)."""
-    shutil.copytree(sample_settings.resolved_index_dir(), tmp_path / "index")
-    return open_index(settings=_settings(tmp_path))
+    return open_index(settings=_settings(sample_index_copy.parent))
 
 
 def _token_files(tmp: Path) -> list[Path]:

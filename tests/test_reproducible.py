@@ -8,15 +8,12 @@ component score and rank must agree to the last digit.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from helpers import ROOT
-
-from ingest import Settings
 
 QUESTIONS = [
     "Who should pay for training the candidates?",
@@ -47,10 +44,9 @@ for question in json.loads(sys.argv[2]):
 
 @pytest.mark.slow
 def test_three_processes_give_identical_scores(
-    tmp_path: Path, sample_settings: Settings, clean_env: dict[str, str]
+    sample_index_copy: Path, clean_env: dict[str, str]
 ) -> None:
-    index = tmp_path / "index"
-    shutil.copytree(sample_settings.resolved_index_dir(), index)
+    index = sample_index_copy
     command = [sys.executable, "-c", SEARCH, str(index), json.dumps(QUESTIONS)]
     processes = [
         subprocess.Popen(command, cwd=ROOT, env=clean_env, stdout=subprocess.PIPE,

@@ -109,10 +109,9 @@ def _read_only_script(index: Path, body: str) -> str:
 
 @pytest.mark.slow
 def test_a_read_only_index_answers_and_refuses_ingest(
-    tmp_path: Path, sample_settings: Settings, sample_pdf: Path, clean_env: dict[str, str]
+    tmp_path: Path, sample_index_copy: Path, sample_pdf: Path, clean_env: dict[str, str]
 ) -> None:
-    index, out = tmp_path / "index", tmp_path / "out"
-    shutil.copytree(sample_settings.resolved_index_dir(), index)
+    index, out = sample_index_copy, tmp_path / "out"
     shutil.rmtree(index / "bm25", ignore_errors=True)  # nothing cached: a reader must cope
     out.mkdir()
     before = {p.relative_to(index): p.stat().st_mtime_ns for p in index.rglob("*")}
@@ -143,12 +142,11 @@ def test_a_read_only_index_answers_and_refuses_ingest(
 
 @pytest.mark.slow
 def test_a_read_only_index_serves_the_chat(
-    tmp_path: Path, sample_settings: Settings, clean_env: dict[str, str]
+    tmp_path: Path, sample_index_copy: Path, clean_env: dict[str, str]
 ) -> None:
     from gradio_client import Client
 
-    index = tmp_path / "index"
-    shutil.copytree(sample_settings.resolved_index_dir(), index)
+    index = sample_index_copy
     port = free_port()
     chat = shlex.join(
         [sys.executable, "-m", "assistant.cli", "chat", "--port", str(port), "--index-dir",
