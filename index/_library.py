@@ -236,14 +236,13 @@ class GuideIndex:
         self, view: _View, query: str, candidates: Sequence[Chunk]
     ) -> list[tuple[Chunk, float]]:
         embedder = self.embedder()
-        by_sha: dict[str, list[Chunk]] = {}
-        for chunk in view.chunks.values():
-            by_sha.setdefault(view.doc_sha[chunk.id], []).append(chunk)
         return late_ranking(
             embedder.query_tokens(query),
             [(c, view.doc_sha[c.id]) for c in candidates],
             self._tokens,
-            lambda sha: by_sha.get(sha, []),
+            # Called only when a document's token vectors must be recomputed (rare): a
+            # walk over every chunk is not paid on each search.
+            lambda sha: [c for c in view.chunks.values() if view.doc_sha[c.id] == sha],
             embedder,
         )
 
