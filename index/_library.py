@@ -55,6 +55,7 @@ from index._search import (
 )
 from index._storage import (
     collect_store,
+    ensure_room,
     low_on_space,
     not_writable,
     store_chunks,
@@ -378,6 +379,7 @@ class GuideIndex:
                 if old is not None and old.content_sha256 == sha and self._count(sha) == old.chunks:
                     seconds = time.perf_counter() - started
                     return AddReport(entry.title, "unchanged", old.chunks, 0, seconds)
+                ensure_room(self._dir, chunks)
                 store_chunks(store, sha, chunks)
                 embedded, tokens = self._embed_missing(entry.key, sha, chunks, progress)
                 if len(tokens) == len(chunks):

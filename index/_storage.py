@@ -129,13 +129,40 @@ def writable(folder: Path) -> bool:
 
 
 def low_on_space(folder: Path) -> bool:
+    free = free_bytes(folder)
+    return free is not None and free < LOW_SPACE_BYTES
+
+
+def free_bytes(folder: Path) -> int | None:
+    """Free space on the disk holding the folder (or its nearest existing parent)."""
     probe = folder
     while not probe.exists() and probe != probe.parent:
         probe = probe.parent
     try:
-        return shutil.disk_usage(probe).free < LOW_SPACE_BYTES
+        return shutil.disk_usage(probe).free
     except OSError:
-        return False
+        return None
+
+
+def ensure_room(folder: Path, chunks: Sequence[Chunk]) -> None:
+    """Refuse, before anything is written, a document the disk has no room for.
+
+    Chroma running out of space in the middle of a write can leave a log it cannot
+    apply afterwards, even from a copy; so the room a document needs is checked first:
+    its token vectors (float16, about 1.4 tokens a word), its vectors with Chroma's
+    copies, its text several times over, and ``LOW_SPACE_BYTES`` of headroom.
+    """
+    words = sum(len(c.text.split()) for c in chunks)
+    text = sum(len(c.text.encode()) for c in chunks)
+    needed = int(words * 1.4 * 384 * 2) + len(chunks) * 384 * 4 * 4 + text * 6 + LOW_SPACE_BYTES
+    free = free_bytes(folder)
+    if free is not None and free < needed:
+        mb = 1024 * 1024
+        raise DiskFullError(
+            f"the disk holding the index at {folder} is too full: {free // mb} MB free, about "
+            f"{needed // mb} MB needed; free some space and ingest again. The index still "
+            "serves its last published version."
+        )
 
 
 def not_writable(folder: Path, reason: str) -> IndexNotWritableError:
