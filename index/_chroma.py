@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 import chromadb
 import numpy as np
 from chromadb.api.models.Collection import Collection
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
 from llama_index.core.schema import TextNode
@@ -67,7 +68,32 @@ def connect(*, chroma_url: str | None, path: Path) -> Any:
             )
     with chroma_errors(str(path)):
         path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(path), settings=settings)
+        try:
+            return chromadb.PersistentClient(path=str(path), settings=settings)
+        except Exception:
+            _forget_system(path)
+            raise
+
+
+def reconnect(path: Path) -> Any:
+    """A client on a local Chroma folder that reads it afresh, not through the process's cache.
+
+    Clients and collections already handed out keep the system they were made with.
+    """
+    _forget_system(path)
+    return connect(chroma_url=None, path=path)
+
+
+def _forget_system(path: Path) -> None:
+    """Drop the half-started Chroma system a failed open leaves cached for ``path``.
+
+    Chroma keeps one system per folder for the life of the process, registered before
+    it starts; an open that fails (another process creating the folder, a damaged file)
+    would otherwise leave that broken system to every later open of the same folder,
+    so a retry could never succeed.
+    """
+    SharedSystemClient._identifier_to_system.pop(str(path), None)
+    SharedSystemClient._identifier_to_refcount.pop(str(path), None)
 
 
 def existing_collection(client: Any, name: str, where: str) -> Collection | None:

@@ -37,6 +37,7 @@ from index._chroma import (
     existing_collection,
     new_collection,
     private_copy,
+    reconnect,
 )
 from index._dense import DenseVectors
 from index._embedder import Embedder, load_embedder
@@ -140,6 +141,18 @@ class GuideIndex:
     def _connect(self, chroma: Path) -> None:
         self._client = connect(chroma_url=self._settings.chroma_url, path=chroma)
         self._refresh()
+
+    def _reconnect(self) -> bool:
+        """Open the local Chroma folder afresh; says whether it did.
+
+        An embedded Chroma caches what it read of its folder; once another process has
+        written there, reading vectors through the old client can fail ("Error finding
+        id"). Reopening costs about 10 ms, paid only when the folder changed.
+        """
+        if self._settings.chroma_url is not None or self._private is not None:
+            return False
+        self._client = reconnect(self._dir / "chroma")
+        return True
 
     def _private_client(self, reason: str) -> Any:
         log.warning("index at %s served from a private read-only copy (%s)", self._dir, reason)
@@ -422,6 +435,7 @@ class GuideIndex:
             raise not_writable(self._dir, "read-only file system or no space left")
         with write_lock(self._dir):
             try:
+                self._reconnect()
                 yield
             except IndexCorruptError as exc:
                 if low_on_space(self._dir):
@@ -465,6 +479,8 @@ class GuideIndex:
                 or manifest.generation != current.generation
                 or (manifest.active_shas() != current.active_shas())
             ):
+                if current is not None and self._reconnect():
+                    collection = self._collection()
                 self._load_view(collection, manifest)
 
     def _ensure_manifest(self) -> Manifest:

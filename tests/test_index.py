@@ -159,6 +159,29 @@ def test_corrupt_index_is_a_clear_error_and_rebuild_recovers(
     assert [h.chunk.id for h in open_index(settings=settings).search("visa", k=5)] == expected
 
 
+def test_an_open_that_failed_once_succeeds_once_the_folder_is_readable_again(
+    sample_ingested: IngestResult, tmp_path: Path
+) -> None:
+    # Another process creating the folder looks, for a moment, like a damaged one: the
+    # failed open must not leave a broken Chroma behind for the retry in this process.
+    settings = _settings(tmp_path, "embedded", None, "retry")
+    open_index(settings=settings).add(sample_ingested)
+    expected = [h.chunk.id for h in open_index(settings=settings).search("visa", k=5)]
+    _discard_clients()
+    database = settings.resolved_index_dir() / "chroma" / "chroma.sqlite3"
+    saved = database.read_bytes()
+    database.unlink()
+    database.mkdir()  # Chroma cannot even start on this folder
+    with pytest.raises(IndexCorruptError) as failed:
+        open_index(settings=settings)
+    # The retry inside the open reached the folder again rather than the broken Chroma
+    # the first attempt left behind, so the error names the folder's real fault.
+    assert "AttributeError" not in str(failed.value), failed.value
+    database.rmdir()
+    database.write_bytes(saved)
+    assert [h.chunk.id for h in open_index(settings=settings).search("visa", k=5)] == expected
+
+
 def _discard_clients() -> None:
     from chromadb.api.shared_system_client import SharedSystemClient
 
