@@ -9,6 +9,8 @@ from typing import Any, Literal, get_args
 ChunkKind = Literal[
     "recommendation",
     "box",
+    "table",
+    "footnote",
     "narrative",
     "further_resource",
     "glossary",
