@@ -7,8 +7,9 @@ from pathlib import Path
 
 from ._build import Spec, build
 from .coastal import SPEC as COASTAL
+from .migration import SPEC as MIGRATION
 
-SPECS: tuple[Spec, ...] = (COASTAL,)
+SPECS: tuple[Spec, ...] = (COASTAL, MIGRATION)
 
 __all__ = ["SPECS", "build_all"]
 

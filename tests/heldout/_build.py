@@ -31,6 +31,7 @@ class Spec:
     cover: Callable[[Layout], None]
     options: Options
     markup: str  # file name under data/
+    cover_counts: bool = True  # whether the cover takes the first page number
     label_prefix: str | None = None  # /PageLabels: None for no labels, "" for plain, else a prefix on arabic pages
 
 
@@ -63,7 +64,7 @@ def lay_out(spec: Spec, blocks: Blocks, target: BinaryIO, toc_pages: dict[str, s
     canvas.setAuthor(spec.author)
     canvas.setCreator(spec.creator)
     lay = Layout(canvas, spec.look, spec.furniture)
-    lay.start_page("cover")
+    lay.start_page("cover", numbered=spec.cover_counts)
     spec.cover(lay)
     truth = Renderer(lay, blocks, spec.options, toc_pages).run()
     canvas.save()

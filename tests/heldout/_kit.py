@@ -214,10 +214,16 @@ class Layout:
             self.placed_notes.extend((note, self.index) for note in calls)
             self.y -= leading
             x = self.x + indent + hang_width + (cap_width if n < cap_lines else 0)
-            if n == 0 and hang:
+            if n == 0 and hang and not CALL.search(line):
+                # number and text in one text object, so '23. The ...' extracts as one line
+                runs = [(0.0, look.bold, size, hang), (hang_width, font, size, line)]
+                one_text_object(self.c, self.x + indent, self.y, runs)
+            elif n == 0 and hang:
                 self.c.setFont(look.bold, size)
                 self.c.drawString(self.x + indent, self.y, hang)
-            self.draw_line(line, x, self.y, font, size)
+                self.draw_line(line, x, self.y, font, size)
+            else:
+                self.draw_line(line, x, self.y, font, size)
             if start is None:
                 start = (self.index, line)
         self.y -= look.para_gap
