@@ -7,9 +7,11 @@ from pathlib import Path
 
 from ._build import Spec, build
 from .coastal import SPEC as COASTAL
+from .heatwave import SPEC as HEATWAVE
 from .migration import SPEC as MIGRATION
+from .training import SPEC as TRAINING
 
-SPECS: tuple[Spec, ...] = (COASTAL, MIGRATION)
+SPECS: tuple[Spec, ...] = (COASTAL, MIGRATION, TRAINING, HEATWAVE)
 
 __all__ = ["SPECS", "build_all"]
 

@@ -139,6 +139,7 @@ class Renderer:
         self.truth = Truth()
         self.rng = random.Random(options.seed)
         self.pool: list[str] = []
+        self.deck: list[str] = []
         self.footnote_count = 0
         self.endnotes: list[Note] = []
         self.pending_rec: tuple[str, str] | None = None  # (kind, id)
@@ -320,7 +321,13 @@ class Renderer:
 
     def do_fill(self, arg: str, _: tuple[str, ...]) -> None:
         for _n in range(int(arg or 1)):
-            self.do_p(" ".join(self.rng.sample(self.pool, self.rng.randint(4, 6))), ())
+            self.do_p(" ".join(self.deal() for _k in range(self.rng.randint(4, 6))), ())
+
+    def deal(self) -> str:
+        """The next pool sentence; every sentence is used once before any repeats."""
+        if not self.deck:
+            self.deck = self.rng.sample(self.pool, len(self.pool))
+        return self.deck.pop()
 
     def do_endnotes(self, _: str, __: tuple[str, ...]) -> None:
         for note in self.endnotes:
