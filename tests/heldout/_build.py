@@ -7,9 +7,10 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from pypdf import PdfWriter
+from pypdf.constants import PageLabelStyle
 from reportlab.pdfgen.canvas import Canvas
 
 from ._kit import Furniture, Layout, Look, register_vera
@@ -32,7 +33,9 @@ class Spec:
     options: Options
     markup: str  # file name under data/
     cover_counts: bool = True  # whether the cover takes the first page number
-    label_prefix: str | None = None  # /PageLabels: None for no labels, "" for plain, else a prefix on arabic pages
+    label_prefix: str | None = (
+        None  # /PageLabels: None for no labels, "" for plain, else a prefix on arabic pages
+    )
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,9 @@ def build(spec: Spec, folder: Path) -> Path:
         raise RuntimeError(f"{spec.stem}: the contents changed the page count between passes")
     if spec.label_prefix is not None:
         write_page_labels(path, laid.folios, spec.label_prefix)
-    (folder / f"{spec.stem}.json").write_text(json.dumps(expected(spec, laid), indent=2, ensure_ascii=False) + "\n")
+    (folder / f"{spec.stem}.json").write_text(
+        json.dumps(expected(spec, laid), indent=2, ensure_ascii=False) + "\n"
+    )
     return path
 
 
@@ -78,7 +83,11 @@ def label_ranges(folios: dict[int, str | None]) -> list[tuple[int, int, str | No
         folio = folios[index]
         style = None if folio is None else ("/D" if folio.isdigit() else "/r")
         number = 0 if folio is None else (int(folio) if folio.isdigit() else roman_value(folio))
-        if runs and runs[-1][2] == style and (style is None or runs[-1][3] + index - runs[-1][0] == number):
+        if (
+            runs
+            and runs[-1][2] == style
+            and (style is None or runs[-1][3] + index - runs[-1][0] == number)
+        ):
             runs[-1] = (runs[-1][0], index, style, runs[-1][3])
         else:
             runs.append((index, index, style, number))
@@ -91,7 +100,13 @@ def write_page_labels(path: Path, folios: dict[int, str | None], prefix: str) ->
         if style is None:
             writer.set_page_label(first, last, prefix="Cover")
         else:
-            writer.set_page_label(first, last, style=style, prefix=(prefix if style == "/D" and prefix else None), start=number)
+            writer.set_page_label(
+                first,
+                last,
+                style=cast(PageLabelStyle, style),
+                prefix=(prefix if style == "/D" and prefix else None),
+                start=number,
+            )
     with path.open("wb") as handle:
         writer.write(handle)
 
@@ -109,7 +124,13 @@ def sample_labels(printed: dict[int, str | None]) -> dict[str, str]:
     """A handful of pages and the number each prints: the first of each run and a few inside."""
     numbered = [i for i in sorted(printed) if printed[i]]
     picks = {numbered[0], numbered[-1], *numbered[:: max(1, len(numbered) // 6)]}
-    picks |= {i for i in numbered if i - 1 in printed and not (printed[i - 1] or "").isdigit() and printed[i].isdigit()}
+    picks |= {
+        i
+        for i in numbered
+        if i - 1 in printed
+        and not (printed[i - 1] or "").isdigit()
+        and (printed[i] or "").isdigit()
+    }
     return {str(i): printed[i] or "" for i in sorted(picks)}
 
 

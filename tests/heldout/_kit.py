@@ -23,7 +23,11 @@ CALL = re.compile(r"\{(\d+)\}")  # a resolved footnote/endnote call glued to a w
 def register_vera() -> None:
     """Embedded TrueType fonts, so some documents extract differently from base-14 ones."""
     folder = Path(reportlab.__file__).parent / "fonts"
-    for name, file in (("Vera", "Vera.ttf"), ("Vera-Bold", "VeraBd.ttf"), ("Vera-Italic", "VeraIt.ttf")):
+    for name, file in (
+        ("Vera", "Vera.ttf"),
+        ("Vera-Bold", "VeraBd.ttf"),
+        ("Vera-Italic", "VeraIt.ttf"),
+    ):
         if name not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(TTFont(name, str(folder / file)))
 
@@ -317,57 +321,9 @@ class Layout:
         self.y -= height + 10
         return self.index
 
-    def callout(self, text: str) -> int:
-        look = self.look
-        size = look.size * 1.45
-        lines = self.wrap(text, look.italic, size, self.width - 16)
-        height = len(lines) * size * 1.3 + 16
-        self.ensure(height + 8)
-        self.c.setStrokeColor(look.accent)
-        self.c.setLineWidth(2)
-        self.c.line(self.x, self.y - 4, self.x + self.width, self.y - 4)
-        y = self.y - 10
-        self.c.setFillColor(look.accent)
-        for line in lines:
-            y -= size * 1.3
-            self.c.setFont(look.italic, size)
-            self.c.drawString(self.x + 8, y, line)
-        self.c.setFillColor(black)
-        self.c.line(self.x, self.y - height, self.x + self.width, self.y - height)
-        self.c.setStrokeColor(black)
-        self.y -= height + 10
-        return self.index
-
-    def figure(self, caption: str, bars: Sequence[tuple[str, float]]) -> int:
-        """A bar chart drawn with shapes, its data labels loose numbers on the page."""
-        look = self.look
-        height = 150.0
-        self.ensure(height + 40)
-        top = self.y - 8
-        base = top - height + 20
-        peak = max(v for _, v in bars) or 1
-        step = (self.width - 30) / len(bars)
-        self.c.setLineWidth(0.6)
-        self.c.line(self.x + 20, base, self.x + self.width, base)
-        self.c.line(self.x + 20, base, self.x + 20, top)
-        for i, (label, value) in enumerate(bars):
-            bx = self.x + 28 + i * step
-            h = (height - 50) * value / peak
-            self.c.setFillColor(look.accent if i % 2 == 0 else look.shade)
-            self.c.rect(bx, base, step * 0.6, h, fill=1, stroke=1)
-            self.c.setFillColor(black)
-            self.c.setFont(look.body, 7)
-            self.c.drawCentredString(bx + step * 0.3, base + h + 3, f"{value:g}")
-            self.c.drawCentredString(bx + step * 0.3, base - 10, label)
-        self.y = base - 18
-        self.c.setFont(look.bold, look.size * 0.9)
-        for line in self.wrap(caption, look.bold, look.size * 0.9, self.width):
-            self.c.drawString(self.x, self.y, line)
-            self.y -= look.leading
-        self.y -= look.para_gap
-        return self.index
-
-    def dotted_entry(self, text: str, page: str, *, indent: float = 0, font: str | None = None, dots: bool = True) -> None:
+    def dotted_entry(
+        self, text: str, page: str, *, indent: float = 0, font: str | None = None, dots: bool = True
+    ) -> None:
         """A contents line; the leader dots share the title's font so the line extracts as one."""
         font = font or self.look.body
         size = self.look.size
@@ -377,10 +333,20 @@ class Layout:
         if dots:
             room = self.width - indent - measure(f"{text}  {page}", font, size)
             text = f"{text} {'.' * max(2, int(room / measure('.', font, size)) - 2)}"
-        one_text_object(self.c, self.x + indent, self.y, [(0, font, size, text), (self.width - indent - measure(page, font, size), font, size, page)])
+        one_text_object(
+            self.c,
+            self.x + indent,
+            self.y,
+            [
+                (0, font, size, text),
+                (self.width - indent - measure(page, font, size), font, size, page),
+            ],
+        )
 
 
-def one_text_object(c: Canvas, x: float, y: float, runs: Sequence[tuple[float, str, float, str]]) -> None:
+def one_text_object(
+    c: Canvas, x: float, y: float, runs: Sequence[tuple[float, str, float, str]]
+) -> None:
     """Runs (offset from x, font, size, text) in a single text object, so they extract as one line."""
     obj = c.beginText(x, y)
     at = 0.0
@@ -393,7 +359,7 @@ def one_text_object(c: Canvas, x: float, y: float, runs: Sequence[tuple[float, s
 
 
 def measure(text: str, font: str, size: float) -> float:
-    return pdfmetrics.stringWidth(text, font, size)
+    return float(pdfmetrics.stringWidth(text, font, size))
 
 
 def to_roman(n: int) -> str:

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._art import callout, figure
 from ._kit import Layout, Note
 from ._tables import table, two_column_pairs
 
@@ -57,7 +58,17 @@ class Blocks:
     items: tuple[tuple[str, str, tuple[str, ...]], ...]  # (directive, argument, body lines)
 
 
-BODIED = {"@reclist", "@rectable", "@table", "@box", "@quote", "@figure", "@acronyms", "@glossary", "@pool"}
+BODIED = {
+    "@reclist",
+    "@rectable",
+    "@table",
+    "@box",
+    "@quote",
+    "@figure",
+    "@acronyms",
+    "@glossary",
+    "@pool",
+}
 
 
 def parse(text: str) -> Blocks:
@@ -130,7 +141,9 @@ def contents_entries(blocks: Blocks, options: Options) -> list[tuple[int, str]]:
 
 
 class Renderer:
-    def __init__(self, lay: Layout, blocks: Blocks, options: Options, toc_pages: dict[str, str]) -> None:
+    def __init__(
+        self, lay: Layout, blocks: Blocks, options: Options, toc_pages: dict[str, str]
+    ) -> None:
         self.lay = lay
         self.blocks = blocks
         self.options = options
@@ -181,7 +194,9 @@ class Renderer:
         return INLINE.sub(swap, text), notes
 
     def add_rec(self, rec_id: str | None, index: int, line: str) -> None:
-        self.truth.recommendations.append({"id": rec_id, "page": self.label(index), "starts_with": first_words(line)})
+        self.truth.recommendations.append(
+            {"id": rec_id, "page": self.label(index), "starts_with": first_words(line)}
+        )
 
     # directives ------------------------------------------------------------------
     def run(self) -> Truth:
@@ -190,11 +205,12 @@ class Renderer:
             getattr(self, name)(arg, body)
         self.lay.finish_page()
         self.truth.footnotes = [
-            {"page": self.label(index), "starts_with": first_words(note.text)} for note, index in self.lay.placed_notes
+            {"page": self.label(index), "starts_with": first_words(note.text)}
+            for note, index in self.lay.placed_notes
         ]
         return self.truth
 
-    def do_p(self, text: str, _: tuple[str, ...]) -> None:
+    def do_p(self, text: str, _body: tuple[str, ...]) -> None:
         text, notes = self.inline(text)
         if self.pending_rec:
             kind, rec_id = self.pending_rec
@@ -203,7 +219,7 @@ class Renderer:
                 index, line = self.lay.paragraph(text, notes=notes, hang=f"{rec_id}.")
             else:
                 index = self.lay.heading(rec_id, 3)
-                _, line = self.lay.paragraph(text, notes=notes, indent=12)
+                line = self.lay.paragraph(text, notes=notes, indent=12)[1]
             self.add_rec(rec_id, index, line)
             return
         self.lay.paragraph(text, notes=notes, drop_cap=self.drop_cap_next, indent=0)
@@ -217,8 +233,15 @@ class Renderer:
         self.lay.running = title
         text = self.options.contents_line(int(number), printed, title)
         # A chapter starts where its opener began: on its divider page if it has one.
-        index = self.options.opener(self.lay, int(number), printed, title, lambda: self.mark(text, 0))
-        chapter = {"number": int(number), "printed_number": printed, "title": title, "start_page": self.label(index)}
+        index = self.options.opener(
+            self.lay, int(number), printed, title, lambda: self.mark(text, 0)
+        )
+        chapter = {
+            "number": int(number),
+            "printed_number": printed,
+            "title": title,
+            "start_page": self.label(index),
+        }
         self.truth.chapters.append(chapter)
         self.drop_cap_next = self.options.drop_caps
 
@@ -248,13 +271,18 @@ class Renderer:
         self.numbering = arg == "roman"
 
     def do_page(self, _: str, __: tuple[str, ...]) -> None:
-        self.lay.next_column() if self.lay.columns > 1 and self.lay.col == 0 else self.lay.start_page("body")
+        if self.lay.columns > 1 and self.lay.col == 0:
+            self.lay.next_column()
+        else:
+            self.lay.start_page("body")
 
     def do_contents(self, _: str, __: tuple[str, ...]) -> None:
         for level, text in self.toc_entries:
             font = self.lay.look.bold if level == 0 else None
             page = self.toc_pages.get(text, "00")
-            self.lay.dotted_entry(text, page, indent=14 * level, font=font, dots=self.options.leader_dots)
+            self.lay.dotted_entry(
+                text, page, indent=14 * level, font=font, dots=self.options.leader_dots
+            )
 
     def do_rec(self, arg: str, _: tuple[str, ...]) -> None:
         self.pending_rec = ("block", arg)
@@ -278,13 +306,19 @@ class Renderer:
         rows = [[cell.strip() for cell in row.split("|")] for row in body]
         self.place_table(rest, rows, ruled=style == "ruled", widths=None)
 
-    def place_table(self, arg: str, rows: list[list[str]], *, ruled: bool, widths: Any) -> tuple[int, ...]:
+    def place_table(
+        self, arg: str, rows: list[list[str]], *, ruled: bool, widths: Any
+    ) -> tuple[int, ...]:
         label, _, title = (part.strip() for part in arg.partition("|"))
         caption = f"{label}. {title}"
         placed = table(self.lay, label, caption, rows, ruled=ruled, widths=widths)
-        first = [row for row, index in zip(rows[1:], placed.row_pages) if index == placed.first_page]
+        first = [
+            row for row, index in zip(rows[1:], placed.row_pages) if index == placed.first_page
+        ]
         cells = [first[0][0], first[0][-1]] + ([first[1][0]] if len(first) > 1 else [])
-        self.truth.tables.append({"caption": caption, "page_index": placed.first_page, "cells": cells})
+        self.truth.tables.append(
+            {"caption": caption, "page_index": placed.first_page, "cells": cells}
+        )
         return placed.row_pages
 
     def do_box(self, arg: str, body: tuple[str, ...]) -> None:
@@ -292,11 +326,11 @@ class Renderer:
         self.truth.boxes.append({"title": arg, "page": self.label(index)})
 
     def do_quote(self, _: str, body: tuple[str, ...]) -> None:
-        self.lay.callout(" ".join(body))
+        callout(self.lay, " ".join(body))
 
     def do_figure(self, arg: str, body: tuple[str, ...]) -> None:
         bars = [(k.strip(), float(v)) for k, _, v in (line.partition("=") for line in body)]
-        self.lay.figure(arg, bars)
+        figure(self.lay, arg, bars)
 
     def do_acronyms(self, _: str, body: tuple[str, ...]) -> None:
         pairs = [(k.strip(), v.strip()) for k, _, v in (line.partition("=") for line in body)]

@@ -34,7 +34,9 @@ def table(
     pad = 4.0
 
     def cells(row: Sequence[str], font: str) -> list[list[str]]:
-        return [lay.wrap(text, font, size, lay.width * f - 2 * pad) for text, f in zip(row, fractions)]
+        return [
+            lay.wrap(text, font, size, lay.width * f - 2 * pad) for text, f in zip(row, fractions)
+        ]
 
     def row_height(wrapped: list[list[str]]) -> float:
         return max(len(c) for c in wrapped) * lead + 2 * pad
@@ -88,7 +90,9 @@ def table(
     return Placed(start, tuple(pages))
 
 
-def two_column_pairs(lay: Layout, pairs: Sequence[tuple[str, str]], *, key_width: float = 58) -> None:
+def two_column_pairs(
+    lay: Layout, pairs: Sequence[tuple[str, str]], *, key_width: float = 58
+) -> None:
     """An acronym list set in two columns of (short form, expansion) pairs."""
     look = lay.look
     half = (len(pairs) + 1) // 2

@@ -8,13 +8,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from reportlab.lib.colors import Color, black
+from reportlab.pdfgen.canvas import Canvas
 
 from ._build import Spec
 from ._kit import Layout, Look, PageInfo
-from reportlab.pdfgen.canvas import Canvas
 from ._render import Options
 
-TITLE = "Independent Evaluation of the Fair Recruitment and Safe Labour Migration Programme, 2019-2023"
+TITLE = (
+    "Independent Evaluation of the Fair Recruitment and Safe Labour Migration Programme, 2019-2023"
+)
 JOB = "24-07315"
 
 LOOK = Look(
@@ -40,7 +42,11 @@ def furniture(c: Canvas, page: PageInfo, look: Look) -> None:
     c.setFont("Times-Roman", 9)
     c.setLineWidth(0.4)
     c.line(left, look.page[1] - 58, right, look.page[1] - 58)
-    c.drawString(left if page.index % 2 == 0 else right - 200, look.page[1] - 54, "Fair Recruitment Programme evaluation")
+    c.drawString(
+        left if page.index % 2 == 0 else right - 200,
+        look.page[1] - 54,
+        "Fair Recruitment Programme evaluation",
+    )
     if page.folio is None:
         return
     # Even pages: number then job number; odd pages: job number then number.

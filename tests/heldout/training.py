@@ -36,7 +36,9 @@ def furniture(c: Canvas, page: PageInfo, look: Look) -> None:
         return
     width, height = look.page
     c.setFillColor(look.accent)
-    c.rect(look.margins[0], height - 52, width - look.margins[0] - look.margins[1], 2, fill=1, stroke=0)
+    c.rect(
+        look.margins[0], height - 52, width - look.margins[0] - look.margins[1], 2, fill=1, stroke=0
+    )
     c.setFont("Helvetica", 8)
     c.setFillColor(black)
     c.drawString(look.margins[0], height - 46, "Work-based learning guideline")
