@@ -249,15 +249,16 @@ class Layout:
         return self.index
 
     def spaced_heading(self, text: str, size: float) -> int:
-        """A letter-spaced heading: character spacing, no real spaces between letters."""
+        """A letter-spaced heading, each glyph placed on its own as tracked display type is."""
         self.ensure(size * 2 + self.look.leading * 3)
         self.y -= size * 1.6
-        obj = self.c.beginText(self.x, self.y)
-        obj.setFont(self.look.heading, size)
-        obj.setCharSpace(size * 0.45)
-        obj.setFillColor(self.look.accent)
-        obj.textOut(text.upper())
-        self.c.drawText(obj)
+        font, track = self.look.heading, size * 0.5
+        runs, at = [], 0.0
+        for glyph in text.upper():
+            runs.append((at, font, size, glyph))
+            at += measure(glyph, font, size) + track
+        self.c.setFillColor(self.look.accent)
+        one_text_object(self.c, self.x, self.y, runs)
         self.c.setFillColor(black)
         self.y -= size * 0.8
         return self.index
