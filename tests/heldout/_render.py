@@ -160,7 +160,7 @@ class Renderer:
         self.numbering: bool | None = None
         self.bookmarks = 0
 
-    # helpers -------------------------------------------------------------------
+    # lookups --------------------------------------------------------------------
     def label(self, index: int) -> str:
         folio = self.lay.folios.get(index)
         return folio or ""
