@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pypdf
 
+from ingest._layout import roman_to_int
 from ingest._pdf import Line, Page
 
 _FRONT_PAGES = 3
@@ -265,24 +266,23 @@ def _metadata_title_holds(
 def _as_part_of_work(title: str, front: Sequence[Page], pages: Sequence[Page]) -> str:
     """A chapter issued as its own file is cited under the work its running header names."""
     labelled = any(_CHAPTER.match(_clean(ln.text)) for p in front for ln in p.lines)
-    if not labelled:
-        return title
-    work = _running_title(pages)
-    if not work or set(_words(work)) <= set(_words(title)):
-        return title
-    return f"{work}: {title}"
+    work = _running_title(pages, title) if labelled else ""
+    return f"{work}: {title}" if work else title
 
 
-def _running_title(pages: Sequence[Page]) -> str:
+def _running_title(pages: Sequence[Page], title: str) -> str:
+    """The most repeated header or footer naming something other than ``title``."""
     counts: Counter[str] = Counter()
     for page in pages:
         band = [ln for ln in page.lines if ln.y >= page.height * 0.88 or ln.y <= page.height * 0.12]
         counts.update({_clean(ln.text) for ln in band})
+    own = set(_words(title))
     for text, count in counts.most_common(10):
-        letters = [w for w in _words(text) if not w.isdigit()]
         if count < _RUNNING_SHARE * len(pages) or count < 3:
             break
-        if len(letters) >= 3 and not _LABEL.match(text):
+        # Numbers and numerals aside, a chapter's running head repeats its own title.
+        letters = [w for w in _words(text) if not w.isdigit() and not roman_to_int(w)]
+        if len(letters) >= 3 and not _LABEL.match(text) and not set(letters) <= own:
             return text
     return ""
 
