@@ -231,7 +231,10 @@ def _cover_title(blocks: Sequence[_Block], publisher: str) -> str:
     candidates = [b for b in blocks if not _looks_like_org(b.text, publisher)]
     if not candidates:
         return ""
-    best = max(candidates, key=lambda b: (b.size, len(b.text)))
+    # The first page with display type is the cover: a later page's big heading
+    # ("Foreword") must not outrank it.
+    cover = min(b.page for b in candidates)
+    best = max((b for b in candidates if b.page == cover), key=lambda b: (b.size, len(b.text)))
     # A title set in mixed sizes breaks into fragments on the cover; the title page
     # usually sets the whole of it in one style, and that fuller block names it.
     words = set(_words(best.text))

@@ -43,11 +43,20 @@ def _draw(
     cover: Sequence[str],
     cover_size: float = 26,
     logo: str = "",
+    big: str = "",
     imprint: Sequence[str] = (),
+    heading: str = "",
 ) -> None:
-    """A cover, an imprint page and numbered body pages with a running header."""
+    """A cover, an imprint page and numbered body pages with a running header.
+
+    ``big`` is set on the cover above the title in larger type (a label, a year);
+    ``heading`` on the second page in type larger than the title (a "Foreword").
+    """
     width, height = A4
     pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    if big:
+        pdf.setFont("Helvetica-Bold", cover_size * 1.6)
+        pdf.drawString(72, height - 90, big)
     if logo:
         pdf.setFont("Helvetica-Bold", cover_size)
         pdf.drawString(72, height - 150, logo)
@@ -57,6 +66,9 @@ def _draw(
     pdf.setFont("Helvetica", 9)
     pdf.drawString(72, 60, logo or "Example Institute")
     pdf.showPage()
+    if heading:
+        pdf.setFont("Helvetica-Bold", cover_size * 1.5)
+        pdf.drawString(72, height - 100, heading)
     pdf.setFont("Helvetica", 8)
     for i, line in enumerate(imprint):
         pdf.drawString(72, height - 120 - i * 12, line)
@@ -95,11 +107,13 @@ def _document(
     cover: Sequence[str],
     metadata: dict[str, str],
     logo: str = "",
+    big: str = "",
     imprint: Sequence[str] = (),
+    heading: str = "",
     labels: Sequence[Label] = (),
 ) -> Document:
     drawn = tmp_path / f"{name}-drawn.pdf"
-    _draw(drawn, cover=cover, logo=logo, imprint=imprint)
+    _draw(drawn, cover=cover, logo=logo, big=big, imprint=imprint, heading=heading)
     pdf = _finish(drawn, tmp_path / f"{name}.pdf", metadata=metadata, labels=labels)
     return ingest_pdf(pdf, settings=Settings()).document
 
@@ -138,6 +152,44 @@ def test_title_cut_at_an_apostrophe_gives_way_to_the_cover(tmp_path: Path) -> No
         metadata={"/Title": "Children"},
     )
     assert re.fullmatch(r"Children['’]s Rights in Migration Policy", document.title), document.title
+
+
+@pytest.mark.parametrize("big", ["2024", "25-10420", "ANNEX 2"])
+def test_cover_title_is_never_a_date_a_job_number_or_a_label(tmp_path: Path, big: str) -> None:
+    document = _document(
+        tmp_path,
+        "furniture",
+        big=big,
+        cover=["Remittances and", "Financial Inclusion"],
+        metadata={},
+    )
+    assert document.title == "Remittances and Financial Inclusion", document.title
+
+
+def test_a_large_heading_after_the_cover_does_not_outrank_it(tmp_path: Path) -> None:
+    document = _document(
+        tmp_path,
+        "foreword",
+        cover=["Remittances and", "Financial Inclusion"],
+        heading="Foreword",
+        metadata={"/Title": "remit_v2.qxd"},
+    )
+    assert document.title == "Remittances and Financial Inclusion", document.title
+
+
+def test_a_chapter_file_is_titled_under_the_work_its_running_header_names(
+    tmp_path: Path,
+) -> None:
+    document = _document(
+        tmp_path,
+        "chapter",
+        big="CHAPTER 3",
+        cover=["Recruitment Costs", "in Global Supply Chains"],
+        metadata={},
+    )
+    assert document.title == (
+        "Example Institute report on labour mobility: Recruitment Costs in Global Supply Chains"
+    ), document.title
 
 
 def test_corroborated_metadata_title_author_and_imprint_year_are_kept(tmp_path: Path) -> None:
