@@ -224,7 +224,30 @@ def _title(
     cover = _cover_title(blocks, publisher)
     if _metadata_title_holds(meta.title, cover, blocks, front, publisher):
         return _as_part_of_work(meta.title, front, pages)
-    return _as_part_of_work(cover, front, pages) if cover else ""
+    if not cover:
+        return ""
+    return _as_part_of_work(_in_running_case(cover, pages[:_IMPRINT_PAGES]), front, pages)
+
+
+def _in_running_case(title: str, pages: Sequence[Page]) -> str:
+    """An all-capitals cover title as the front matter writes it in running text.
+
+    Capitals are a typographic choice; the same words set in mixed case elsewhere
+    (a back-cover blurb, a catalogue entry) keep the acronyms a blind conversion loses.
+    """
+    if not title.isupper():
+        return title
+    target = _words(title)
+    for page in pages:
+        lines = list(page.lines)
+        for start in range(len(lines)):
+            if not _words(lines[start].text) or _words(lines[start].text)[0] != target[0]:
+                continue
+            for stop in range(start + 1, min(start + 5, len(lines)) + 1):
+                text = _joined(lines[start:stop])
+                if _words(text) == target and not text.isupper():
+                    return text
+    return title
 
 
 def _cover_title(blocks: Sequence[_Block], publisher: str) -> str:

@@ -192,6 +192,19 @@ def test_a_chapter_file_is_titled_under_the_work_its_running_header_names(
     ), document.title
 
 
+def test_an_all_capitals_cover_title_takes_the_case_the_front_matter_writes(
+    tmp_path: Path,
+) -> None:
+    document = _document(
+        tmp_path,
+        "capitals",
+        cover=["SKILLS FOR GREEN JOBS", "IN ASEAN"],
+        imprint=["© Example Institute 2022", "Skills for Green Jobs", "in ASEAN"],
+        metadata={"/Title": "Untitled-1"},
+    )
+    assert document.title == "Skills for Green Jobs in ASEAN", document.title
+
+
 def test_corroborated_metadata_title_author_and_imprint_year_are_kept(tmp_path: Path) -> None:
     document = _document(
         tmp_path,
