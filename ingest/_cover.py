@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pypdf
 
-from ingest._layout import roman_to_int
+from ingest._layout import BAND, roman_to_int
 from ingest._pdf import Line, Page
 
 _FRONT_PAGES = 3
@@ -27,7 +27,9 @@ _DISPLAY = 1.4
 _WRAP_GAP = 1.7
 """A title that wraps keeps its lines within this many type sizes of each other."""
 _SAME_STYLE = 1.35
+"""Wrapped lines of one title differ in size by at most this ratio (designed covers vary it)."""
 _RUNNING_SHARE = 0.25
+"""A running title names the work on at least this share of pages (one side of a spread)."""
 
 _FILE_NAME = re.compile(
     r"\.(indd|vp|docx?|qxd|qxp|pdf|pm\d|p65|fm|rtf|odt|tex|pages)$", re.IGNORECASE
@@ -36,7 +38,6 @@ _LABEL = re.compile(
     r"^(chapter|part|module|section|volume|annex|appendix)\s+\w{1,4}$", re.IGNORECASE
 )
 _CHAPTER = re.compile(r"^(chapter|part)\s+(\d{1,3}|[ivxlc]{1,6})$", re.IGNORECASE)
-_YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
 _COPYRIGHT = re.compile(
     r"^(?:copyright\s*)?(?:©|\(c\)|copyright)\s*(?:(?P<y1>(?:19|20)\d\d),?\s+)?"
     r"(?P<org>[A-Za-z][\w .&'’-]*?[\w.])\s*,?\s*(?P<y2>(?:19|20)\d\d)?\.?$",
@@ -103,7 +104,6 @@ class Metadata:
 
     title: str = ""
     author: str = ""
-    subject: str = ""
     created: str = ""
 
 
@@ -132,11 +132,15 @@ def read_metadata(reader: pypdf.PdfReader) -> Metadata:
             return ""
         return _clean(str(value)) if value else ""
 
-    return Metadata(field("/Title"), field("/Author"), field("/Subject"), field("/CreationDate"))
+    return Metadata(field("/Title"), field("/Author"), field("/CreationDate"))
 
 
 def cover_facts(meta: Metadata, pages: Sequence[Page], *, body_size: float) -> CoverFacts:
-    """Title, author and year of the document, each from the best evidence found."""
+    """Title, author and year of the document, each from the best evidence found.
+
+    ``pages`` are all pages as read, running headers included: a chapter issued as
+    its own file names its work there.
+    """
     front = [p for p in pages if p.lines][:_FRONT_PAGES]
     imprint = [p for p in pages if p.lines][:_IMPRINT_PAGES]
     blocks = [b for page in front for b in _blocks(page, body_size)]
@@ -300,7 +304,8 @@ def _running_title(pages: Sequence[Page], title: str) -> str:
     """The most repeated header or footer naming something other than ``title``."""
     counts: Counter[str] = Counter()
     for page in pages:
-        band = [ln for ln in page.lines if ln.y >= page.height * 0.88 or ln.y <= page.height * 0.12]
+        top, bottom = page.height * (1 - BAND), page.height * BAND
+        band = [ln for ln in page.lines if ln.y >= top or ln.y <= bottom]
         counts.update({_clean(ln.text) for ln in band})
     own = set(_words(title))
     for text, count in counts.most_common(10):
