@@ -84,7 +84,8 @@ def analyse(pages: Sequence[Page], *, pdf_labels: Sequence[str] | None) -> Layou
         keep = [ln for ln in page.lines if ln not in furniture]
         cleaned.append(Page(page.index, page.width, page.height, tuple(_reading_order(keep, page))))
         numbers.append([tok for ln in furniture for tok in _number_tokens(ln.text)])
-    labels = tuple(pdf_labels) if pdf_labels is not None else infer_labels(numbers)
+    printed = infer_labels(numbers)
+    labels = printed if pdf_labels is None else checked_labels(pdf_labels, printed)
     return Layout(body, _leading(cleaned, body), labels, tuple(cleaned), frozenset(repeated))
 
 
@@ -207,6 +208,35 @@ def _offset_run(numbers: Sequence[Sequence[str]], parse: object, indexes: range)
     first, last = matched[0], matched[-1]
     # Pages between two numbered pages (chapter openers, full-page figures) keep the count.
     return {i: i - offset for i in range(first, last + 1) if i - offset >= 1}
+
+
+def checked_labels(pdf_labels: Sequence[str], printed: Sequence[str]) -> tuple[str, ...]:
+    """The PDF's ``/PageLabels`` checked against the numbers printed on the pages.
+
+    A label that decorates the printed number ("A-3", "Abs1:3" on a page printing 3)
+    is cited as the printed number. When labels and print disagree on most numbered
+    pages, the labels describe something else and the print wins. Pages that print
+    no number keep their label ("Front Cover").
+    """
+    labels = list(pdf_labels)
+    numbered = [i for i, label in enumerate(printed) if label and i < len(labels)]
+    if not numbered:
+        return tuple(labels)
+    agree = [i for i in numbered if _label_number(labels[i]) == printed[i].lower()]
+    if 2 * len(agree) < len(numbered):
+        for i in numbered:
+            labels[i] = printed[i]
+        return tuple(labels)
+    for i in agree:
+        if labels[i].lower() != printed[i].lower():
+            labels[i] = printed[i]
+    return tuple(labels)
+
+
+def _label_number(label: str) -> str:
+    """The page number a label ends with, without any prefix."""
+    match = re.search(r"(\d+|\b[ivxlc]+)$", label.strip().lower())
+    return match.group(1) if match else ""
 
 
 def to_roman(value: int) -> str:

@@ -6,7 +6,6 @@ import hashlib
 import logging
 import multiprocessing as mp
 import os
-import re
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -17,6 +16,7 @@ import pypdf
 
 from ingest._blocks import build_blocks
 from ingest._chunker import Draft, draft_chunks
+from ingest._cover import cover_facts, read_metadata
 from ingest._layout import Layout, analyse, without_running_titles
 from ingest._pdf import Page, open_pdf, read_page_or_none
 from ingest._records import Chapter, Chunk, Document, IngestResult, chunk_id
@@ -71,9 +71,10 @@ def ingest_pdf(
         )
     )
     chapters = _chapters(structure, layout)
+    facts = cover_facts(read_metadata(reader), raw_pages, body_size=layout.body_size)
     document = Document(
         id=sha[:16],
-        title=_title(reader, layout),
+        title=facts.title,
         source_name=path.name,
         content_sha256=sha,
         n_pages=len(raw_pages),
@@ -85,8 +86,8 @@ def ingest_pdf(
         glossary=tuple(
             (d.term or "", d.text.split(": ", 1)[1]) for d in drafts if d.kind == "glossary"
         ),
-        author=_metadata(reader, "/Author"),
-        year=_year(reader),
+        author=facts.author,
+        year=facts.year,
         skipped_pages=tuple(skipped),
     )
     chunks = _chunks(drafts, document, structure.chapters)
@@ -209,27 +210,3 @@ def _chunks(
             )
         )
     return tuple(out)
-
-
-def _metadata(reader: pypdf.PdfReader, key: str) -> str:
-    try:
-        value = (reader.metadata or {}).get(key)
-    except (pypdf.errors.PdfReadError, KeyError, TypeError, ValueError):
-        return ""
-    return re.sub(r"\s+", " ", str(value)).strip() if value else ""
-
-
-def _year(reader: pypdf.PdfReader) -> str:
-    match = re.search(r"(19|20)\d\d", _metadata(reader, "/CreationDate"))
-    return match.group(0) if match else ""
-
-
-def _title(reader: pypdf.PdfReader, layout: Layout) -> str:
-    title = _metadata(reader, "/Title")
-    if len(title) > 3 and not title.lower().startswith(("microsoft", "untitled")):
-        return title
-    lines = [ln for p in layout.pages[:3] for ln in p.lines if len(ln.text.strip()) > 3]
-    if not lines:
-        return "Untitled document"
-    biggest = max(lines, key=lambda ln: ln.size)
-    return re.sub(r"\s+", " ", biggest.text).strip()

@@ -80,10 +80,10 @@ class AssistantSettings(_Section):
         description="Quote passages whose similarity is within this margin of the best one.",
     )
     reference_author: str | None = Field(
-        None, description="Author in references (default: the PDF's metadata)."
+        None, description="Author in references (default: the document's metadata and imprint)."
     )
     reference_year: str | None = Field(
-        None, description="Year in references (default: the PDF's metadata)."
+        None, description="Year in references (default: the document's imprint and metadata)."
     )
     llm: str | None = Field(
         None,
