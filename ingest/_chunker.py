@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from ingest._blocks import Block
 from ingest._records import ChunkKind
+from ingest._recs import in_rec_region, mark_recs
 from ingest._structure import Marker
 from ingest._text import split_sentences, word_count
 
@@ -16,7 +17,6 @@ _RESOURCES = re.compile(
     r"^(further resources|references|bibliography|further reading|sources)\b|existing guidance",
     re.IGNORECASE,
 )
-_RECS = re.compile(r"^recommendations?\b", re.IGNORECASE)
 _ACRONYMS = re.compile(r"acronym|abbreviation", re.IGNORECASE)
 _GLOSSARY = re.compile(r"glossary|definitions", re.IGNORECASE)
 _ACRONYM_TOKEN = re.compile(r"^[A-Z][A-Za-z0-9&/\-]{0,14}$")
@@ -33,13 +33,27 @@ class Draft:
     pages: tuple[int, ...]
     is_rec: bool = False
     term: str | None = None
+    rec_label: str | None = None
+    """The document's own citable recommendation ID ("R3"), if it gives one."""
 
 
 def draft_chunks(
     blocks: Sequence[Block], chapters: Sequence[Marker], *, max_words: int, overlap: int
 ) -> Iterator[Draft]:
     pending: list[Block] = []
-    for block in blocks:
+    marks = mark_recs(blocks, [region(b, chapters) == "recommendations" for b in blocks])
+    rec: list[Block] = []
+    label: str | None = None
+    for block, mark in zip(blocks, marks, strict=True):
+        if rec and (mark is None or mark.role == "start"):
+            yield _recommendation(rec, label)
+            rec = []
+        if mark is not None and (mark.role == "start" or rec):
+            yield from _flush(pending, chapters, max_words, overlap)
+            pending = []
+            rec.append(block)
+            label = mark.label if mark.role == "start" else label
+            continue
         if pending and (_group(pending[0], chapters) != _group(block, chapters)):
             yield from _flush(pending, chapters, max_words, overlap)
             pending = []
@@ -50,6 +64,8 @@ def draft_chunks(
             yield unit
         else:
             pending.append(block)
+    if rec:
+        yield _recommendation(rec, label)
     yield from _flush(pending, chapters, max_words, overlap)
 
 
@@ -63,9 +79,10 @@ def region(block: Block, chapters: Sequence[Marker]) -> str:
         return "glossary"
     if any(_RESOURCES.search(n) for n in names):
         return "further_resource"
-    if _RECS.search(block.section):
+    body = chapter is not None and chapter.kind != "front_matter"
+    if in_rec_region(block.section, chapter.title if chapter else "", body):
         return "recommendations"
-    if chapter is None or chapter.kind == "front_matter":
+    if not body:
         return "front_matter"
     return "narrative"
 
@@ -77,10 +94,6 @@ def _group(block: Block, chapters: Sequence[Marker]) -> tuple[int, str, str]:
 def _unit(block: Block, chapters: Sequence[Marker]) -> Draft | None:
     where = region(block, chapters)
     pages = block.pages_between(0, len(block.text))
-    if block.kind == "recommendation" or (block.kind == "item" and where == "recommendations"):
-        text, start = block.marker_stripped() if block.kind == "item" else (block.text, 0)
-        pages = block.pages_between(start, len(block.text))
-        return Draft(block.chapter, block.section, "recommendation", text, pages, is_rec=True)
     if block.kind == "item" and where == "further_resource":
         # Each reference is its own unit: a list of them embeds as a blur of topics.
         text, start = block.marker_stripped()
@@ -98,6 +111,28 @@ def _unit(block: Block, chapters: Sequence[Marker]) -> Draft | None:
     if where == "glossary":
         return _glossary(block, pages)
     return None
+
+
+def _recommendation(blocks: Sequence[Block], label: str | None) -> Draft:
+    """One recommendation with the rationale that follows it; a list marker is dropped
+    unless it is the document's own citable number."""
+    first = blocks[0]
+    text, start = (
+        first.marker_stripped() if first.kind == "item" and label is None else (first.text, 0)
+    )
+    pages = list(first.pages_between(start, len(first.text)))
+    for block in blocks[1:]:
+        text = f"{text} {block.text}"
+        pages.extend(p for p in block.pages_between(0, len(block.text)) if p not in pages)
+    return Draft(
+        first.chapter,
+        first.section,
+        "recommendation",
+        text,
+        tuple(pages),
+        is_rec=True,
+        rec_label=label,
+    )
 
 
 def _acronym(block: Block, pages: tuple[int, ...]) -> Draft | None:

@@ -191,7 +191,7 @@ def _chunks(
         if draft.is_rec:
             rec_counts[draft.chapter] = rec_counts.get(draft.chapter, 0) + 1
             prefix = f"{number}." if number is not None else "X."
-            rec_id = f"R{prefix}{rec_counts[draft.chapter]}"
+            rec_id = draft.rec_label or f"R{prefix}{rec_counts[draft.chapter]}"
         out.append(
             Chunk(
                 id=chunk_id(document.content_sha256, position),
