@@ -41,6 +41,8 @@ class Chapter:
     start_label: str
     end_index: int
     kind: Literal["front_matter", "chapter", "back_matter"] = "chapter"
+    printed_number: str = ""
+    """The number as printed ("IV" for chapter 4), or '' when unnumbered."""
 
     def label(self) -> str:
         return f"ch. {self.number}" if self.number is not None else self.title
