@@ -106,11 +106,11 @@ def _confirmed(entry: Entry, headings: list[Heading], kind: DivisionKind) -> Mar
         return None
     for index in (entry.index, entry.index + 1, entry.index - 1):
         for h in headings:
-            if h.index == index and _same_title(entry.title, h.text):
+            if h.index == index and any(_same_title(entry.title, t) for t in _prefixes(h)):
                 if kind != "chapter":
                     return Marker(h.text, h.index, h.y + 0.5, None, kind)
                 return Marker(
-                    _bare_title(h.text),
+                    _title_as_listed(entry, h),
                     h.index,
                     h.y + 0.5,
                     number_value(entry.number),
@@ -118,6 +118,24 @@ def _confirmed(entry: Entry, headings: list[Heading], kind: DivisionKind) -> Mar
                     entry.number,
                 )
     return None
+
+
+def _prefixes(heading: Heading) -> list[str]:
+    """The heading's text, then its first line, first two lines...: a title may be joined
+    to a sub-heading set in the same type under it."""
+    lines = [ln.text.strip() for ln in heading.lines]
+    return [heading.text] + [" ".join(lines[:k]) for k in range(1, len(lines))]
+
+
+def _title_as_listed(entry: Entry, heading: Heading) -> str:
+    """The heading's title, cut after the line where the contents entry's title ends: a
+    sub-heading set in the same type right under a title would otherwise be joined to it."""
+    want = title_key(entry.title)
+    for k in range(1, len(heading.lines)):
+        text = " ".join(ln.text.strip() for ln in heading.lines[:k])
+        if title_key(_bare_title(text)) == want:
+            return _bare_title(text)
+    return _bare_title(heading.text)
 
 
 def _bare_title(text: str) -> str:
