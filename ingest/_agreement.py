@@ -9,6 +9,7 @@ headings of one size class that count 1, 2, 3... are the chapters.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -105,18 +106,24 @@ def _confirmed(entry: Entry, headings: list[Heading], kind: DivisionKind) -> Mar
     if entry.index is None:
         return None
     for index in (entry.index, entry.index + 1, entry.index - 1):
-        for h in headings:
-            if h.index == index and any(_same_title(entry.title, t) for t in _prefixes(h)):
-                if kind != "chapter":
-                    return Marker(h.text, h.index, h.y + 0.5, None, kind)
-                return Marker(
-                    _title_as_listed(entry, h),
-                    h.index,
-                    h.y + 0.5,
-                    number_value(entry.number),
-                    kind,
-                    entry.number,
-                )
+        scored = [
+            (max(_likeness(entry.title, t) for t in _prefixes(h)), -k, h)
+            for k, h in enumerate(headings)
+            if h.index == index
+        ]
+        score, _, h = max(scored, key=lambda item: item[:2], default=(0.0, 0, None))
+        if h is None or score <= 0:
+            continue
+        if kind != "chapter":
+            return Marker(h.text, h.index, h.y + 0.5, None, kind)
+        return Marker(
+            _title_as_listed(entry, h),
+            h.index,
+            h.y + 0.5,
+            number_value(entry.number),
+            kind,
+            entry.number,
+        )
     return None
 
 
@@ -153,16 +160,28 @@ def _bare_title(text: str) -> str:
 
 
 def _same_title(entry: str, heading: str) -> bool:
-    a = title_key(entry)
-    for text in (heading, split_number(heading)[1], heading.split(":", 1)[-1]):
+    return _likeness(entry, heading) > 0
+
+
+def _likeness(entry: str, heading: str) -> float:
+    """How closely a heading carries a title, 0 when it does not: equal, one containing
+    most of the other (a subtitle or a label added), or nearly the same letters."""
+    best = 0.0
+    # Contents often add a parenthetical note the heading lacks: "Title (exercise)".
+    shorter = re.sub(r"\s*\([^()]*\)\s*$", "", entry)
+    for a, text in itertools.product(
+        {title_key(entry), title_key(shorter)},
+        (heading, split_number(heading)[1], heading.split(":", 1)[-1]),
+    ):
         b = title_key(text)
         if len(a) < 3 or len(b) < 3:
             continue
-        if a == b or (a in b and len(a) >= 0.5 * len(b)) or (b in a and len(b) >= 0.6 * len(a)):
-            return True
-        if SequenceMatcher(None, a, b).ratio() >= 0.85:
-            return True
-    return False
+        share = min(len(a), len(b)) / max(len(a), len(b))
+        if (a in b or b in a) and share >= 0.5:
+            best = max(best, share)
+        elif (ratio := SequenceMatcher(None, a, b).ratio()) >= 0.85:
+            best = max(best, ratio)
+    return best
 
 
 def _divider_agreed(divider: Divider, headings: list[Heading], level: list[Entry]) -> bool:

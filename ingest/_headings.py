@@ -109,7 +109,7 @@ def _continues(prev: Line, line: Line) -> bool:
 
 def _heading(group: list[Line]) -> Heading:
     first = group[0]
-    text = clean_title(" ".join(ln.text for ln in group))
+    text = _undoubled(clean_title(" ".join(ln.text for ln in group)))
     return Heading(text, first.page, first.y, first.size, first.bold, tuple(group))
 
 
@@ -141,3 +141,13 @@ def with_labels_joined(headings: list[Heading]) -> list[Heading]:
 def title_key(title: str) -> str:
     """Titles compared on letters and digits only: outlines and headings differ in spacing."""
     return re.sub(r"[^0-9a-z]", "", title.casefold())
+
+
+def _undoubled(text: str) -> str:
+    """'ContentsContents' -> 'Contents': a heading drawn twice (for weight or a shadow)."""
+    half = len(text) // 2
+    return (
+        text[:half]
+        if len(text) >= 8 and len(text) % 2 == 0 and text[:half] == text[half:]
+        else text
+    )

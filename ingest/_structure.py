@@ -36,6 +36,7 @@ _FRONT_TITLES = re.compile(
     r"^glossary|^foreword|^preface|^acknowledg|^executive summary|^summary$|^abstract$",
     re.IGNORECASE,
 )
+_BACK_ITEM = re.compile(r"^(annex|appendix)\s+\w{1,4}\b", re.IGNORECASE)
 _JUNK_OUTLINE = re.compile(r"^_|^\s*$")
 _TOC_ENTRY = re.compile(r"\s(\d{1,4}|[ivxlc]{1,6})$")
 
@@ -108,7 +109,29 @@ def _outline_markers(reader: pypdf.PdfReader) -> tuple[list[Marker], list[Marker
         return None
     chapters = _classify([Marker(t, i, y) for lvl, t, i, y in top_level])
     sections = [Marker(clean_title(t), i, y) for lvl, t, i, y in entries if lvl == 1]
-    return chapters, sections
+    return _groups_opened(chapters, entries), sections
+
+
+def _groups_opened(chapters: list[Marker], entries: list[Any]) -> list[Marker]:
+    """A back-matter group ("Appendixes") whose outline children are each an appendix or
+    annex gives way to those children: each is a division of its own."""
+    tops = [k for k, e in enumerate(entries) if e[0] == 0] + [len(entries)]
+    out: list[Marker] = []
+    for marker, start, stop in zip(chapters, tops, tops[1:], strict=False):
+        children = [
+            Marker(clean_title(title), index, y, None, "back_matter")
+            for level, title, index, y in entries[start + 1 : stop]
+            if level == 1
+        ]
+        if (
+            marker.kind == "back_matter"
+            and len(children) >= 2
+            and all(_BACK_ITEM.match(c.title) for c in children)
+        ):
+            out.extend(children)
+        else:
+            out.append(marker)
+    return out
 
 
 def _walk_outline(reader: pypdf.PdfReader, items: Any, level: int) -> Any:

@@ -12,13 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pypdf
 import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from ingest import Settings, ingest_pdf
 from ingest._contents import read_contents
-from ingest._layout import analyse
+from ingest._layout import Layout, analyse
 from ingest._pdf import read_page_or_none
 from ingest._records import Chapter
 
@@ -239,9 +240,7 @@ def test_contents_with_wrapped_titles_and_split_page_numbers(tmp_path: Path) -> 
     ], found
 
 
-def _layout_pages(path: Path):  # type: ignore[no-untyped-def]
-    import pypdf
-
+def _layout_pages(path: Path) -> Layout:
     reader = pypdf.PdfReader(path)
     pages = [read_page_or_none(reader, i, seconds=30) for i in range(len(reader.pages))]
     return analyse([p for p in pages if p is not None], pdf_labels=None)
