@@ -94,11 +94,27 @@ def agreed_chapters(
     dividers = [d for d in find_dividers(pages, body) if _divider_agreed(d, headings, level)]
     if len(confirmed) >= max(2, len(level) // 2):
         chapters = _merged(confirmed, [_divider_marker(d) for d in dividers])
+        chapters = _filled(chapters, _chapters_from_headings(headings, body))
         return chapters + _contents_matter(entries, level, chapters, headings)
     if dividers:
         chapters = [_divider_marker(d) for d in dividers]
         return chapters + _back_matter(headings, chapters, body)
     return _chapters_from_headings(headings, body)
+
+
+def _filled(chapters: list[Marker], chain: list[Marker]) -> list[Marker]:
+    """Chapters the contents missed (an entry whose page could not be mapped), taken from
+    the numbered headings when those agree with the contents on at least two chapters."""
+    numbered = [m for m in chain if m.kind == "chapter"]
+    spots = {(c.number, c.index) for c in chapters}
+    if sum((m.number, m.index) in spots for m in numbered) < 2:
+        return chapters
+    known = {c.number for c in chapters}
+    out = sorted(
+        chapters + [m for m in numbered if m.number not in known], key=lambda m: (m.index, -m.y)
+    )
+    numbers = [m.number or 0 for m in out]
+    return out if numbers == sorted(set(numbers)) else chapters
 
 
 def _confirmed(entry: Entry, headings: list[Heading], kind: DivisionKind) -> Marker | None:

@@ -261,3 +261,23 @@ def test_real_chapters_start_on_their_printed_pages(real_pdfs_dir: Path, name: s
     found = [(c.printed_number, c.start_label) for c in chapters if c.kind == "chapter"]
     assert found == REAL[name], [(c.kind, c.number, c.title, c.start_label) for c in chapters]
     assert all(c.number == int(c.printed_number) for c in chapters if c.kind == "chapter")
+
+
+def test_chapter_missing_from_the_contents_comes_from_the_numbered_headings(
+    tmp_path: Path,
+) -> None:
+    # The contents lists chapters 1-3 but not 4 (printed after the contents was set).
+    titles = ["Scope", "Method", "Findings", "Next steps"]
+    pages = [_cover("Guidance"), PageSpec([("Contents", 16.0, True)])]
+    starts = []
+    for n, title in enumerate(titles, start=1):
+        starts.append(len(pages))
+        pages.append(PageSpec([(f"{n}. {title}", 16.0, True), *_body(28)]))
+        pages += [PageSpec(_body(34)) for _ in range(2)]
+    for n, (title, start) in enumerate(zip(titles[:3], starts, strict=False), start=1):
+        pages[1].lines.append((f"{n}. {title} . . . . . . . . . . {start - 1}", 10.0, False))
+    path = _write(tmp_path / "short_contents.pdf", _numbered(pages, 1, 1))
+    found = [(c.number, c.title, c.start_index) for c in _chapters(path) if c.kind == "chapter"]
+    assert found == [
+        (n, t, s) for n, (t, s) in enumerate(zip(titles, starts, strict=True), start=1)
+    ], found
