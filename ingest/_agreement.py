@@ -91,7 +91,10 @@ def agreed_chapters(
     entries = read_contents(pages, labels) if labels else []
     level = chapter_level(entries)
     confirmed = [m for e in level if (m := _confirmed(e, headings, "chapter")) is not None]
-    dividers = [d for d in find_dividers(pages, body) if _divider_agreed(d, headings, level)]
+    found = find_dividers(pages, body)
+    # Dividers numbered in one increasing run (1, 2, 3) back each other up.
+    run = len(found) >= 2 and all(a.number < b.number for a, b in itertools.pairwise(found))
+    dividers = [d for d in found if run or _divider_agreed(d, headings, level)]
     if len(confirmed) >= max(2, len(level) // 2):
         chapters = _merged(confirmed, [_divider_marker(d) for d in dividers])
         chapters = _filled(chapters, _chapters_from_headings(headings, body))

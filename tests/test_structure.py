@@ -101,7 +101,8 @@ def _section_pages(prefix: str, count: int) -> list[PageSpec]:
 DIVIDER_TITLES = ["BACKGROUND AND INTRODUCTION", "METHOD OF THE REVIEW", "FINDINGS"]
 
 
-def test_divider_pages_with_chapter_n_contents(tmp_path: Path) -> None:
+@pytest.mark.parametrize("with_contents", [True, False])
+def test_divider_pages_with_chapter_n_contents(tmp_path: Path, with_contents: bool) -> None:
     # cover, contents, then per chapter: a divider page (title, "CHAPTER n" under it)
     # followed by two pages of text. Printed page = index - 1.
     pages = [_cover("Review of training systems"), PageSpec([("CONTENTS", 16.0, True)])]
@@ -119,6 +120,8 @@ def test_divider_pages_with_chapter_n_contents(tmp_path: Path) -> None:
         pages[1].lines.append((f"CHAPTER {n}. {title} {start - 1}", 11.0, False))
         pages[1].lines.append((f"{n}.1 Scope of the work {start}", 10.0, False))
     pages[1].lines.append((f"REFERENCES {len(pages) - 2}", 11.0, False))
+    if not with_contents:  # the dividers alone, numbered 1, 2, 3, must still be read
+        pages[1] = PageSpec([("Foreword", 16.0, True), *_body(20)])
     path = _write(tmp_path / "dividers.pdf", _numbered(pages, 1, 1))
     found = _numbered_chapters(path)
     expected = [
