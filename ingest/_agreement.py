@@ -9,6 +9,7 @@ headings of one size class that count 1, 2, 3... are the chapters.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Sequence
@@ -125,10 +126,12 @@ def _confirmed(entry: Entry, headings: list[Heading], kind: DivisionKind) -> Mar
     if entry.index is None:
         return None
     for index in (entry.index, entry.index + 1, entry.index - 1):
+        # Headings come in page order: look only at those of this page.
+        lo = bisect.bisect_left(headings, index, key=lambda h: h.index)
+        hi = bisect.bisect_right(headings, index, key=lambda h: h.index)
         scored = [
             (max(_likeness(entry.title, t) for t in _prefixes(h)), -k, h)
-            for k, h in enumerate(headings)
-            if h.index == index
+            for k, h in enumerate(headings[lo:hi])
         ]
         score, _, h = max(scored, key=lambda item: item[:2], default=(0.0, 0, None))
         if h is None or score <= 0:
