@@ -53,7 +53,7 @@ def ingest_pdf(
             "run it through OCR first (e.g. ocrmypdf) and ingest the result."
         )
     layout = analyse(raw_pages, pdf_labels=_pdf_labels(reader))
-    structure = find_structure(reader, layout.pages, layout.body_size)
+    structure = find_structure(reader, layout.pages, layout.body_size, labels=layout.page_labels)
     pages = without_running_titles(
         layout.pages,
         [c.title for c in structure.chapters],
@@ -174,6 +174,7 @@ def _chapters(structure: Structure, layout: Layout) -> tuple[Chapter, ...]:
                 layout.page_labels[marker.index],
                 max(end, marker.index),
                 marker.kind,
+                marker.printed,
             )
         )
     return tuple(out)

@@ -41,9 +41,13 @@ class Chapter:
     start_label: str
     end_index: int
     kind: Literal["front_matter", "chapter", "back_matter"] = "chapter"
+    printed_number: str = ""
+    """The number as printed ("IV" for chapter 4), or '' when unnumbered."""
 
     def label(self) -> str:
-        return f"ch. {self.number}" if self.number is not None else self.title
+        if self.number is None:
+            return self.title
+        return f"ch. {self.printed_number or self.number}"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Chapters and sections: from the PDF outline when it is sane, else from headings.
+"""Chapters and sections: from the PDF outline when it is sane, else from the reading
+the contents page, divider pages and headings agree on (see _agreement).
 
 A division starts at a position (page index, y): lines at or below that point on
 its first page belong to it, so a chapter that starts mid-page (after the end of
@@ -9,39 +10,35 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
+from dataclasses import dataclass, replace
+from typing import Any
 
 import pypdf
 
-from ingest._layout import roman_to_int
-from ingest._pdf import Line, Page
-
-DivisionKind = Literal["front_matter", "chapter", "back_matter"]
-
-_NUMBERED = re.compile(
-    r"^\s*(?:chapter\s+)?(?P<num>\d{1,2}|[IVXL]{1,6})(?:\s*[.:)]\s*|\s+)(?P<title>[A-Za-z\u00c0-\u024f].*)$",
-    re.IGNORECASE,
+from ingest._agreement import agreed_chapters
+from ingest._headings import (
+    DivisionKind,
+    Heading,
+    Marker,
+    clean_title,
+    join_headings,
+    printed_number,
+    split_number,
+    title_key,
+    with_labels_joined,
 )
+from ingest._pdf import Page
+
+__all__ = ["Marker", "Structure", "find_structure"]
+
 _FRONT_TITLES = re.compile(
-    r"^(table of )?contents$|^list of (boxes|figures|tables)|^acronyms|^abbreviations|"
+    r"^(table of )?contents\b|^list of (boxes|figures|tables)|^acronyms|^abbreviations|"
     r"^glossary|^foreword|^preface|^acknowledg|^executive summary|^summary$|^abstract$",
     re.IGNORECASE,
 )
+_BACK_ITEM = re.compile(r"^(annex|appendix)\s+\w{1,4}\b", re.IGNORECASE)
 _JUNK_OUTLINE = re.compile(r"^_|^\s*$")
 _TOC_ENTRY = re.compile(r"\s(\d{1,4}|[ivxlc]{1,6})$")
-_DOT_LEADER = re.compile(r"(\.\s?){4,}|…{2,}")
-
-
-@dataclass(frozen=True)
-class Marker:
-    """Where a chapter or section starts: page index and the y of its heading."""
-
-    title: str
-    index: int
-    y: float
-    number: int | None = None
-    kind: DivisionKind = "chapter"
 
 
 @dataclass(frozen=True)
@@ -52,30 +49,23 @@ class Structure:
     """(page, y) of lines that are chapter or section headings, kept out of body text."""
 
 
-def clean_title(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def split_number(title: str) -> tuple[int | None, str]:
-    """'7. SKILLS ...' -> (7, 'SKILLS ...'); 'VII. Oversight' -> (7, 'Oversight')."""
-    match = _NUMBERED.match(title)
-    if not match:
-        return None, clean_title(title)
-    raw = match["num"]
-    number = int(raw) if raw.isdigit() else roman_to_int(raw)
-    if number is None or number > 60:
-        return None, clean_title(title)
-    return number, clean_title(match["title"])
-
-
-def find_structure(reader: pypdf.PdfReader, pages: Sequence[Page], body: float) -> Structure:
-    headings = join_headings(pages, body)
+def find_structure(
+    reader: pypdf.PdfReader,
+    pages: Sequence[Page],
+    body: float,
+    *,
+    labels: Sequence[str] = (),
+) -> Structure:
+    """Chapters from the outline when it is sane; else from the reading that the contents
+    page, divider pages and headings agree on; sections from the outline or headings."""
+    headings = with_labels_joined(join_headings(pages, body))
     outline = _outline_markers(reader)
+    sections: Sequence[Marker]
     if outline is not None:
         chapters = [_placed(m, headings) for m in outline[0]]
         sections = [_placed(m, headings) for m in outline[1]]
     else:
-        chapters = _chapters_from_headings(headings, body)
+        chapters = agreed_chapters(pages, headings, body, labels)
         sections = ()
     chapters = _with_front_matter(chapters, headings, body)
     if not sections:
@@ -86,64 +76,14 @@ def find_structure(reader: pypdf.PdfReader, pages: Sequence[Page], body: float) 
 
 def _placed(marker: Marker, headings: list[Heading]) -> Marker:
     """The marker at the y of its heading on the page: outlines often point at the page top."""
-    key = _key(split_number(marker.title)[1])
+    key = title_key(split_number(marker.title)[1])
     for h in headings:
         if h.index != marker.index:
             continue
-        found = _key(split_number(h.text)[1])
+        found = title_key(split_number(h.text)[1])
         if key and found and (found == key or (len(key) > 12 and found.startswith(key[:40]))):
-            return Marker(marker.title, marker.index, h.y + 0.5, marker.number, marker.kind)
+            return replace(marker, y=h.y + 0.5)
     return marker
-
-
-@dataclass(frozen=True)
-class Heading:
-    text: str
-    index: int
-    y: float
-    size: float
-    bold: bool
-    lines: tuple[Line, ...]
-
-
-def join_headings(pages: Sequence[Page], body: float) -> list[Heading]:
-    """Heading-like lines, with headings wrapped over several lines joined."""
-    out: list[Heading] = []
-    for page in pages:
-        group: list[Line] = []
-        for line in page.lines:
-            if _heading_like(line, body) and group and _continues(group[-1], line):
-                group.append(line)
-                continue
-            if group:
-                out.append(_heading(group))
-            group = [line] if _heading_like(line, body) else []
-        if group:
-            out.append(_heading(group))
-    return out
-
-
-def _heading_like(line: Line, body: float) -> bool:
-    text = line.text.strip()
-    if not text or len(text) > 160 or _DOT_LEADER.search(text):
-        return False
-    return line.size >= body * 1.15 or (line.bold and len(text) < 100 and line.size >= body * 0.95)
-
-
-def _continues(prev: Line, line: Line) -> bool:
-    return (
-        abs(prev.size - line.size) < 0.3
-        and prev.bold == line.bold
-        and 0 < prev.y - line.y <= 1.6 * line.size
-        and not _NUMBERED.match(line.text)
-        and not prev.text.rstrip().endswith((".", ":"))
-    )
-
-
-def _heading(group: list[Line]) -> Heading:
-    first = group[0]
-    text = clean_title(" ".join(ln.text for ln in group))
-    return Heading(text, first.page, first.y, first.size, first.bold, tuple(group))
 
 
 def _outline_markers(reader: pypdf.PdfReader) -> tuple[list[Marker], list[Marker]] | None:
@@ -169,7 +109,29 @@ def _outline_markers(reader: pypdf.PdfReader) -> tuple[list[Marker], list[Marker
         return None
     chapters = _classify([Marker(t, i, y) for lvl, t, i, y in top_level])
     sections = [Marker(clean_title(t), i, y) for lvl, t, i, y in entries if lvl == 1]
-    return chapters, sections
+    return _groups_opened(chapters, entries), sections
+
+
+def _groups_opened(chapters: list[Marker], entries: list[Any]) -> list[Marker]:
+    """A back-matter group ("Appendixes") whose outline children are each an appendix or
+    annex gives way to those children: each is a division of its own."""
+    tops = [k for k, e in enumerate(entries) if e[0] == 0] + [len(entries)]
+    out: list[Marker] = []
+    for marker, start, stop in zip(chapters, tops, tops[1:], strict=False):
+        children = [
+            Marker(clean_title(title), index, y, None, "back_matter")
+            for level, title, index, y in entries[start + 1 : stop]
+            if level == 1
+        ]
+        if (
+            marker.kind == "back_matter"
+            and len(children) >= 2
+            and all(_BACK_ITEM.match(c.title) for c in children)
+        ):
+            out.extend(children)
+        else:
+            out.append(marker)
+    return out
 
 
 def _walk_outline(reader: pypdf.PdfReader, items: Any, level: int) -> Any:
@@ -194,42 +156,11 @@ def _classify(markers: list[Marker]) -> list[Marker]:
     out = []
     for i, ((num, title), m) in enumerate(parsed):
         if num is not None and first <= i <= last:
-            out.append(Marker(title, m.index, m.y, num, "chapter"))
+            out.append(Marker(title, m.index, m.y, num, "chapter", printed_number(m.title)))
         else:
             kind: DivisionKind = "front_matter" if i < first else "back_matter"
             out.append(Marker(m.title, m.index, m.y, None, kind))
     return out
-
-
-def _chapters_from_headings(headings: list[Heading], body: float) -> list[Marker]:
-    """The size class of numbered headings that counts 1, 2, 3... is the chapter level."""
-    best: list[tuple[Heading, int]] = []
-    for size in sorted({round(h.size) for h in headings if h.size >= body * 1.25}):
-        chain: list[tuple[Heading, int]] = []
-        for h in headings:
-            num, _ = split_number(h.text)
-            if (
-                round(h.size) == size
-                and num is not None
-                and num == (chain[-1][1] + 1 if chain else 1)
-            ):
-                chain.append((h, num))
-        if len(chain) > len(best):
-            best = chain
-    if len(best) < 2:
-        return []
-    size = round(best[0][0].size)
-    markers = [Marker(split_number(h.text)[1], h.index, h.y, num) for h, num in best]
-    last = best[-1][0]
-    tail = [
-        h
-        for h in headings
-        if abs(h.size - size) <= 0.6
-        and (h.index, -h.y) > (last.index, -last.y)
-        and split_number(h.text)[0] is None
-    ]
-    markers += [Marker(h.text, h.index, h.y, None, "back_matter") for h in tail]
-    return markers
 
 
 def _with_front_matter(
@@ -271,19 +202,14 @@ def _sections_from_headings(
 def _heading_positions(
     headings: list[Heading], chapters: Sequence[Marker], sections: Sequence[Marker]
 ) -> set[tuple[int, float]]:
-    spots = {(m.index, _key(m.title)) for m in (*chapters, *sections)}
+    spots = {(m.index, title_key(m.title)) for m in (*chapters, *sections)}
     out: set[tuple[int, float]] = set()
     for h in headings:
         _number, title = split_number(h.text)
         if (
-            (h.index, _key(title)) in spots
-            or (h.index, _key(h.text)) in spots
+            (h.index, title_key(title)) in spots
+            or (h.index, title_key(h.text)) in spots
             or any(m.index == h.index and abs(m.y - h.y) < 3 for m in (*chapters, *sections))
         ):
             out.update((ln.page, ln.y) for ln in h.lines)
     return out
-
-
-def _key(title: str) -> str:
-    """Titles compared on letters and digits only: outlines and headings differ in spacing."""
-    return re.sub(r"[^0-9a-z]", "", title.casefold())

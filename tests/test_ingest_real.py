@@ -1,4 +1,4 @@
-"""Ingest on three real policy PDFs from other publishers (see shared/real-pdfs/README.md)."""
+"""Ingest on six real policy PDFs from other publishers (see shared/real-pdfs/README.md)."""
 
 from __future__ import annotations
 
@@ -49,6 +49,55 @@ EXPECTED_CHAPTERS = {
         ("Organizational structure", "69"),
         ("Methodology and response", "71"),
     ],
+    "adb_tvet_bangladesh.pdf": [
+        ("Contents", "iii"),
+        ("Tables and Figures", "v"),
+        ("Foreword", "vi"),
+        ("Preface", "vii"),
+        ("Executive Summary", "ix"),
+        ("Abbreviations", "xiv"),
+        ("Socioeconomic Background", "1"),
+        ("Training System", "7"),
+        ("Policies, Plans", "28"),
+        ("System Analysis", "35"),
+        ("Priority Reforms", "48"),
+        ("Appendix 1", "53"),
+        ("Appendix 2", "59"),
+        ("Appendix 3", "62"),
+        ("References", "65"),
+    ],
+    "ilo_labstat_module1.pdf": [
+        ("Preface", "1"),
+        ("Abstract", "3"),
+        ("Contents", "5"),
+        ("Pre-requisites", "7"),
+        ("Learning objectives", "9"),
+        ("Introduction", "11"),
+        ("Economically active population", "13"),
+        ("Currently active population", "23"),
+        ("Employment statistics", "29"),
+        ("Unemployment statistics", "41"),
+        ("Underemployment statistics", "51"),
+        ("Usually active population", "67"),
+        ("Case study", "71"),
+        ("Case study", "79"),
+        ("Case study", "87"),
+        ("Glossary", "95"),
+        ("Bibliography", "99"),
+    ],
+    "unodc_glotip_2024_ch2.pdf": [
+        ("Trafficking in persons in and from Africa", "65"),
+        ("Endnotes", "104"),
+    ],
+}
+# Numbered chapters as printed, per file: no extra numbered chapter anywhere.
+NUMBERED = {
+    "nist_sp_800_207.pdf": [str(n) for n in range(1, 8)],
+    "oecd_ai_capability.pdf": ["1", "2", "3", "4"],
+    "jiu_rep_2025_1.pdf": ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"],
+    "adb_tvet_bangladesh.pdf": ["1", "2", "3", "4", "5"],
+    "ilo_labstat_module1.pdf": ["1", "2", "3", "4", "5", "6"],
+    "unodc_glotip_2024_ch2.pdf": ["2"],
 }
 # printed = index - offset on body pages; roman front matter where the README lists it.
 BODY_OFFSET = {
@@ -83,6 +132,13 @@ def test_chapters_and_printed_start_pages(real_pdfs_dir: Path, name: str) -> Non
         if not any(title.casefold() in t.casefold() and lab == label for t, lab in found)
     ]
     assert len(misses) <= 1, f"{name}: missed {misses}; found {found}"
+
+
+@pytest.mark.parametrize("name", sorted(NUMBERED))
+def test_numbered_chapters_are_exactly_the_printed_ones(real_pdfs_dir: Path, name: str) -> None:
+    chapters = _ingest(real_pdfs_dir, name).document.chapters
+    found = [c.printed_number for c in chapters if c.kind == "chapter"]
+    assert found == NUMBERED[name], [(c.kind, c.printed_number, c.title) for c in chapters]
 
 
 @pytest.mark.parametrize("name", sorted(BODY_OFFSET))
