@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ingest._pdf import Page
 from ingest._records import Chunk
@@ -129,9 +130,7 @@ def verbatim_report(chunks: Sequence[Chunk], pages: Sequence[Page]) -> VerbatimR
         for part in checked_parts(chunk):
             checked += 1
             if not _on_pages(canonical(part), own):
-                off.append(
-                    OffPage(chunk.id, chunk.position, chunk.kind, chunk.page_indexes, part)
-                )
+                off.append(OffPage(chunk.id, chunk.position, chunk.kind, chunk.page_indexes, part))
     return VerbatimReport(checked, tuple(off))
 
 
@@ -143,7 +142,7 @@ def off_page_sentences(chunks: Sequence[Chunk], pages: Sequence[Page]) -> list[O
 def _on_pages(wanted: str, pages: Sequence[_PageText]) -> bool:
     if any(wanted in page.text for page in pages):
         return True
-    return any(_across(wanted, a, b) for a, b in zip(pages, pages[1:], strict=False))
+    return any(_across(wanted, a, b) for a, b in pairwise(pages))
 
 
 def _across(wanted: str, before: _PageText, after: _PageText) -> bool:
