@@ -71,7 +71,8 @@ def canonical(text: str) -> str:
     """The comparison form of a stretch of text (see the module docstring)."""
     # NFKC spells the leader ellipsis as three dots on a second pass: one form for both.
     text = _PUNCT_SPACE.sub(r"\1", normalise_line(text).replace("…", "..."))
-    return _LETTER_HYPHEN.sub("", _SPACES.sub(" ", text))
+    text = _SPACES.sub(" ", text)
+    return _LETTER_HYPHEN.sub("", text) if "-" in text else text
 
 
 def page_texts(pages: Sequence[Page]) -> dict[int, _PageText]:
