@@ -94,3 +94,29 @@ def test_plain_output_has_a_row_and_names_misses() -> None:
 def test_unknown_document_is_an_error() -> None:
     proc = _run("--only", "no_such_document")
     assert proc.returncode == 2 and "no expected file" in proc.stderr, proc.stderr
+
+
+def test_extra_expected_folder_is_measured(tmp_path: Path) -> None:
+    from ingest import build_sample_pdf
+
+    manifest = build_sample_pdf(tmp_path / "held_out.pdf", outline=False)
+    first = manifest.chapters[0]
+    expected = {
+        "pdf": "held_out.pdf",
+        "title": "A title the sample does not have",
+        "chapters": [
+            {
+                "number": first.number,
+                "title": first.title,
+                "printed": first.start_label,
+                "index": first.start_index,
+            }
+        ],
+    }
+    (tmp_path / "held_out.json").write_text(json.dumps(expected), encoding="utf-8")
+    proc = _run("--json", "--expected-dir", str(tmp_path), "--only", "held_out")
+    assert "Traceback" not in proc.stderr, proc.stderr
+    (row,) = json.loads(proc.stdout)["rows"]
+    assert row["name"] == "held_out" and row["chapters_found"] == 1, row
+    assert row["title_ok"] is False and proc.returncode == 1, row
+    assert any("title" in miss for miss in row["misses"]), row["misses"]
