@@ -22,6 +22,7 @@ from ingest._pdf import Page, open_pdf, read_page_or_none
 from ingest._records import Chapter, Chunk, Document, IngestResult, chunk_id
 from ingest._structure import Marker, Structure, find_structure
 from ingest._text import vocabulary
+from ingest._verbatim import verbatim_report
 from ingest.errors import CorruptPdfError, NoTextLayerError
 from ingest.settings import Settings
 
@@ -92,7 +93,22 @@ def ingest_pdf(
     )
     chunks = _chunks(drafts, document, structure.chapters)
     warnings = tuple(f"page {i + 1} could not be read and was skipped" for i in skipped)
+    warnings += _verbatim_warnings(chunks, raw_pages)
     return IngestResult(document, chunks, time.perf_counter() - started, warnings)
+
+
+def _verbatim_warnings(chunks: Sequence[Chunk], raw_pages: Sequence[Page]) -> tuple[str, ...]:
+    """One warning when stored sentences are not verbatim on their pages (each is logged)."""
+    report = verbatim_report(chunks, raw_pages)
+    for off in report.off_page:
+        log.debug(
+            "chunk %d (%s, PDF pages %s): not verbatim on its pages: %r",
+            off.position,
+            off.kind,
+            ", ".join(str(p + 1) for p in off.page_indexes),
+            off.sentence,
+        )
+    return (report.summary(),) if report.off_page else ()
 
 
 def _read_pages(

@@ -1,0 +1,190 @@
+"""Every stored sentence must be on its pages: a check against stitched text.
+
+A chunk's sentences are looked up in the raw text of the pages the chunk names, as pypdf
+extracted it before any furniture removal or reordering. Text glued together across
+columns, boxes, tables or pages does not occur there, so it is reported.
+
+Both sides are compared in one canonical form: ``normalise_line`` per line (NFKC,
+private-use glyphs and soft hyphens gone, dot leaders collapsed), no whitespace next to
+punctuation, single spaces, and no hyphen between two letters, so a word broken at a line
+end matches whether the chunk joined it or kept the hyphen. Case is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from ingest._pdf import Page
+from ingest._records import Chunk
+from ingest._text import normalise_line, split_sentences, word_count
+
+MIN_WORDS = 4
+"""Shorter fragments (labels, numbers, headings) are too common to prove anything."""
+
+_PUNCT_SPACE = re.compile(r"\s*([^\w\s])\s*")
+_SPACES = re.compile(r"\s+")
+_LETTER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+_SHORT_TAIL = 16
+
+
+@dataclass(frozen=True)
+class OffPage:
+    """A sentence of a chunk that is not verbatim on the pages the chunk names."""
+
+    chunk_id: str
+    position: int
+    kind: str
+    page_indexes: tuple[int, ...]
+    sentence: str
+
+
+@dataclass(frozen=True)
+class VerbatimReport:
+    checked: int
+    off_page: tuple[OffPage, ...]
+
+    @property
+    def ratio(self) -> float:
+        """Share of checked sentences found on their pages (1.0 when none were checked)."""
+        return 1.0 - len(self.off_page) / self.checked if self.checked else 1.0
+
+    def summary(self) -> str:
+        pages = sorted({p + 1 for o in self.off_page for p in o.page_indexes})
+        chunks = sorted({o.position for o in self.off_page})
+        return (
+            f"{len(self.off_page)} of {self.checked} sentences are not verbatim on their pages "
+            f"({100 * self.ratio:.1f}% are); chunks {_listed(chunks)}; PDF pages {_listed(pages)}"
+        )
+
+
+@dataclass(frozen=True)
+class _PageText:
+    text: str
+    line_starts: frozenset[int]
+    line_ends: frozenset[int]
+
+
+def canonical(text: str) -> str:
+    """The comparison form of a stretch of text (see the module docstring)."""
+    # NFKC spells the leader ellipsis as three dots on a second pass: one form for both.
+    text = _PUNCT_SPACE.sub(r"\1", normalise_line(text).replace("…", "..."))
+    text = _SPACES.sub(" ", text)
+    return _LETTER_HYPHEN.sub("", text) if "-" in text else text
+
+
+def page_texts(pages: Sequence[Page]) -> dict[int, _PageText]:
+    """Each page's canonical text, with where its lines start and end in it."""
+    return {page.index: _page_text(page) for page in pages}
+
+
+def _page_text(page: Page) -> _PageText:
+    parts: list[str] = []
+    size = 0
+    starts: set[int] = set()
+    ends: set[int] = set()
+    for line in page.lines:
+        piece = canonical(line.text)
+        if not piece:
+            continue
+        if parts:
+            last = parts[-1]
+            if last.endswith("-") and last[-2:-1].isalpha() and piece[0].isalpha():
+                parts[-1] = last[:-1]  # a word broken at the line end
+                size -= 1
+            elif not (_is_punct(last[-1]) or _is_punct(piece[0])):
+                parts.append(" ")
+                size += 1
+        starts.add(size)
+        parts.append(piece)
+        size += len(piece)
+        ends.add(size)
+    return _PageText("".join(parts), frozenset(starts), frozenset(ends))
+
+
+def _is_punct(char: str) -> bool:
+    return not (char.isalnum() or char == "_" or char.isspace())
+
+
+def checked_parts(chunk: Chunk) -> Iterator[str]:
+    """The pieces of a chunk's text that must each occur on its pages."""
+    if chunk.kind == "table":
+        parts: list[str] = chunk.text.split(" | ")
+    elif chunk.kind in ("glossary", "acronym") and ": " in chunk.text:
+        term, definition = chunk.text.split(": ", 1)
+        parts = [term, *split_sentences(definition)]
+    else:
+        parts = split_sentences(chunk.text)
+    for part in parts:
+        if word_count(part) >= MIN_WORDS:
+            yield part
+
+
+def verbatim_report(chunks: Sequence[Chunk], pages: Sequence[Page]) -> VerbatimReport:
+    texts = page_texts(pages)
+    checked = 0
+    off: list[OffPage] = []
+    for chunk in chunks:
+        own = [texts[i] for i in chunk.page_indexes if i in texts]
+        for part in checked_parts(chunk):
+            checked += 1
+            if not _on_pages(canonical(part), own):
+                off.append(OffPage(chunk.id, chunk.position, chunk.kind, chunk.page_indexes, part))
+    return VerbatimReport(checked, tuple(off))
+
+
+def off_page_sentences(chunks: Sequence[Chunk], pages: Sequence[Page]) -> list[OffPage]:
+    """Sentences (table cells, glossary terms and definitions) not verbatim on their pages."""
+    return list(verbatim_report(chunks, pages).off_page)
+
+
+def _on_pages(wanted: str, pages: Sequence[_PageText]) -> bool:
+    if any(wanted in page.text for page in pages):
+        return True
+    return any(_across(wanted, a, b) for a, b in pairwise(pages))
+
+
+def _across(wanted: str, before: _PageText, after: _PageText) -> bool:
+    """A sentence running on over a page break: its head ends a line of one page and its
+    tail starts a line of the next. Furniture between the two (a footer, a header) is
+    allowed; a join anywhere else is not."""
+    for cut in _cuts(wanted, after):
+        head, tail = wanted[:cut].rstrip(), wanted[cut:]
+        if head and _ends_line(head, before) and _starts_line(tail, after):
+            return True
+    return False
+
+
+def _cuts(wanted: str, after: _PageText) -> set[int]:
+    """Where in ``wanted`` a line of the next page could begin."""
+    cuts = set(range(max(1, len(wanted) - _SHORT_TAIL), len(wanted)))
+    for start in after.line_starts:
+        probe = after.text[start : start + _SHORT_TAIL]
+        at = wanted.find(probe, 1)
+        while at > 0:
+            cuts.add(at)
+            at = wanted.find(probe, at + 1)
+    return cuts
+
+
+def _ends_line(head: str, page: _PageText) -> bool:
+    # A word broken over the page break keeps its hyphen on the page but not in the chunk.
+    for form in (head, head + "-"):
+        at = page.text.find(form)
+        while at >= 0:
+            if at + len(form) in page.line_ends:
+                return True
+            at = page.text.find(form, at + 1)
+    return False
+
+
+def _starts_line(tail: str, page: _PageText) -> bool:
+    tail = tail.lstrip()
+    return any(page.text.startswith(tail, start) for start in page.line_starts)
+
+
+def _listed(values: Sequence[int], limit: int = 12) -> str:
+    shown = ", ".join(str(v) for v in values[:limit])
+    return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
