@@ -47,10 +47,19 @@ def roman_to_int(token: str) -> int | None:
     return total
 
 
+_GLUED_NUMBER = re.compile(r"^(\d{1,4})(?=[a-z]{3})|(?<=[a-z]{3})(\d{1,4})$", re.IGNORECASE)
+"""A page number run into a running title with no space ("Strategy4", "5Coastal"): some
+layouts set the two in one text run, and extraction then has no space between them."""
+
+
+def _unglued(text: str) -> str:
+    return " ".join(_GLUED_NUMBER.sub(lambda m: f" {m.group(0)} ", t) for t in text.split())
+
+
 def signature(text: str) -> str:
     """Text with its page-number-like tokens masked, for spotting repetition."""
     tokens = []
-    for token in text.lower().split():
+    for token in _unglued(text.lower()).split():
         bare = token.strip(_TOKEN_STRIP)
         tokens.append("#" if bare.isdigit() or roman_to_int(bare) else token)
     return " ".join(tokens)
@@ -127,7 +136,7 @@ def _only_numbers(text: str) -> bool:
 
 def _number_tokens(text: str) -> list[str]:
     out = []
-    for token in text.split():
+    for token in _unglued(text).split():
         bare = token.strip(_TOKEN_STRIP)
         if (bare.isdigit() and len(bare) <= 4) or roman_to_int(bare):
             out.append(bare.lower())
