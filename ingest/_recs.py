@@ -9,7 +9,7 @@ A recommendation opens where the evidence says so:
   a numbered paragraph ("12. The evaluation recommends that ..."), or, when the region
   has no list, a paragraph opening with a run-in bold label;
 - a row of a table whose header names the recommendation and its strength or
-  evidence (see ``_rectable``).
+  evidence (not yet: such rows are read as prose).
 
 Inside a region the paragraphs that follow a recommendation, up to the next one or the
 next heading, are its rationale and stay in its unit. When a region words its
@@ -116,9 +116,18 @@ def _with_lead_ins(blocks: Sequence[Block], regions: Sequence[bool]) -> list[boo
             continue
         opened = None
         text = block.text.rstrip()
-        if block.kind == "paragraph" and text.endswith(":") and _LEAD_IN.search(text[-160:]):
+        if block.kind == "paragraph" and (
+            (text.endswith(":") and _LEAD_IN.search(text[-160:])) or _run_in_heading(block)
+        ):
             opened = (block.chapter, block.section)
     return out
+
+
+def _run_in_heading(block: Block) -> bool:
+    """A bold line of its own naming recommendations, set at body size: a heading by
+    weight alone, which the structure does not count as a section."""
+    text = block.text.strip()
+    return block.bold and not text.endswith(".") and names_recommendations(text)
 
 
 def _runs(blocks: Sequence[Block], regions: Sequence[bool]) -> list[tuple[int, int]]:

@@ -58,6 +58,18 @@ def test_numbered_list_under_key_recommendations_keeps_rationale(tmp_path: Path)
         assert f"Rationale {i + 1}:" not in rec.text
 
 
+def test_a_bold_recommendations_line_at_body_size_opens_its_list(tmp_path: Path) -> None:
+    bold_body = ParagraphStyle("bold", parent=_BODY, fontName="Helvetica-Bold")
+    story = [*_chapter(1, "Context"), *_chapter(2, "What ministries can do")]
+    story += [Paragraph(_FILLER, _BODY), Paragraph("Recommendations", bold_body)]
+    actions = ["Adopt one shared plan", "Fund local check-in schemes"]
+    for i, action in enumerate(actions, start=1):
+        story.append(Paragraph(f"{action} for every district.", _ITEM, bulletText=f"{i}."))
+    story += [*_chapter(3, "Conclusion")]
+    recs = _recs(_build(tmp_path / "bold.pdf", story))
+    assert [r.text.split(" for ")[0] for r in recs] == actions, [r.text[:40] for r in recs]
+
+
 def test_dotted_numbers_are_the_ids(tmp_path: Path) -> None:
     story = [*_chapter(1, "Scope"), *_chapter(2, "Costs"), *_chapter(3, "Priority reforms")]
     for n in (1, 2):
