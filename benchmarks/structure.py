@@ -18,12 +18,10 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import multiprocessing as mp
 import re
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -32,12 +30,11 @@ import pypdf
 from _common import ROOT, real_pdfs_dir
 
 from ingest import Chunk, IngestResult, Settings, build_sample_pdf, ingest_pdf
-from ingest._pdf import Page, open_pdf, read_page_or_none
-from ingest._verbatim import canonical, page_texts, verbatim_report
+from ingest._pdf import Page, read_page_or_none
+from ingest._verbatim import canonical, page_texts
 
 EXPECTED_DIR = ROOT / "benchmarks" / "expected"
 VERBATIM_TARGET = 0.995
-_BATCH = 10
 _STOP = frozenset(
     ("a", "an", "and", "the", "of", "in", "on", "for", "to", "from", "with", "by", "at", "or")
     + ("as", "its", "their", "this", "that", "is", "are", "be")
@@ -181,29 +178,16 @@ def _table_specs(value: object) -> Iterator[Any]:
 
 
 def _raw_pages(pdf: Path) -> list[Page]:
-    """The pages as ingest reads them before any clean-up: what stored text must match."""
-    options = Settings().ingest
-    reader = open_pdf(pdf, password=None, max_mb=options.max_file_mb, max_pages=options.max_pages)
-    total = len(reader.pages)
-    # Reading pages is most of the cost here; two processes halve it on two cores.
-    ranges = [(pdf, a, min(a + _BATCH, total)) for a in range(0, total, _BATCH)]
-    with ProcessPoolExecutor(max_workers=2, mp_context=mp.get_context("spawn")) as pool:
-        return [page for batch in pool.map(_read_range, ranges) for page in batch]
-
-
-def _read_range(job: tuple[Path, int, int]) -> list[Page]:
-    pdf, start, stop = job
+    """The pages as ingest reads them before any clean-up: where the sample's tables are."""
     reader = pypdf.PdfReader(pdf)
-    pages = (
-        read_page_or_none(reader, i, seconds=Settings().ingest.page_seconds)
-        for i in range(start, stop)
-    )
+    seconds = Settings().ingest.page_seconds
+    pages = (read_page_or_none(reader, i, seconds=seconds) for i in range(len(reader.pages)))
     return [page for page in pages if page is not None]
 
 
-def measure(expected: Expected, settings: Settings) -> Row:
-    result = ingest_pdf(expected.pdf, settings=settings)
-    report = verbatim_report(result.chunks, _raw_pages(expected.pdf))
+def measure(expected: Expected, result: IngestResult) -> Row:
+    """The benchmark's row for one ingested document against what is expected of it."""
+    report = result.text_check
     found, missed, extra = _chapters(result, expected)
     doc_title = result.document.title
     right_title = title_ok(doc_title, expected.title, expected.title_may_include)
@@ -317,7 +301,11 @@ def _recs_found(chunks: Sequence[Chunk], expected: Expected) -> int:
             c
             for c in recs
             if c.id not in used
-            and (want["index"] in c.page_indexes if "index" in want else want["page"] in c.page_labels)
+            and (
+                want["index"] in c.page_indexes
+                if "index" in want
+                else want["page"] in c.page_labels
+            )
         ]
         if "starts_with" in want:
             start = _squeezed(want["starts_with"])
@@ -398,7 +386,7 @@ def main() -> int:
             if not expected.pdf.is_file():
                 skipped.append(f"{expected.name} ({expected.pdf.name} not found)")
                 continue
-            rows.append(measure(expected, settings))
+            rows.append(measure(expected, ingest_pdf(expected.pdf, settings=settings)))
     if args.only and not rows and not skipped:
         parser.error(f"--only {args.only}: no expected file of that name")
     if args.json:

@@ -4,7 +4,16 @@ Public surface: ``ingest_pdf`` and ``build_sample_pdf`` plus the records they re
 """
 
 from ingest._pipeline import ProgressFn, ingest_pdf
-from ingest._records import CHUNK_KINDS, Chapter, Chunk, ChunkKind, Document, IngestResult
+from ingest._records import (
+    CHUNK_KINDS,
+    Chapter,
+    Chunk,
+    ChunkKind,
+    Document,
+    IngestResult,
+    OffPage,
+    VerbatimReport,
+)
 from ingest._sample_pdf import SampleManifest, build_sample_pdf
 from ingest.settings import Settings
 
@@ -15,9 +24,11 @@ __all__ = [
     "ChunkKind",
     "Document",
     "IngestResult",
+    "OffPage",
     "ProgressFn",
     "SampleManifest",
     "Settings",
+    "VerbatimReport",
     "build_sample_pdf",
     "ingest_pdf",
 ]

@@ -19,7 +19,7 @@ from ingest._chunker import Draft, draft_chunks
 from ingest._cover import cover_facts, read_metadata
 from ingest._layout import Layout, analyse, without_running_titles
 from ingest._pdf import Page, open_pdf, read_page_or_none
-from ingest._records import Chapter, Chunk, Document, IngestResult, chunk_id
+from ingest._records import Chapter, Chunk, Document, IngestResult, VerbatimReport, chunk_id
 from ingest._structure import Marker, Structure, find_structure
 from ingest._text import vocabulary
 from ingest._verbatim import verbatim_report
@@ -93,13 +93,13 @@ def ingest_pdf(
     )
     chunks = _chunks(drafts, document, structure.chapters)
     warnings = tuple(f"page {i + 1} could not be read and was skipped" for i in skipped)
-    warnings += _verbatim_warnings(chunks, raw_pages)
-    return IngestResult(document, chunks, time.perf_counter() - started, warnings)
+    check = verbatim_report(chunks, raw_pages)
+    warnings += _verbatim_warnings(check)
+    return IngestResult(document, chunks, time.perf_counter() - started, warnings, check)
 
 
-def _verbatim_warnings(chunks: Sequence[Chunk], raw_pages: Sequence[Page]) -> tuple[str, ...]:
+def _verbatim_warnings(report: VerbatimReport) -> tuple[str, ...]:
     """One warning when stored sentences are not verbatim on their pages (each is logged)."""
-    report = verbatim_report(chunks, raw_pages)
     for off in report.off_page:
         log.debug(
             "chunk %d (%s, PDF pages %s): not verbatim on its pages: %r",

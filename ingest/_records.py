@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, get_args
 
@@ -124,11 +125,49 @@ class Document:
 
 
 @dataclass(frozen=True)
+class OffPage:
+    """A sentence of a chunk that is not verbatim on the pages the chunk names."""
+
+    chunk_id: str
+    position: int
+    kind: str
+    page_indexes: tuple[int, ...]
+    sentence: str
+
+
+@dataclass(frozen=True)
+class VerbatimReport:
+    """Ingest's own check that every stored sentence is on the pages its chunk names."""
+
+    checked: int
+    off_page: tuple[OffPage, ...]
+
+    @property
+    def ratio(self) -> float:
+        """Share of checked sentences found on their pages (1.0 when none were checked)."""
+        return 1.0 - len(self.off_page) / self.checked if self.checked else 1.0
+
+    def summary(self) -> str:
+        pages = sorted({p + 1 for o in self.off_page for p in o.page_indexes})
+        chunks = sorted({o.position for o in self.off_page})
+        return (
+            f"{len(self.off_page)} of {self.checked} sentences are not verbatim on their pages "
+            f"({100 * self.ratio:.1f}% are); chunks {_listed(chunks)}; PDF pages {_listed(pages)}"
+        )
+
+
+def _listed(values: Sequence[int], limit: int = 12) -> str:
+    shown = ", ".join(str(v) for v in values[:limit])
+    return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
+
+
+@dataclass(frozen=True)
 class IngestResult:
     document: Document
     chunks: tuple[Chunk, ...]
     seconds: float
     warnings: tuple[str, ...] = field(default=())
+    text_check: VerbatimReport = field(default=VerbatimReport(0, ()))
 
     def counts_by_kind(self) -> dict[str, int]:
         counts = dict.fromkeys(CHUNK_KINDS, 0)

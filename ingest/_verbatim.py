@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from ingest._pdf import Page
-from ingest._records import Chunk
+from ingest._records import Chunk, OffPage, VerbatimReport
 from ingest._text import normalise_line, split_sentences, word_count
 
 MIN_WORDS = 4
@@ -28,36 +28,6 @@ _PUNCT_SPACE = re.compile(r"\s*([^\w\s])\s*")
 _SPACES = re.compile(r"\s+")
 _LETTER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 _SHORT_TAIL = 16
-
-
-@dataclass(frozen=True)
-class OffPage:
-    """A sentence of a chunk that is not verbatim on the pages the chunk names."""
-
-    chunk_id: str
-    position: int
-    kind: str
-    page_indexes: tuple[int, ...]
-    sentence: str
-
-
-@dataclass(frozen=True)
-class VerbatimReport:
-    checked: int
-    off_page: tuple[OffPage, ...]
-
-    @property
-    def ratio(self) -> float:
-        """Share of checked sentences found on their pages (1.0 when none were checked)."""
-        return 1.0 - len(self.off_page) / self.checked if self.checked else 1.0
-
-    def summary(self) -> str:
-        pages = sorted({p + 1 for o in self.off_page for p in o.page_indexes})
-        chunks = sorted({o.position for o in self.off_page})
-        return (
-            f"{len(self.off_page)} of {self.checked} sentences are not verbatim on their pages "
-            f"({100 * self.ratio:.1f}% are); chunks {_listed(chunks)}; PDF pages {_listed(pages)}"
-        )
 
 
 @dataclass(frozen=True)
@@ -183,8 +153,3 @@ def _ends_line(head: str, page: _PageText) -> bool:
 def _starts_line(tail: str, page: _PageText) -> bool:
     tail = tail.lstrip()
     return any(page.text.startswith(tail, start) for start in page.line_starts)
-
-
-def _listed(values: Sequence[int], limit: int = 12) -> str:
-    shown = ", ".join(str(v) for v in values[:limit])
-    return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")

@@ -150,6 +150,24 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def real_ingested(real_pdfs_dir: Path) -> Callable[[str], Any]:
+    """``real_ingested(file name)``: that real PDF ingested once per session (an ``IngestResult``).
+
+    Several test files read the same six PDFs; each ingest takes seconds, so they share one.
+    """
+    from ingest import Settings, ingest_pdf
+
+    cache: dict[str, Any] = {}
+
+    def ingested(name: str) -> Any:
+        if name not in cache:
+            cache[name] = ingest_pdf(real_pdfs_dir / name, settings=Settings())
+        return cache[name]
+
+    return ingested
+
+
+@pytest.fixture(scope="session")
 def sample_ingested(sample_pdf: Path) -> Any:
     """The sample PDF ingested once per session (an ``IngestResult``)."""
     from ingest import Settings, ingest_pdf

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
-from ingest import IngestResult, Settings, ingest_pdf
+from ingest import IngestResult
 
 # (title fragment, printed start page) per file, from the README's chapter tables.
 EXPECTED_CHAPTERS = {
@@ -113,18 +113,12 @@ FURNITURE = {
 }
 JIU_RECS = {1: "10", 2: "21", 3: "24", 4: "24", 5: "37", 6: "48", 7: "58", 8: "66"}
 
-_cache: dict[str, IngestResult] = {}
-
-
-def _ingest(real_pdfs_dir: Path, name: str) -> IngestResult:
-    if name not in _cache:
-        _cache[name] = ingest_pdf(real_pdfs_dir / name, settings=Settings())
-    return _cache[name]
-
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_CHAPTERS))
-def test_chapters_and_printed_start_pages(real_pdfs_dir: Path, name: str) -> None:
-    result = _ingest(real_pdfs_dir, name)
+def test_chapters_and_printed_start_pages(
+    real_ingested: Callable[[str], IngestResult], name: str
+) -> None:
+    result = real_ingested(name)
     found = [(c.title, c.start_label) for c in result.document.chapters]
     misses = [
         (title, label)
@@ -135,15 +129,19 @@ def test_chapters_and_printed_start_pages(real_pdfs_dir: Path, name: str) -> Non
 
 
 @pytest.mark.parametrize("name", sorted(NUMBERED))
-def test_numbered_chapters_are_exactly_the_printed_ones(real_pdfs_dir: Path, name: str) -> None:
-    chapters = _ingest(real_pdfs_dir, name).document.chapters
+def test_numbered_chapters_are_exactly_the_printed_ones(
+    real_ingested: Callable[[str], IngestResult], name: str
+) -> None:
+    chapters = real_ingested(name).document.chapters
     found = [c.printed_number for c in chapters if c.kind == "chapter"]
     assert found == NUMBERED[name], [(c.kind, c.printed_number, c.title) for c in chapters]
 
 
 @pytest.mark.parametrize("name", sorted(BODY_OFFSET))
-def test_printed_page_labels_on_body_pages(real_pdfs_dir: Path, name: str) -> None:
-    labels = _ingest(real_pdfs_dir, name).document.page_labels
+def test_printed_page_labels_on_body_pages(
+    real_ingested: Callable[[str], IngestResult], name: str
+) -> None:
+    labels = real_ingested(name).document.page_labels
     first, last, offset = BODY_OFFSET[name]
     wrong = [(i, labels[i]) for i in range(first, last + 1) if labels[i] != str(i - offset)]
     assert not wrong, f"{name}: wrong printed labels at (index, label) {wrong}"
@@ -152,8 +150,10 @@ def test_printed_page_labels_on_body_pages(real_pdfs_dir: Path, name: str) -> No
 
 
 @pytest.mark.parametrize("name", sorted(FURNITURE))
-def test_running_headers_and_footers_are_not_in_chunks(real_pdfs_dir: Path, name: str) -> None:
-    chunks = _ingest(real_pdfs_dir, name).chunks
+def test_running_headers_and_footers_are_not_in_chunks(
+    real_ingested: Callable[[str], IngestResult], name: str
+) -> None:
+    chunks = real_ingested(name).chunks
     for text in FURNITURE[name]:
         flat = re.sub(r"\s+", " ", text)
         hits = [
@@ -164,10 +164,10 @@ def test_running_headers_and_footers_are_not_in_chunks(real_pdfs_dir: Path, name
         assert not hits, f"{name}: running text {text!r} left in chunks on pages {hits}"
 
 
-def test_jiu_recommendation_blocks_become_units(real_pdfs_dir: Path) -> None:
-    recs = [
-        c for c in _ingest(real_pdfs_dir, "jiu_rep_2025_1.pdf").chunks if c.kind == "recommendation"
-    ]
+def test_jiu_recommendation_blocks_become_units(
+    real_ingested: Callable[[str], IngestResult],
+) -> None:
+    recs = [c for c in real_ingested("jiu_rep_2025_1.pdf").chunks if c.kind == "recommendation"]
     numbers = {
         int(m.group(1)): c for c in recs if (m := re.match(r"Recommendation (\d+)\b", c.text))
     }
@@ -177,20 +177,22 @@ def test_jiu_recommendation_blocks_become_units(real_pdfs_dir: Path) -> None:
         assert numbers[number].rec_id and numbers[number].rec_id.startswith("R")
 
 
-def test_footnote_markers_are_not_glued_to_words(real_pdfs_dir: Path) -> None:
-    text = " ".join(c.text for c in _ingest(real_pdfs_dir, "jiu_rep_2025_1.pdf").chunks)
+def test_footnote_markers_are_not_glued_to_words(
+    real_ingested: Callable[[str], IngestResult],
+) -> None:
+    text = " ".join(c.text for c in real_ingested("jiu_rep_2025_1.pdf").chunks)
     assert "Rules.17" not in text and "Regulations and Rules. The current" in text
 
 
-def test_acronyms_are_parsed_into_entries(real_pdfs_dir: Path) -> None:
-    nist = dict(_ingest(real_pdfs_dir, "nist_sp_800_207.pdf").document.acronyms)
+def test_acronyms_are_parsed_into_entries(real_ingested: Callable[[str], IngestResult]) -> None:
+    nist = dict(real_ingested("nist_sp_800_207.pdf").document.acronyms)
     assert nist.get("ZTA") == "Zero Trust Architecture"
-    jiu = dict(_ingest(real_pdfs_dir, "jiu_rep_2025_1.pdf").document.acronyms)
+    jiu = dict(real_ingested("jiu_rep_2025_1.pdf").document.acronyms)
     assert jiu.get("JIU") == "Joint Inspection Unit"
 
 
-def test_oecd_box_is_one_unit(real_pdfs_dir: Path) -> None:
-    boxes = [c for c in _ingest(real_pdfs_dir, "oecd_ai_capability.pdf").chunks if c.kind == "box"]
+def test_oecd_box_is_one_unit(real_ingested: Callable[[str], IngestResult]) -> None:
+    boxes = [c for c in real_ingested("oecd_ai_capability.pdf").chunks if c.kind == "box"]
     assert [b.page_labels[0] for b in boxes] == ["50"], [
         (b.text[:40], b.page_labels) for b in boxes
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
-from ingest import Chunk, Settings, ingest_pdf
+from ingest import Chunk, IngestResult, Settings, ingest_pdf
 from ingest._recs import rec_label
 
 _BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13, spaceAfter=8)
@@ -121,17 +122,18 @@ def test_recommendation_blocks_keep_their_own_number(tmp_path: Path) -> None:
 
 
 def test_jiu_formal_recommendations_keep_pages_and_get_their_numbers(
-    real_pdfs_dir: Path,
+    real_ingested: Callable[[str], IngestResult],
 ) -> None:
-    recs = _recs(real_pdfs_dir / "jiu_rep_2025_1.pdf")
+    recs = [c for c in real_ingested("jiu_rep_2025_1.pdf").chunks if c.kind == "recommendation"]
     pages = {"R1": "10", "R2": "21", "R3": "24", "R4": "24", "R5": "37", "R6": "48"}
     pages |= {"R7": "58", "R8": "66"}
     found = {r.rec_id: r.page_labels[0] for r in recs if r.rec_id in pages}
     assert found == pages, [(r.rec_id, r.page_labels, r.text[:40]) for r in recs]
 
 
-def test_adb_priority_reforms_are_units(real_pdfs_dir: Path) -> None:
-    recs = _recs(real_pdfs_dir / "adb_tvet_bangladesh.pdf")
+def test_adb_priority_reforms_are_units(real_ingested: Callable[[str], IngestResult]) -> None:
+    chunks = real_ingested("adb_tvet_bangladesh.pdf").chunks
+    recs = [c for c in chunks if c.kind == "recommendation"]
     chapter5 = [r for r in recs if r.chapter == 5]
     # Five run-in reforms in 5.A and at least five in 5.B ("Priority Reforms and Investments").
     assert len(chapter5) >= 10, [r.text[:40] for r in chapter5]

@@ -9,6 +9,7 @@ split by letter spacing. None of them has an outline.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from ingest import Settings, ingest_pdf
+from ingest import IngestResult, Settings, ingest_pdf
 from ingest._contents import read_contents
 from ingest._layout import Layout, analyse
 from ingest._pdf import read_page_or_none
@@ -259,8 +260,10 @@ REAL = {
 
 
 @pytest.mark.parametrize("name", sorted(REAL))
-def test_real_chapters_start_on_their_printed_pages(real_pdfs_dir: Path, name: str) -> None:
-    chapters = _chapters(real_pdfs_dir / name)
+def test_real_chapters_start_on_their_printed_pages(
+    real_ingested: Callable[[str], IngestResult], name: str
+) -> None:
+    chapters = real_ingested(name).document.chapters
     found = [(c.printed_number, c.start_label) for c in chapters if c.kind == "chapter"]
     assert found == REAL[name], [(c.kind, c.number, c.title, c.start_label) for c in chapters]
     assert all(c.number == int(c.printed_number) for c in chapters if c.kind == "chapter")

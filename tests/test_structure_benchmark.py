@@ -4,14 +4,19 @@ is measured against."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from types import ModuleType
 
 import pytest
+
+from ingest import IngestResult, Settings, ingest_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "benchmarks" / "structure.py"
@@ -48,35 +53,40 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture(scope="module")
-def full_run(real_pdfs_dir: Path) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
-    proc = _run("--json", "--real-dir", str(real_pdfs_dir))
-    assert "Traceback" not in proc.stderr, proc.stderr
-    return proc, json.loads(proc.stdout)
+def _benchmark() -> ModuleType:
+    """benchmarks/structure.py as a module, so its measure() can reuse this session's ingests."""
+    sys.path.insert(0, str(SCRIPT.parent))
+    try:
+        spec = importlib.util.spec_from_file_location("structure_benchmark", SCRIPT)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # dataclasses look their module up while it loads
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(SCRIPT.parent))
+    return module
 
 
-def test_every_expected_file_gets_a_row_with_every_field(
-    full_run: tuple[subprocess.CompletedProcess[str], dict[str, Any]],
+BENCH = _benchmark()
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in EXPECTED.glob("*.json")))
+def test_structure_targets_on_real_pdfs(
+    real_pdfs_dir: Path, real_ingested: Callable[[str], IngestResult], name: str
 ) -> None:
-    proc, report = full_run
-    names = [row["name"] for row in report["rows"]]
-    wanted = ["sample", "sample_no_outline", *sorted(p.stem for p in EXPECTED.glob("*.json"))]
-    assert names == wanted, f"rows {names}, expected {wanted}; skipped {report['skipped']}"
-    for row in report["rows"]:
-        assert FIELDS <= set(row), f"{row['name']} lacks {FIELDS - set(row)}"
-        assert 0 <= row["verbatim_pct"] <= 100, row
-        assert row["chapters_found"] <= row["chapters_expected"], row
-        assert row["sentences"] > 100, f"{row['name']}: too few sentences checked"
-    assert proc.returncode == (1 if any(r["misses"] for r in report["rows"]) else 0)
+    expected = BENCH.load_expected(EXPECTED / f"{name}.json", real_pdfs_dir)
+    row = BENCH.measure(expected, real_ingested(expected.pdf.name))
+    assert FIELDS <= set(asdict(row)), f"{name} lacks {FIELDS - set(asdict(row))}"
+    assert row.sentences > 100, f"{name}: too few sentences checked"
+    assert not row.misses, row.misses
 
 
-@pytest.mark.xfail(strict=False, reason="ingest does not yet meet every structure target")
-def test_every_structure_target_is_met(
-    full_run: tuple[subprocess.CompletedProcess[str], dict[str, Any]],
-) -> None:
-    proc, report = full_run
-    misses = {r["name"]: r["misses"] for r in report["rows"] if r["misses"]}
-    assert proc.returncode == 0 and not misses, misses
+@pytest.mark.parametrize("outline", [True, False], ids=["outline", "no_outline"])
+def test_structure_targets_on_the_sample(tmp_path: Path, outline: bool) -> None:
+    expected = BENCH.sample_expected(tmp_path, outline=outline)
+    row = BENCH.measure(expected, ingest_pdf(expected.pdf, settings=Settings()))
+    assert row.chapters_expected == 13, row
+    assert not row.misses, row.misses
 
 
 def test_plain_output_has_a_row_and_names_misses() -> None:
