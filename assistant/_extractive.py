@@ -73,7 +73,7 @@ def lead_line(passages: Sequence[Passage]) -> str:
     for p in passages:
         c = p.hit.chunk
         name = (
-            f"chapter {c.chapter} ({c.chapter_title})" if c.chapter is not None else c.chapter_title
+            f"chapter {c.chapter_printed or c.chapter} ({c.chapter_title})" if c.chapter is not None else c.chapter_title
         )
         sections = places.setdefault(name, [])
         if c.section not in ("", c.chapter_title, *sections):

@@ -224,6 +224,7 @@ def _chunks(
                 page_indexes=draft.pages,
                 text=draft.text,
                 term=draft.term,
+                chapter_printed=marker.printed if marker and number is not None else "",
             )
         )
     return tuple(out)

@@ -68,10 +68,18 @@ class Chunk:
     page_indexes: tuple[int, ...]
     text: str
     term: str | None = None
+    chapter_printed: str = ""
+    """The chapter number as the document prints it ("IV"), or '' when it prints none."""
+
+    def chapter_label(self) -> str:
+        """'ch. IV' as printed (or 'ch. 4'), else the title of the unnumbered division."""
+        if self.chapter is None:
+            return self.chapter_title
+        return f"ch. {self.chapter_printed or self.chapter}"
 
     def location(self) -> str:
         """Where the chunk sits: chapter, section, recommendation and printed page."""
-        parts = [f"ch. {self.chapter}" if self.chapter is not None else self.chapter_title]
+        parts = [self.chapter_label()]
         if self.section and self.section != self.chapter_title:
             parts.append(self.section)
         if self.rec_id:

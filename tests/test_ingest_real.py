@@ -197,3 +197,11 @@ def test_oecd_box_is_one_unit(real_ingested: Callable[[str], IngestResult]) -> N
         (b.text[:40], b.page_labels) for b in boxes
     ]
     assert boxes[0].chapter == 4
+
+
+def test_roman_chapters_are_cited_as_printed(real_ingested: Callable[[str], IngestResult]) -> None:
+    chunks = real_ingested("jiu_rep_2025_1.pdf").chunks
+    fourth = [c for c in chunks if c.chapter == 4]
+    assert fourth and all(c.location().startswith("ch. IV,") for c in fourth), fourth[0].location()
+    nist = real_ingested("nist_sp_800_207.pdf").chunks
+    assert any(c.location().startswith("ch. 3,") for c in nist)
