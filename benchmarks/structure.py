@@ -1,6 +1,7 @@
 """Structure: chapters, title, verbatim text, tables and recommendations against expected files.
 
-    python benchmarks/structure.py [--real-dir DIR] [--expected-dir DIR] [--only NAME] [--json]
+    python benchmarks/structure.py [--real-dir DIR] [--expected-dir DIR] [--heldout]
+        [--only NAME] [--json]
 
 Each ``benchmarks/expected/<pdf stem>.json`` names a PDF (looked up next to the JSON, then in
 --real-dir, else $SMP_GUIDE_REAL_PDFS, else ../shared/real-pdfs next to the repository) and
@@ -350,6 +351,17 @@ def _print_table(rows: Sequence[Row]) -> None:
     )
 
 
+def _heldout_folder(tmp: Path) -> Path:
+    """tests/heldout's PDFs and expected files, built into ``tmp``: layouts nobody tuned on."""
+    sys.path.insert(0, str(ROOT))
+    from tests.heldout import build_all
+
+    folder = tmp / "heldout"
+    folder.mkdir()
+    build_all(folder)
+    return folder
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--real-dir", help="folder of the real PDFs the expected files name")
@@ -362,6 +374,11 @@ def main() -> int:
     )
     parser.add_argument(
         "--only", help="measure only this document (file stem, e.g. jiu_rep_2025_1)"
+    )
+    parser.add_argument(
+        "--heldout",
+        action="store_true",
+        help="also build and measure the held-out designed PDFs of tests/heldout",
     )
     parser.add_argument("--json", action="store_true", help="print the rows as JSON")
     args = parser.parse_args()
@@ -378,7 +395,10 @@ def main() -> int:
             for outline, name in ((True, "sample"), (False, "sample_no_outline"))
             if not args.only or args.only == name
         ]
-        for folder in [EXPECTED_DIR, *args.expected_dir]:
+        folders = [EXPECTED_DIR, *args.expected_dir]
+        if args.heldout:
+            folders.append(_heldout_folder(Path(tmp)))
+        for folder in folders:
             documents += [load_expected(p, real_dir) for p in sorted(folder.glob("*.json"))]
         for expected in documents:
             if args.only and expected.name != args.only:
