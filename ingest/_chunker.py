@@ -77,6 +77,8 @@ def _group(block: Block, chapters: Sequence[Marker]) -> tuple[int, str, str]:
 def _unit(block: Block, chapters: Sequence[Marker]) -> Draft | None:
     where = region(block, chapters)
     pages = block.pages_between(0, len(block.text))
+    if block.kind in ("table", "footnote"):
+        return Draft(block.chapter, block.section, block.kind, block.text, pages)
     if block.kind == "recommendation" or (block.kind == "item" and where == "recommendations"):
         text, start = block.marker_stripped() if block.kind == "item" else (block.text, 0)
         pages = block.pages_between(start, len(block.text))

@@ -1,0 +1,154 @@
+"""Page regions that are not running text: tables, figure labels, footnotes, drop caps.
+
+Each is found from layout evidence on the page (a caption followed by smaller type, small
+type below the last line of body text, one large letter beside a line's first word) and
+marked on its lines, so blocks keep it out of the prose around it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from ingest._pdf import Line, Page
+
+_TABLE_CAPTION = re.compile(r"^\s*(Table|Exhibit)\s+[A-Z]?\d+(?:[.\-–]\d+)*\b", re.IGNORECASE)
+_FIGURE_CAPTION = re.compile(
+    r"^\s*(Figure|Fig\.|Chart|Graph|Map|Infographic)\s+[A-Z]?\d+(?:[.\-–]\d+)*\b", re.IGNORECASE
+)
+_SOURCE = re.compile(r"^\s*(Sources?|Notes?)\s*:", re.IGNORECASE)
+_CELL_GAP = re.compile(r"\s{2,}|\u2003")
+_SMALL = 0.95
+"""Type below this share of the body size is a table's, a figure's or a footnote's."""
+_FOOTNOTE = 0.9
+_FOOTNOTE_ZONE = 0.4
+"""Footnotes sit in this lower share of the page."""
+
+
+def with_regions(pages: Sequence[Page], body: float) -> tuple[Page, ...]:
+    """Pages whose table and footnote lines carry their role, figure labels dropped and
+    drop caps joined to their word."""
+    out = []
+    for page in pages:
+        lines = _with_drop_caps(list(page.lines), body)
+        lines = _with_tables_and_figures(lines, body)
+        lines = _with_footnotes(lines, page, body)
+        out.append(Page(page.index, page.width, page.height, tuple(lines)))
+    return tuple(out)
+
+
+def _is_small(line: Line, body: float) -> bool:
+    return line.size < body * _SMALL
+
+
+def _with_drop_caps(lines: list[Line], body: float) -> list[Line]:
+    """A single large letter set beside the first line of a paragraph joins that line's
+    first word ("T" + "he reports" -> "The reports")."""
+    out = list(lines)
+    for cap in lines:
+        letter = cap.text.strip()
+        if len(letter) != 1 or not letter.isalpha() or cap.size < 1.8 * body:
+            continue
+        beside = [
+            ln
+            for ln in out
+            if ln is not cap
+            and cap.x < ln.x <= cap.x + 1.2 * cap.size
+            and cap.y <= ln.y <= cap.y + cap.size
+            and ln.text.strip()[:1].islower()
+        ]
+        if not beside:
+            continue
+        first = max(beside, key=lambda ln: ln.y)
+        at = out.index(first)
+        out[at] = replace(first, text=letter + first.text.lstrip(), x=cap.x)
+        out.remove(cap)
+    return out
+
+
+def _with_tables_and_figures(lines: list[Line], body: float) -> list[Line]:
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        table = bool(_TABLE_CAPTION.match(line.text))
+        figure = not table and bool(_FIGURE_CAPTION.match(line.text))
+        end = _region_end(lines, i, body) if table or figure else i + 1
+        if table and end - i >= 3:
+            out.extend(replace(ln, text=_row(ln.text), role="table") for ln in lines[i:end])
+        elif figure and end - i >= 2:
+            # Chart labels are scattered words and numbers, not sentences: the caption
+            # and its source or note lines stay, the labels go.
+            caption = _caption_lines(lines, i, body)
+            out.extend(lines[i : i + caption])
+            out.extend(ln for ln in lines[i + caption : end] if _SOURCE.match(ln.text))
+        else:
+            out.extend(lines[i : i + 1])
+            end = i + 1
+        i = end
+    return out
+
+
+def _caption_lines(lines: list[Line], start: int, body: float) -> int:
+    """How many lines the caption at ``start`` spans (it is set larger than its content)."""
+    n = 1
+    while (
+        start + n < len(lines)
+        and n < 3
+        and not _is_small(lines[start + n], body)
+        and abs(lines[start + n].size - lines[start].size) < 0.6
+        and 0 < lines[start + n - 1].y - lines[start + n].y < 2 * lines[start].size
+    ):
+        n += 1
+    return n
+
+
+def _region_end(lines: list[Line], start: int, body: float) -> int:
+    """Index after the last line of the table or figure whose caption is at ``start``: its
+    content is the run of smaller type under the caption, up to a gap or body text."""
+    end = start + _caption_lines(lines, start, body)
+    while end < len(lines):
+        line, above = lines[end], lines[end - 1]
+        if not _is_small(line, body) or line.page != above.page:
+            break
+        if not 0 < above.y - line.y < 3.5 * max(line.size, 1.0):
+            break
+        end += 1
+    return end
+
+
+def _row(text: str) -> str:
+    """A table row's cells, which the PDF sets apart by wide gaps, joined by " | "."""
+    cells = [c.strip() for c in _CELL_GAP.split(text.strip())]
+    return " | ".join(c for c in cells if c)
+
+
+def _with_footnotes(lines: list[Line], page: Page, body: float) -> list[Line]:
+    """Small type at the foot of the page, below all body text and set off from it by a
+    gap, becomes the page's footnotes, read after everything else on the page."""
+    text_lines = [ln for ln in lines if ln.text.strip()]
+    if not text_lines:
+        return lines
+    ordered = sorted(text_lines, key=lambda ln: ln.y)
+    notes: list[Line] = []
+    for line in ordered:
+        if line.role or line.size >= body * _FOOTNOTE or line.y > page.height * _FOOTNOTE_ZONE:
+            break
+        notes.append(line)
+    if not notes or len(notes) == len(ordered):
+        return lines
+    above = ordered[len(notes)]
+    if above.y - notes[-1].y < 1.5 * body or not _starts_like_notes(notes, lines):
+        return lines
+    keys = {id(ln) for ln in notes}
+    kept = [ln for ln in lines if id(ln) not in keys]
+    return kept + [replace(ln, role="footnote") for ln in lines if id(ln) in keys]
+
+
+def _starts_like_notes(notes: Sequence[Line], lines: Sequence[Line]) -> bool:
+    """The top note opens with its number (or with the space its stripped call left)."""
+    top = max(notes, key=lambda ln: ln.y)
+    head = top.text[:4]
+    return head[:1].isspace() or head.strip()[:1].isdigit() or head.strip()[:1] in "*†‡§"
+
