@@ -13,10 +13,12 @@ from dataclasses import replace
 
 from ingest._pdf import Line, Page
 
-_TABLE_CAPTION = re.compile(r"^\s*(Table|Exhibit)\s+[A-Z]?\d+(?:[.\-–]\d+)*\b", re.IGNORECASE)
+_TABLE_CAPTION = re.compile(r"^\s*(Table|Exhibit)\s+(?:[A-Z]?\d+(?:[.\-–]\d+)*|[IVXLC]+)\b", re.IGNORECASE)
 _FIGURE_CAPTION = re.compile(
-    r"^\s*(Figure|Fig\.|Chart|Graph|Map|Infographic)\s+[A-Z]?\d+(?:[.\-–]\d+)*\b", re.IGNORECASE
+    r"^\s*(Figure|Fig\.|Chart|Graph|Map|Infographic)\s+(?:[A-Z]?\d+(?:[.\-–]\d+)*|[IVXLC]+)\b", re.IGNORECASE
 )
+_RULE = re.compile(r"^\s*[_\-–—]{5,}\s*$")
+"""A rule drawn with characters, as some generators set above the footnotes."""
 _SOURCE = re.compile(r"^\s*(Sources?|Notes?)\s*:", re.IGNORECASE)
 _CELL_GAP = re.compile(r"\s{2,}|\u2003")
 _SMALL = 0.95
@@ -112,7 +114,7 @@ def _region_end(lines: list[Line], start: int, body: float) -> int:
         line, above = lines[end], lines[end - 1]
         if not _is_small(line, body) or line.page != above.page:
             break
-        if not 0 < above.y - line.y < 3.5 * max(line.size, 1.0):
+        if not 0 < above.y - line.y < 3.5 * body:
             break
         end += 1
     return end
@@ -133,7 +135,8 @@ def _with_footnotes(lines: list[Line], page: Page, body: float) -> list[Line]:
     ordered = sorted(text_lines, key=lambda ln: ln.y)
     notes: list[Line] = []
     for line in ordered:
-        if line.role or line.size >= body * _FOOTNOTE or line.y > page.height * _FOOTNOTE_ZONE:
+        small = line.size < body * _FOOTNOTE or _RULE.match(line.text)
+        if line.role or not small or line.y > page.height * _FOOTNOTE_ZONE:
             break
         notes.append(line)
     if not notes or len(notes) == len(ordered):
@@ -143,11 +146,14 @@ def _with_footnotes(lines: list[Line], page: Page, body: float) -> list[Line]:
         return lines
     keys = {id(ln) for ln in notes}
     kept = [ln for ln in lines if id(ln) not in keys]
-    return kept + [replace(ln, role="footnote") for ln in lines if id(ln) in keys]
+    notes_in_order = [ln for ln in lines if id(ln) in keys and not _RULE.match(ln.text)]
+    return kept + [replace(ln, role="footnote") for ln in notes_in_order]
 
 
 def _starts_like_notes(notes: Sequence[Line], lines: Sequence[Line]) -> bool:
     """The top note opens with its number (or with the space its stripped call left)."""
+    if any(_RULE.match(ln.text) for ln in notes):
+        return True
     top = max(notes, key=lambda ln: ln.y)
     head = top.text[:4]
     return head[:1].isspace() or head.strip()[:1].isdigit() or head.strip()[:1] in "*†‡§"
