@@ -13,7 +13,7 @@ from ingest._pdf import Line, Page
 from ingest._structure import Marker, Structure
 from ingest._text import join_hyphenated, normalise_line, rejoin_spaced_letters
 
-BlockKind = Literal["paragraph", "item", "recommendation", "box", "table", "footnote"]
+BlockKind = Literal["paragraph", "item", "recommendation", "box", "table", "footnote", "figure"]
 
 _ITEM_START = re.compile(r"^(•|–|\(?[a-z0-9]{1,2}[.)])\s+\S")
 _NUMBER_MARK = re.compile(r"^(•|–|\(?[a-z0-9]{1,2}[.)])\s+")
@@ -152,7 +152,7 @@ def _continues(
     last = block.last
     if last is None or chapter != block.chapter or section != block.section:
         return False
-    if line.role or block.kind in ("table", "footnote"):
+    if line.role or block.kind in ("table", "footnote", "figure"):
         # Tables and footnotes stay apart from prose; a new caption opens a new table.
         return line.role == block.kind and line.page == last.page and not _opens_table(line)
     if _REC_START.match(text) or _BOX_START.match(text):

@@ -79,6 +79,9 @@ def _unit(block: Block, chapters: Sequence[Marker]) -> Draft | None:
     pages = block.pages_between(0, len(block.text))
     if block.kind in ("table", "footnote"):
         return Draft(block.chapter, block.section, block.kind, block.text, pages)
+    if block.kind == "figure":  # a caption is read on its own, never inside a paragraph
+        kind: ChunkKind = "front_matter" if where == "front_matter" else "narrative"
+        return Draft(block.chapter, block.section, kind, block.text, pages)
     if block.kind == "recommendation" or (block.kind == "item" and where == "recommendations"):
         text, start = block.marker_stripped() if block.kind == "item" else (block.text, 0)
         pages = block.pages_between(start, len(block.text))

@@ -140,11 +140,17 @@ def _reading_order(lines: list[Line], page: Page) -> list[Line]:
     ordered = sorted(lines, key=lambda ln: -round(ln.y, 0))
     rows: list[list[Line]] = []
     for line in ordered:
-        if rows and abs(rows[-1][0].y - line.y) < 1.0:
+        if rows and abs(rows[-1][0].y - line.y) < 1.0 and not _drop_cap_in(rows[-1] + [line]):
             rows[-1].append(line)
         else:
             rows.append([line])
     return [_merged(row) for row in rows]
+
+
+def _drop_cap_in(row: list[Line]) -> bool:
+    """One large letter on a text line's baseline is a drop cap, not a table cell."""
+    sizes = sorted(ln.size for ln in row)
+    return any(len(ln.text.strip()) == 1 and ln.size >= 1.8 * sizes[0] for ln in row)
 
 
 def _merged(row: list[Line]) -> Line:

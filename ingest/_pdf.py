@@ -54,7 +54,7 @@ def _stream_limits() -> AbstractContextManager[pypdf.Configuration]:
     )
 
 
-LineRole = Literal["", "table", "footnote"]
+LineRole = Literal["", "table", "footnote", "figure"]
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,8 @@ class Line:
     lead_bold: str = ""
     """The line's leading bold run (a run-in term or label), if any."""
     role: LineRole = ""
-    """What the page layout makes of the line: "" (running text), "table" or "footnote"."""
+    """What the page layout makes of the line: "" (running text), "table",
+    "footnote" or "figure" (a figure's caption, notes and source)."""
 
 
 @dataclass(frozen=True)

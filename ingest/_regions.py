@@ -21,6 +21,9 @@ _RULE = re.compile(r"^\s*[_\-–—]{5,}\s*$")
 """A rule drawn with characters, as some generators set above the footnotes."""
 _SOURCE = re.compile(r"^\s*(Sources?|Notes?)\s*:", re.IGNORECASE)
 _CELL_GAP = re.compile(r"\s{2,}|\u2003")
+_LIST_MARK = re.compile(r"^(•|–|-|\(?[a-z0-9]{1,3}[.)])\s")
+_NUMBER = re.compile(r"^[(\[]?[-–+]?[$€£]?\d[\d.,]*%?[)\]]?$")
+_LABEL_RUN = 4
 _SMALL = 0.95
 """Type below this share of the body size is a table's, a figure's or a footnote's."""
 _FOOTNOTE = 0.9
@@ -34,6 +37,7 @@ def with_regions(pages: Sequence[Page], body: float) -> tuple[Page, ...]:
     out = []
     for page in pages:
         lines = _with_drop_caps(list(page.lines), body)
+        lines = _without_chart_labels(lines, body)
         lines = _with_tables_and_figures(lines, body)
         lines = _with_footnotes(lines, page, body)
         out.append(Page(page.index, page.width, page.height, tuple(lines)))
@@ -69,6 +73,43 @@ def _with_drop_caps(lines: list[Line], body: float) -> list[Line]:
     return out
 
 
+def _is_label(line: Line, body: float) -> bool:
+    """Short and not a sentence: the kind of text a chart or diagram scatters."""
+    text = line.text.strip()
+    words = text.split()
+    return (
+        0 < len(words) <= 4
+        and line.size <= body * 1.1
+        and not text.endswith((".", ":", ";", "?", "!"))
+        and not _LIST_MARK.match(text)
+        and not line.role
+    )
+
+
+def _is_numeric(text: str) -> bool:
+    tokens = text.split()
+    return bool(tokens) and all(_NUMBER.match(t) for t in tokens)
+
+
+def _without_chart_labels(lines: list[Line], body: float) -> list[Line]:
+    """Runs of short labels that jump back up the page (drawn around a chart) or are
+    only numbers (axis ticks, data labels) are a figure's, not the text's."""
+    drop: set[int] = set()
+    i = 0
+    while i < len(lines):
+        end = i
+        while end < len(lines) and _is_label(lines[end], body):
+            end += 1
+        run = lines[i:end]
+        if len(run) >= _LABEL_RUN:
+            rises = sum(b.y > a.y + 2 for a, b in zip(run, run[1:]))
+            numeric = sum(_is_numeric(ln.text) for ln in run)
+            if rises >= 2 or numeric * 2 >= len(run):
+                drop.update(range(i, end))
+        i = max(end, i + 1)
+    return [ln for k, ln in enumerate(lines) if k not in drop]
+
+
 def _with_tables_and_figures(lines: list[Line], body: float) -> list[Line]:
     out: list[Line] = []
     i = 0
@@ -79,12 +120,14 @@ def _with_tables_and_figures(lines: list[Line], body: float) -> list[Line]:
         end = _region_end(lines, i, body) if table or figure else i + 1
         if table and end - i >= 3:
             out.extend(replace(ln, text=_row(ln.text), role="table") for ln in lines[i:end])
-        elif figure and end - i >= 2:
+        elif figure:
             # Chart labels are scattered words and numbers, not sentences: the caption
             # and its source or note lines stay, the labels go.
             caption = _caption_lines(lines, i, body)
-            out.extend(lines[i : i + caption])
-            out.extend(ln for ln in lines[i + caption : end] if _SOURCE.match(ln.text))
+            kept = lines[i : i + caption] + [
+                ln for ln in lines[i + caption : end] if _SOURCE.match(ln.text)
+            ]
+            out.extend(replace(ln, role="figure") for ln in kept)
         else:
             out.extend(lines[i : i + 1])
             end = i + 1
