@@ -8,6 +8,7 @@ marked on its lines, so blocks keep it out of the prose around it.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -34,14 +35,30 @@ _FOOTNOTE_ZONE = 0.4
 def with_regions(pages: Sequence[Page], body: float) -> tuple[Page, ...]:
     """Pages whose table and footnote lines carry their role, figure labels dropped and
     drop caps joined to their word."""
+    margins = _text_margins(pages, body)
     out = []
     for page in pages:
         lines = _with_drop_caps(list(page.lines), body)
         lines = _without_chart_labels(lines, body)
-        lines = _with_tables_and_figures(lines, body)
+        lines = _with_tables_and_figures(lines, body, margins[page.index % 2])
         lines = _with_footnotes(lines, page, body)
         out.append(Page(page.index, page.width, page.height, tuple(lines)))
     return tuple(out)
+
+
+def _text_margins(pages: Sequence[Page], body: float) -> tuple[float, float]:
+    """The left edge of body text on even and on odd pages (facing pages differ)."""
+    margins = []
+    for parity in (0, 1):
+        edges = Counter(
+            round(ln.x)
+            for page in pages
+            if page.index % 2 == parity
+            for ln in page.lines
+            if abs(ln.size - body) < 0.5
+        )
+        margins.append(float(edges.most_common(1)[0][0]) if edges else 0.0)
+    return margins[0], margins[1]
 
 
 def _is_small(line: Line, body: float) -> bool:
@@ -110,14 +127,14 @@ def _without_chart_labels(lines: list[Line], body: float) -> list[Line]:
     return [ln for k, ln in enumerate(lines) if k not in drop]
 
 
-def _with_tables_and_figures(lines: list[Line], body: float) -> list[Line]:
+def _with_tables_and_figures(lines: list[Line], body: float, margin: float) -> list[Line]:
     out: list[Line] = []
     i = 0
     while i < len(lines):
         line = lines[i]
         table = bool(_TABLE_CAPTION.match(line.text))
         figure = not table and bool(_FIGURE_CAPTION.match(line.text))
-        end = _region_end(lines, i, body) if table or figure else i + 1
+        end = _region_end(lines, i, body, margin if table else None) if table or figure else i + 1
         if table and end - i >= 3:
             out.extend(replace(ln, text=_row(ln.text), role="table") for ln in lines[i:end])
         elif figure:
@@ -149,13 +166,15 @@ def _caption_lines(lines: list[Line], start: int, body: float) -> int:
     return n
 
 
-def _region_end(lines: list[Line], start: int, body: float) -> int:
+def _region_end(lines: list[Line], start: int, body: float, margin: float | None) -> int:
     """Index after the last line of the table or figure whose caption is at ``start``: its
-    content is the run of smaller type under the caption, up to a gap or body text."""
+    content is the run under the caption of smaller type (or, for a table, of lines set
+    off the text's left edge, in columns), up to a gap or body text."""
     end = start + _caption_lines(lines, start, body)
     while end < len(lines):
         line, above = lines[end], lines[end - 1]
-        if not _is_small(line, body) or line.page != above.page:
+        in_columns = margin is not None and abs(line.x - margin) > 3
+        if not (_is_small(line, body) or in_columns) or line.page != above.page:
             break
         if not 0 < above.y - line.y < 3.5 * body:
             break
