@@ -201,10 +201,13 @@ def _with_footnotes(lines: list[Line], page: Page, body: float) -> list[Line]:
         if line.role or not small or line.y > page.height * _FOOTNOTE_ZONE:
             break
         notes.append(line)
+    rules = [k for k, ln in enumerate(notes) if _RULE.match(ln.text)]
+    if rules:
+        notes = notes[: rules[0] + 1]  # the rule is the boundary, whatever the gap
     if not notes or len(notes) == len(ordered):
         return lines
     above = ordered[len(notes)]
-    if above.y - notes[-1].y < 1.5 * body or not _starts_like_notes(notes, lines):
+    if not rules and (above.y - notes[-1].y < 1.5 * body or not _starts_like_notes(notes)):
         return lines
     keys = {id(ln) for ln in notes}
     kept = [ln for ln in lines if id(ln) not in keys]
@@ -212,11 +215,8 @@ def _with_footnotes(lines: list[Line], page: Page, body: float) -> list[Line]:
     return kept + [replace(ln, role="footnote") for ln in notes_in_order]
 
 
-def _starts_like_notes(notes: Sequence[Line], lines: Sequence[Line]) -> bool:
+def _starts_like_notes(notes: Sequence[Line]) -> bool:
     """The top note opens with its number (or with the space its stripped call left)."""
-    if any(_RULE.match(ln.text) for ln in notes):
-        return True
     top = max(notes, key=lambda ln: ln.y)
     head = top.text[:4]
     return head[:1].isspace() or head.strip()[:1].isdigit() or head.strip()[:1] in "*†‡§"
-
