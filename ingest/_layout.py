@@ -109,7 +109,26 @@ def _repeated_signatures(banded: Sequence[Sequence[Line]], body: float, n_pages:
     for band in banded:
         counts.update({signature(ln.text) for ln in band if ln.size <= body * 1.05})
     threshold = max(3, round(0.1 * n_pages)) if n_pages >= 10 else 2
-    return {sig for sig, count in counts.items() if count >= threshold}
+    return {sig for sig, count in counts.items() if count >= threshold} | _running_on_consecutive(
+        banded, body
+    )
+
+
+_RUN = 3
+
+
+def _running_on_consecutive(banded: Sequence[Sequence[Line]], body: float) -> set[str]:
+    """Band lines repeated on consecutive pages: a chapter's or part's running head,
+    which a short chapter repeats too few times to count document-wide."""
+    runs: dict[str, int] = {}
+    found: set[str] = set()
+    previous: set[str] = set()
+    for band in banded:
+        current = {signature(ln.text) for ln in band if ln.size <= body * 1.05}
+        runs = {sig: runs.get(sig, 0) + 1 if sig in previous else 1 for sig in current}
+        found.update(sig for sig, n in runs.items() if n >= _RUN and len(sig) >= 8)
+        previous = current
+    return found
 
 
 def _is_furniture(line: Line, body: float, repeated: set[str]) -> bool:
