@@ -152,7 +152,7 @@ def _continues(
     last = block.last
     if last is None or chapter != block.chapter or section != block.section:
         return False
-    if line.role or block.kind in ("table", "footnote", "figure"):
+    if line.role or last.role or block.kind in ("table", "footnote", "figure"):
         # Tables and footnotes stay apart from prose; a new caption opens a new table.
         return line.role == block.kind and line.page == last.page and not _opens_table(line)
     if _REC_START.match(text) or _BOX_START.match(text):

@@ -54,7 +54,7 @@ def _stream_limits() -> AbstractContextManager[pypdf.Configuration]:
     )
 
 
-LineRole = Literal["", "table", "footnote", "figure"]
+LineRole = Literal["", "table", "footnote", "figure", "box"]
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ class Line:
     """The line's leading bold run (a run-in term or label), if any."""
     role: LineRole = ""
     """What the page layout makes of the line: "" (running text), "table",
-    "footnote" or "figure" (a figure's caption, notes and source)."""
+    "footnote", "figure" (a figure's caption, notes and source) or "box" (a margin note)."""
 
 
 @dataclass(frozen=True)

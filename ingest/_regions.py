@@ -14,7 +14,13 @@ from dataclasses import replace
 
 from ingest._pdf import Line, Page
 
-_TABLE_CAPTION = re.compile(r"^\s*(Table|Exhibit)\s+(?:[A-Z]?\d+(?:[.\-–]\d+)*|[IVXLC]+)\b", re.IGNORECASE)
+_TABLE_CAPTION = re.compile(
+    r"^\s*(Table|Exhibit)\s+(?:[A-Z]?\d+(?:[.\-–]\d+)*|[IVXLC]+)"
+    r"(?:\s*[.:\u2003]|\s*$|\s{2,}|\s*\(?(?:continued|cont\.))",
+    re.IGNORECASE,
+)
+"""A caption's number ends the line or is set off by punctuation or a wide space; in a
+sentence ("Table 1.1 features ...") a word follows it."""
 _FIGURE_CAPTION = re.compile(
     r"^\s*(Figure|Fig\.|Chart|Graph|Map|Infographic)\s+(?:[A-Z]?\d+(?:[.\-–]\d+)*|[IVXLC]+)\b", re.IGNORECASE
 )
@@ -25,6 +31,11 @@ _CELL_GAP = re.compile(r"\s{2,}|\u2003")
 _LIST_MARK = re.compile(r"^(•|–|-|\(?[a-z0-9]{1,3}[.)])\s")
 _NUMBER = re.compile(r"^[(\[]?[-–+]?[$€£]?\d[\d.,]*%?[)\]]?$")
 _LABEL_RUN = 4
+_MIN_ROWS = 2
+_CHAR_WIDTH = 0.5
+"""Average glyph width as a share of the type size, to place a line's right edge."""
+_NOTE_WORDS = 4
+_PROSE_WORDS = 8
 _SMALL = 0.95
 """Type below this share of the body size is a table's, a figure's or a footnote's."""
 _FOOTNOTE = 0.9
@@ -40,6 +51,7 @@ def with_regions(pages: Sequence[Page], body: float) -> tuple[Page, ...]:
     for page in pages:
         lines = _with_drop_caps(list(page.lines), body)
         lines = _without_chart_labels(lines, body)
+        lines = _with_margin_notes(lines, margins[page.index % 2])
         lines = _with_tables_and_figures(lines, body, margins[page.index % 2])
         lines = _with_footnotes(lines, page, body)
         out.append(Page(page.index, page.width, page.height, tuple(lines)))
@@ -47,7 +59,8 @@ def with_regions(pages: Sequence[Page], body: float) -> tuple[Page, ...]:
 
 
 def _text_margins(pages: Sequence[Page], body: float) -> tuple[float, float]:
-    """The left edge of body text on even and on odd pages (facing pages differ)."""
+    """The left edge of body text on even and on odd pages (facing pages differ), from
+    lines long enough to be running text rather than table cells."""
     margins = []
     for parity in (0, 1):
         edges = Counter(
@@ -55,10 +68,28 @@ def _text_margins(pages: Sequence[Page], body: float) -> tuple[float, float]:
             for page in pages
             if page.index % 2 == parity
             for ln in page.lines
-            if abs(ln.size - body) < 0.5
+            if abs(ln.size - body) < 0.5 and len(ln.text.split()) >= _PROSE_WORDS
         )
-        margins.append(float(edges.most_common(1)[0][0]) if edges else 0.0)
+        # Indented columns (a table's text column) may outnumber the text's own lines on
+        # some pages: the leftmost well-used edge is the text's.
+        top = max(edges.values(), default=0)
+        common = [x for x, n in edges.items() if n >= 0.25 * top]
+        margins.append(float(min(common)) if common else 0.0)
     return margins[0], margins[1]
+
+
+def _with_margin_notes(lines: list[Line], margin: float) -> list[Line]:
+    """Text set wholly left of the text's left edge is a margin note: a label of a few
+    words is dropped, a longer note kept apart from the running text as a box."""
+    out = []
+    for line in lines:
+        words = line.text.split()
+        right = line.x + len(line.text.strip()) * line.size * _CHAR_WIDTH
+        if not words or line.role or right >= margin - 2:
+            out.append(line)
+        elif len(words) >= _NOTE_WORDS:
+            out.append(replace(line, role="box"))
+    return out
 
 
 def _is_small(line: Line, body: float) -> bool:
@@ -135,7 +166,7 @@ def _with_tables_and_figures(lines: list[Line], body: float, margin: float) -> l
         table = bool(_TABLE_CAPTION.match(line.text))
         figure = not table and bool(_FIGURE_CAPTION.match(line.text))
         end = _region_end(lines, i, body, margin if table else None) if table or figure else i + 1
-        if table and end - i >= 3:
+        if table and _rows(lines[i + _caption_lines(lines, i, body) : end]) >= _MIN_ROWS:
             out.extend(replace(ln, text=_row(ln.text), role="table") for ln in lines[i:end])
         elif figure:
             # Chart labels are scattered words and numbers, not sentences: the caption
@@ -150,6 +181,11 @@ def _with_tables_and_figures(lines: list[Line], body: float, margin: float) -> l
             end = i + 1
         i = end
     return out
+
+
+def _rows(lines: Sequence[Line]) -> int:
+    """Lines that are not captions themselves (a list of tables is not a table)."""
+    return sum(not _TABLE_CAPTION.match(ln.text) for ln in lines)
 
 
 def _caption_lines(lines: list[Line], start: int, body: float) -> int:
