@@ -50,9 +50,9 @@ def with_regions(pages: Sequence[Page], body: float) -> tuple[Page, ...]:
     out = []
     for page in pages:
         lines = _with_drop_caps(list(page.lines), body)
+        lines = _with_tables_and_figures(lines, body, margins[page.index % 2])
         lines = _without_chart_labels(lines, body)
         lines = _with_margin_notes(lines, margins[page.index % 2])
-        lines = _with_tables_and_figures(lines, body, margins[page.index % 2])
         lines = _with_footnotes(lines, page, body)
         out.append(Page(page.index, page.width, page.height, tuple(lines)))
     return tuple(out)
@@ -126,7 +126,7 @@ def _is_label(line: Line, body: float) -> bool:
     text = line.text.strip()
     words = text.split()
     return (
-        0 < len(words) <= 4
+        (0 < len(words) <= 4 or _is_numeric(text))
         and line.size <= body * 1.1
         and not text.endswith((".", ":", ";", "?", "!"))
         and not _LIST_MARK.match(text)
