@@ -96,7 +96,10 @@ def _unit(block: Block, chapters: Sequence[Marker]) -> Draft | None:
             text,
             block.pages_between(start, len(block.text)),
         )
-    if block.kind == "box" and (where in ("narrative", "recommendations") or (block.last is not None and block.last.role == "box")):
+    if block.kind == "box" and (
+        where in ("narrative", "recommendations")
+        or (block.last is not None and block.last.role == "box")
+    ):
         return Draft(block.chapter, block.section, "box", block.text, pages)
     if where == "acronym":
         return _acronym(block, pages)

@@ -19,8 +19,8 @@ from ingest._blocks import build_blocks
 from ingest._chunker import Draft, draft_chunks
 from ingest._layout import Layout, analyse, without_running_titles
 from ingest._pdf import Page, open_pdf, read_page_or_none
-from ingest._regions import with_regions
 from ingest._records import Chapter, Chunk, Document, IngestResult, chunk_id
+from ingest._regions import with_regions
 from ingest._structure import Marker, Structure, find_structure
 from ingest._text import vocabulary
 from ingest.errors import CorruptPdfError, NoTextLayerError

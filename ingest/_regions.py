@@ -7,6 +7,7 @@ marked on its lines, so blocks keep it out of the prose around it.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -22,7 +23,8 @@ _TABLE_CAPTION = re.compile(
 """A caption's number ends the line or is set off by punctuation or a wide space; in a
 sentence ("Table 1.1 features ...") a word follows it."""
 _FIGURE_CAPTION = re.compile(
-    r"^\s*(Figure|Fig\.|Chart|Graph|Map|Infographic)\s+(?:[A-Z]?\d+(?:[.\-–]\d+)*|[IVXLC]+)\b", re.IGNORECASE
+    r"^\s*(Figure|Fig\.|Chart|Graph|Map|Infographic)\s+(?:[A-Z]?\d+(?:[.\-–]\d+)*|[IVXLC]+)\b",
+    re.IGNORECASE,
 )
 _RULE = re.compile(r"^\s*[_\-–—]{5,}\s*$")
 """A rule drawn with characters, as some generators set above the footnotes."""
@@ -150,7 +152,7 @@ def _without_chart_labels(lines: list[Line], body: float) -> list[Line]:
             end += 1
         run = lines[i:end]
         if len(run) >= _LABEL_RUN:
-            rises = sum(b.y > a.y + 2 for a, b in zip(run, run[1:]))
+            rises = sum(b.y > a.y + 2 for a, b in itertools.pairwise(run))
             numeric = sum(_is_numeric(ln.text) for ln in run)
             if rises >= 2 or numeric * 2 >= len(run):
                 drop.update(range(i, end))

@@ -63,9 +63,15 @@ def _build(path: Path) -> None:
             canvas.setFont("Helvetica", 30)
             canvas.drawString(60, 722, "T")
             canvas.setFont("Helvetica", 10)
-            canvas.drawString(84, 745, "he partnership model joins training and jobs across borders and it")
-            canvas.drawString(84, 732, "keeps both countries' labour markets in view from the first planning.")
-            canvas.drawString(84, 719, "Asian D evelopment partners and others have tried the model in practice.")
+            canvas.drawString(
+                84, 745, "he partnership model joins training and jobs across borders and it"
+            )
+            canvas.drawString(
+                84, 732, "keeps both countries' labour markets in view from the first planning."
+            )
+            canvas.drawString(
+                84, 719, "Asian D evelopment partners and others have tried the model in practice."
+            )
         canvas.setFont("Helvetica", 10)
         y = _paragraph(canvas, 60, 690 if page == 0 else 780, BODY * 2)
         canvas.setFont("Helvetica-Bold", 10)
@@ -157,7 +163,9 @@ def test_running_text_sentences_are_verbatim(designed: tuple[Path, IngestResult]
     kinds = {c.kind for c in result.chunks}
     assert {"table", "footnote"} <= kinds and kinds & {"narrative", "front_matter"}, kinds
     missing = [
-        s for s in _not_verbatim(result, path) if "The partnership" not in s and "Development" not in s
+        s
+        for s in _not_verbatim(result, path)
+        if "The partnership" not in s and "Development" not in s
     ]
     assert not missing, missing
 
