@@ -11,13 +11,14 @@ from typing import Literal
 
 from ingest._pdf import Line, Page
 from ingest._structure import Marker, Structure
-from ingest._text import join_hyphenated, normalise_line
+from ingest._text import join_hyphenated, normalise_line, rejoin_spaced_letters
 
-BlockKind = Literal["paragraph", "item", "recommendation", "box"]
+BlockKind = Literal["paragraph", "item", "recommendation", "box", "table", "footnote", "figure"]
 
 _ITEM_START = re.compile(r"^(•|–|\(?[a-z0-9]{1,2}[.)])\s+\S")
 _NUMBER_MARK = re.compile(r"^(•|–|\(?[a-z0-9]{1,2}[.)])\s+")
 _REC_START = re.compile(r"^Recommendation\s+(\d{1,3})\b\.?\s*$", re.IGNORECASE)
+_TABLE_START = re.compile(r"^\s*(Table|Exhibit)\s+[A-Z]?\d", re.IGNORECASE)
 _BOX_START = re.compile(r"^Box\s+\d+(\.\d+)?\s*[.:]", re.IGNORECASE)
 
 
@@ -41,6 +42,9 @@ class Block:
         if not self.text:
             self.spans.append((0, line.page))
             self.text = text
+        elif self.kind == "table":  # one row per line
+            self.spans.append((len(self.text) + 1, line.page))
+            self.text = f"{self.text}\n{text}"
         else:
             joined = join_hyphenated(self.text, text, vocab)
             offset = len(self.text) + (0 if joined is not None else 1)
@@ -77,7 +81,7 @@ def build_blocks(
                     yield current
                 current = None
                 continue
-            text = normalise_line(line.text)
+            text = rejoin_spaced_letters(normalise_line(line.text), vocab)
             if not text:
                 continue
             placed = max(placed, _placement(structure, line))
@@ -127,6 +131,8 @@ def _section_title(structure: Structure, chapter: int, section: int) -> str:
 
 
 def _kind(text: str, previous: Block | None, line: Line) -> BlockKind:
+    if line.role:
+        return line.role
     if _REC_START.match(text):
         return "recommendation"
     if _BOX_START.match(text):
@@ -136,12 +142,19 @@ def _kind(text: str, previous: Block | None, line: Line) -> BlockKind:
     return "paragraph"
 
 
+def _opens_table(line: Line) -> bool:
+    return line.role == "table" and bool(_TABLE_START.match(line.text))
+
+
 def _continues(
     block: Block, line: Line, text: str, chapter: int, section: str, leading: float
 ) -> bool:
     last = block.last
     if last is None or chapter != block.chapter or section != block.section:
         return False
+    if line.role or last.role or block.kind in ("table", "footnote", "figure"):
+        # Tables and footnotes stay apart from prose; a new caption opens a new table.
+        return line.role == block.kind and line.page == last.page and not _opens_table(line)
     if _REC_START.match(text) or _BOX_START.match(text):
         return False
     if block.kind == "box":

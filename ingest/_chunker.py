@@ -94,6 +94,11 @@ def _group(block: Block, chapters: Sequence[Marker]) -> tuple[int, str, str]:
 def _unit(block: Block, chapters: Sequence[Marker]) -> Draft | None:
     where = region(block, chapters)
     pages = block.pages_between(0, len(block.text))
+    if block.kind in ("table", "footnote"):
+        return Draft(block.chapter, block.section, block.kind, block.text, pages)
+    if block.kind == "figure":  # a caption is read on its own, never inside a paragraph
+        kind: ChunkKind = "front_matter" if where == "front_matter" else "narrative"
+        return Draft(block.chapter, block.section, kind, block.text, pages)
     if block.kind == "item" and where == "further_resource":
         # Each reference is its own unit: a list of them embeds as a blur of topics.
         text, start = block.marker_stripped()
@@ -104,7 +109,10 @@ def _unit(block: Block, chapters: Sequence[Marker]) -> Draft | None:
             text,
             block.pages_between(start, len(block.text)),
         )
-    if block.kind == "box" and where in ("narrative", "recommendations"):
+    if block.kind == "box" and (
+        where in ("narrative", "recommendations")
+        or (block.last is not None and block.last.role == "box")
+    ):
         return Draft(block.chapter, block.section, "box", block.text, pages)
     if where == "acronym":
         return _acronym(block, pages)

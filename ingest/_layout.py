@@ -119,7 +119,26 @@ def _repeated_signatures(banded: Sequence[Sequence[Line]], body: float, n_pages:
     for band in banded:
         counts.update({signature(ln.text) for ln in band if ln.size <= body * 1.05})
     threshold = max(3, round(0.1 * n_pages)) if n_pages >= 10 else 2
-    return {sig for sig, count in counts.items() if count >= threshold}
+    return {sig for sig, count in counts.items() if count >= threshold} | _running_on_consecutive(
+        banded, body
+    )
+
+
+_RUN = 3
+
+
+def _running_on_consecutive(banded: Sequence[Sequence[Line]], body: float) -> set[str]:
+    """Band lines repeated on consecutive pages: a chapter's or part's running head,
+    which a short chapter repeats too few times to count document-wide."""
+    runs: dict[str, int] = {}
+    found: set[str] = set()
+    previous: set[str] = set()
+    for band in banded:
+        current = {signature(ln.text) for ln in band if ln.size <= body * 1.05}
+        runs = {sig: runs.get(sig, 0) + 1 if sig in previous else 1 for sig in current}
+        found.update(sig for sig, n in runs.items() if n >= _RUN and len(sig) >= 8)
+        previous = current
+    return found
 
 
 def _is_furniture(line: Line, body: float, repeated: set[str]) -> bool:
@@ -150,11 +169,17 @@ def _reading_order(lines: list[Line], page: Page) -> list[Line]:
     ordered = sorted(lines, key=lambda ln: -round(ln.y, 0))
     rows: list[list[Line]] = []
     for line in ordered:
-        if rows and abs(rows[-1][0].y - line.y) < 1.0:
+        if rows and abs(rows[-1][0].y - line.y) < 1.0 and not _drop_cap_in(rows[-1] + [line]):
             rows[-1].append(line)
         else:
             rows.append([line])
     return [_merged(row) for row in rows]
+
+
+def _drop_cap_in(row: list[Line]) -> bool:
+    """One large letter on a text line's baseline is a drop cap, not a table cell."""
+    sizes = sorted(ln.size for ln in row)
+    return any(len(ln.text.strip()) == 1 and ln.size >= 1.8 * sizes[0] for ln in row)
 
 
 def _merged(row: list[Line]) -> Line:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pypdf
 from pypdf.errors import (
@@ -54,6 +54,9 @@ def _stream_limits() -> AbstractContextManager[pypdf.Configuration]:
     )
 
 
+LineRole = Literal["", "table", "footnote", "figure", "box"]
+
+
 @dataclass(frozen=True)
 class Line:
     """One extracted line with the layout facts of its dominant text run."""
@@ -66,6 +69,9 @@ class Line:
     page: int
     lead_bold: str = ""
     """The line's leading bold run (a run-in term or label), if any."""
+    role: LineRole = ""
+    """What the page layout makes of the line: "" (running text), "table",
+    "footnote", "figure" (a figure's caption, notes and source) or "box" (a margin note)."""
 
 
 @dataclass(frozen=True)

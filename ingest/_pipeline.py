@@ -20,6 +20,7 @@ from ingest._cover import cover_facts, read_metadata
 from ingest._layout import Layout, analyse, without_running_titles
 from ingest._pdf import Page, open_pdf, read_page_or_none
 from ingest._records import Chapter, Chunk, Document, IngestResult, VerbatimReport, chunk_id
+from ingest._regions import with_regions
 from ingest._structure import Marker, Structure, find_structure
 from ingest._text import vocabulary
 from ingest._verbatim import verbatim_report
@@ -61,6 +62,7 @@ def ingest_pdf(
         structure.heading_lines,
         layout.body_size,
     )
+    pages = with_regions(pages, layout.body_size)
     vocab = vocabulary(ln.text for p in pages for ln in p.lines)
     blocks = list(build_blocks(pages, structure, vocab, leading=layout.leading))
     drafts = list(

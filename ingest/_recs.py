@@ -51,6 +51,8 @@ _BULLET = re.compile(r"^(•|–|-|\(?[a-z]{1,2}[.)])\s+\S")
 _RECOMMENDS = re.compile(r"\brecommend(s|ed)?\b", re.IGNORECASE)
 _LEAD_IN = re.compile(r"\brecommend", re.IGNORECASE)
 _HEADING_WORDS = 14
+_SET_APART = frozenset({"box", "table", "footnote", "figure"})
+"""Blocks the layout set apart from running text: never a recommendation or its rationale."""
 # "Organizational reform. The NSDP has ..." : a short label sentence, then the text.
 _LABEL_SENTENCE = re.compile(r"^([A-Z][^.:;!?]{3,120}?)\.\s+[A-Z\u201c\"(]")
 _LABEL_WORDS = 14
@@ -160,7 +162,7 @@ def _mark_region(
             current = block
         elif (
             current is not None
-            and block.kind != "box"
+            and block.kind not in _SET_APART
             and not _NUMBERED.match(block.text)  # the document's next numbered paragraph
             and _rationale(block, current, body)
         ):
@@ -174,7 +176,8 @@ def _starts(blocks: Sequence[Block]) -> set[int]:
     than the region's body (a footnote, a source line)."""
     body = Counter(round(b.size) for b in blocks for _ in b.text.split()).most_common(1)
     small = {i for i, b in enumerate(blocks) if body and b.size < body[0][0] - 1.0}
-    return _candidates(blocks) - small
+    apart = {i for i, b in enumerate(blocks) if b.kind in _SET_APART}
+    return _candidates(blocks) - small - apart
 
 
 def _candidates(blocks: Sequence[Block]) -> set[int]:

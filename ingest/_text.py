@@ -128,3 +128,24 @@ def split_sentences(text: str) -> list[str]:
 
 def word_count(text: str) -> int:
     return len(text.split())
+
+
+_SPLIT_CAPITAL = re.compile(r"\b([A-Z]) ([a-z]+)\b")
+
+
+def rejoin_spaced_letters(text: str, vocab: Counter[str]) -> str:
+    """A capital split from the rest of its word ("Asian D evelopment") joined again.
+
+    Letter-spaced display type and drop caps come out with a space after the first
+    letter. The pair is joined only when the document uses the whole word far more often
+    than the tail alone, so "A good" or "I think" stay apart.
+    """
+
+    def joined(match: re.Match[str]) -> str:
+        head, tail = match.group(1), match.group(2)
+        whole = vocab[(head + tail).lower()]
+        if whole >= 2 and whole > 3 * vocab[tail.lower()]:
+            return head + tail
+        return match.group(0)
+
+    return _SPLIT_CAPITAL.sub(joined, text)

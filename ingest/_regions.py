@@ -1,0 +1,260 @@
+"""Page regions that are not running text: tables, figure labels, footnotes, drop caps.
+
+Each is found from layout evidence on the page (a caption followed by smaller type, small
+type below the last line of body text, one large letter beside a line's first word) and
+marked on its lines, so blocks keep it out of the prose around it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+
+from ingest._pdf import Line, Page
+
+_TABLE_CAPTION = re.compile(
+    r"^\s*(Table|Exhibit)\s+(?:[A-Z]?\d+(?:[.\-–]\d+)*|[IVXLC]+)"
+    r"(?:\s*[.:\u2003]|\s*$|\s{2,}|\s*\(?(?:continued|cont\.))",
+    re.IGNORECASE,
+)
+"""A caption's number ends the line or is set off by punctuation or a wide space; in a
+sentence ("Table 1.1 features ...") a word follows it."""
+_FIGURE_CAPTION = re.compile(
+    r"^\s*(Figure|Fig\.|Chart|Graph|Map|Infographic)\s+(?:[A-Z]?\d+(?:[.\-–]\d+)*|[IVXLC]+)\b",
+    re.IGNORECASE,
+)
+_RULE = re.compile(r"^\s*[_\-–—]{5,}\s*$")
+"""A rule drawn with characters, as some generators set above the footnotes."""
+_SOURCE = re.compile(r"^\s*(Sources?|Notes?)\s*:", re.IGNORECASE)
+_CELL_GAP = re.compile(r"\s{2,}|\u2003")
+_LIST_MARK = re.compile(r"^(•|–|-|\(?[a-z0-9]{1,3}[.)])\s")
+_NUMBER = re.compile(r"^[(\[]?[-–+]?[$€£]?\d[\d.,]*%?[)\]]?$")
+_LABEL_RUN = 4
+_MIN_ROWS = 2
+_CHAR_WIDTH = 0.5
+"""Average glyph width as a share of the type size, to place a line's right edge."""
+_NOTE_WORDS = 4
+_PROSE_WORDS = 8
+_SMALL = 0.95
+"""Type below this share of the body size is a table's, a figure's or a footnote's."""
+_FOOTNOTE = 0.9
+_FOOTNOTE_ZONE = 0.4
+"""Footnotes sit in this lower share of the page."""
+
+
+def with_regions(pages: Sequence[Page], body: float) -> tuple[Page, ...]:
+    """Pages whose table and footnote lines carry their role, figure labels dropped and
+    drop caps joined to their word."""
+    margins = _text_margins(pages, body)
+    out = []
+    for page in pages:
+        lines = _with_drop_caps(list(page.lines), body)
+        lines = _with_tables_and_figures(lines, body, margins[page.index % 2])
+        lines = _without_chart_labels(lines, body)
+        lines = _with_margin_notes(lines, margins[page.index % 2])
+        lines = _with_footnotes(lines, page, body)
+        out.append(Page(page.index, page.width, page.height, tuple(lines)))
+    return tuple(out)
+
+
+def _text_margins(pages: Sequence[Page], body: float) -> tuple[float, float]:
+    """The left edge of body text on even and on odd pages (facing pages differ), from
+    lines long enough to be running text rather than table cells."""
+    margins = []
+    for parity in (0, 1):
+        edges = Counter(
+            round(ln.x)
+            for page in pages
+            if page.index % 2 == parity
+            for ln in page.lines
+            if abs(ln.size - body) < 0.5 and len(ln.text.split()) >= _PROSE_WORDS
+        )
+        # Indented columns (a table's text column) may outnumber the text's own lines on
+        # some pages: the leftmost well-used edge is the text's.
+        top = max(edges.values(), default=0)
+        common = [x for x, n in edges.items() if n >= 0.25 * top]
+        margins.append(float(min(common)) if common else 0.0)
+    return margins[0], margins[1]
+
+
+def _with_margin_notes(lines: list[Line], margin: float) -> list[Line]:
+    """Text set wholly left of the text's left edge is a margin note: a label of a few
+    words is dropped, a longer note kept apart from the running text as a box."""
+    out = []
+    for line in lines:
+        words = line.text.split()
+        right = line.x + len(line.text.strip()) * line.size * _CHAR_WIDTH
+        if not words or line.role or right >= margin - 2:
+            out.append(line)
+        elif len(words) >= _NOTE_WORDS:
+            out.append(replace(line, role="box"))
+    return out
+
+
+def _is_small(line: Line, body: float) -> bool:
+    return line.size < body * _SMALL
+
+
+def _with_drop_caps(lines: list[Line], body: float) -> list[Line]:
+    """A single large letter set beside the first line of a paragraph joins that line's
+    first word ("T" + "he reports" -> "The reports")."""
+    out = list(lines)
+    for cap in lines:
+        letter = cap.text.strip()
+        if len(letter) != 1 or not letter.isalpha() or cap.size < 1.8 * body:
+            continue
+        beside = [
+            ln
+            for ln in out
+            if ln is not cap
+            and cap.x < ln.x <= cap.x + 1.2 * cap.size
+            and cap.y <= ln.y <= cap.y + cap.size
+            and ln.text.strip()[:1].islower()
+        ]
+        if not beside:
+            continue
+        first = max(beside, key=lambda ln: ln.y)
+        at = out.index(first)
+        out[at] = replace(first, text=letter + first.text.lstrip(), x=cap.x)
+        out.remove(cap)
+    return out
+
+
+def _is_label(line: Line, body: float) -> bool:
+    """Short and not a sentence: the kind of text a chart or diagram scatters."""
+    text = line.text.strip()
+    words = text.split()
+    return (
+        (0 < len(words) <= 4 or _is_numeric(text))
+        and line.size <= body * 1.1
+        and not text.endswith((".", ":", ";", "?", "!"))
+        and not _LIST_MARK.match(text)
+        and not line.role
+    )
+
+
+def _is_numeric(text: str) -> bool:
+    tokens = text.split()
+    return bool(tokens) and all(_NUMBER.match(t) for t in tokens)
+
+
+def _without_chart_labels(lines: list[Line], body: float) -> list[Line]:
+    """Runs of short labels that jump back up the page (drawn around a chart) or are
+    only numbers (axis ticks, data labels) are a figure's, not the text's."""
+    drop: set[int] = set()
+    i = 0
+    while i < len(lines):
+        end = i
+        while end < len(lines) and _is_label(lines[end], body):
+            end += 1
+        run = lines[i:end]
+        if len(run) >= _LABEL_RUN:
+            rises = sum(b.y > a.y + 2 for a, b in itertools.pairwise(run))
+            numeric = sum(_is_numeric(ln.text) for ln in run)
+            if rises >= 2 or numeric * 2 >= len(run):
+                drop.update(range(i, end))
+        i = max(end, i + 1)
+    return [ln for k, ln in enumerate(lines) if k not in drop]
+
+
+def _with_tables_and_figures(lines: list[Line], body: float, margin: float) -> list[Line]:
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        table = bool(_TABLE_CAPTION.match(line.text))
+        figure = not table and bool(_FIGURE_CAPTION.match(line.text))
+        end = _region_end(lines, i, body, margin if table else None) if table or figure else i + 1
+        if table and _rows(lines[i + _caption_lines(lines, i, body) : end]) >= _MIN_ROWS:
+            out.extend(replace(ln, text=_row(ln.text), role="table") for ln in lines[i:end])
+        elif figure:
+            # Chart labels are scattered words and numbers, not sentences: the caption
+            # and its source or note lines stay, the labels go.
+            caption = _caption_lines(lines, i, body)
+            kept = lines[i : i + caption] + [
+                ln for ln in lines[i + caption : end] if _SOURCE.match(ln.text)
+            ]
+            out.extend(replace(ln, role="figure") for ln in kept)
+        else:
+            out.extend(lines[i : i + 1])
+            end = i + 1
+        i = end
+    return out
+
+
+def _rows(lines: Sequence[Line]) -> int:
+    """Lines that are not captions themselves (a list of tables is not a table)."""
+    return sum(not _TABLE_CAPTION.match(ln.text) for ln in lines)
+
+
+def _caption_lines(lines: list[Line], start: int, body: float) -> int:
+    """How many lines the caption at ``start`` spans (it is set larger than its content)."""
+    n = 1
+    while (
+        start + n < len(lines)
+        and n < 3
+        and not _is_small(lines[start + n], body)
+        and abs(lines[start + n].size - lines[start].size) < 0.6
+        and 0 < lines[start + n - 1].y - lines[start + n].y < 2 * lines[start].size
+    ):
+        n += 1
+    return n
+
+
+def _region_end(lines: list[Line], start: int, body: float, margin: float | None) -> int:
+    """Index after the last line of the table or figure whose caption is at ``start``: its
+    content is the run under the caption of smaller type (or, for a table, of lines set
+    off the text's left edge, in columns), up to a gap or body text."""
+    end = start + _caption_lines(lines, start, body)
+    while end < len(lines):
+        line, above = lines[end], lines[end - 1]
+        in_columns = margin is not None and abs(line.x - margin) > 3
+        if not (_is_small(line, body) or in_columns) or line.page != above.page:
+            break
+        if not 0 < above.y - line.y < 3.5 * body:
+            break
+        end += 1
+    return end
+
+
+def _row(text: str) -> str:
+    """A table row's cells, which the PDF sets apart by wide gaps, joined by " | "."""
+    cells = [c.strip() for c in _CELL_GAP.split(text.strip())]
+    return " | ".join(c for c in cells if c)
+
+
+def _with_footnotes(lines: list[Line], page: Page, body: float) -> list[Line]:
+    """Small type at the foot of the page, below all body text and set off from it by a
+    gap, becomes the page's footnotes, read after everything else on the page."""
+    text_lines = [ln for ln in lines if ln.text.strip()]
+    if not text_lines:
+        return lines
+    ordered = sorted(text_lines, key=lambda ln: ln.y)
+    notes: list[Line] = []
+    for line in ordered:
+        small = line.size < body * _FOOTNOTE or _RULE.match(line.text)
+        if line.role or not small or line.y > page.height * _FOOTNOTE_ZONE:
+            break
+        notes.append(line)
+    rules = [k for k, ln in enumerate(notes) if _RULE.match(ln.text)]
+    if rules:
+        notes = notes[: rules[0] + 1]  # the rule is the boundary, whatever the gap
+    if not notes or len(notes) == len(ordered):
+        return lines
+    above = ordered[len(notes)]
+    if not rules and (above.y - notes[-1].y < 1.5 * body or not _starts_like_notes(notes)):
+        return lines
+    keys = {id(ln) for ln in notes}
+    kept = [ln for ln in lines if id(ln) not in keys]
+    notes_in_order = [ln for ln in lines if id(ln) in keys and not _RULE.match(ln.text)]
+    return kept + [replace(ln, role="footnote") for ln in notes_in_order]
+
+
+def _starts_like_notes(notes: Sequence[Line]) -> bool:
+    """The top note opens with its number (or with the space its stripped call left)."""
+    top = max(notes, key=lambda ln: ln.y)
+    head = top.text[:4]
+    return head[:1].isspace() or head.strip()[:1].isdigit() or head.strip()[:1] in "*†‡§"
