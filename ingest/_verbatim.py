@@ -5,9 +5,10 @@ extracted it before any furniture removal or reordering. Text glued together acr
 columns, boxes, tables or pages does not occur there, so it is reported.
 
 Both sides are compared in one canonical form: ``normalise_line`` per line (NFKC,
-private-use glyphs and soft hyphens gone, dot leaders collapsed), no whitespace next to
-punctuation, single spaces, and no hyphen between two letters, so a word broken at a line
-end matches whether the chunk joined it or kept the hyphen. Case is kept.
+private-use glyphs and soft hyphens gone, dot leaders collapsed), no whitespace at all,
+and no hyphen between two letters, so a word broken at a line end matches whether the
+chunk joined it or kept the hyphen, and a drop cap or letter-spaced word the chunk
+re-joined matches the split form extraction gives. Case is kept.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from ingest._text import normalise_line, split_sentences, word_count
 MIN_WORDS = 4
 """Shorter fragments (labels, numbers, headings) are too common to prove anything."""
 
-_PUNCT_SPACE = re.compile(r"\s*([^\w\s])\s*")
 _SPACES = re.compile(r"\s+")
 _LETTER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 _SHORT_TAIL = 16
@@ -40,8 +40,11 @@ class _PageText:
 def canonical(text: str) -> str:
     """The comparison form of a stretch of text (see the module docstring)."""
     # NFKC spells the leader ellipsis as three dots on a second pass: one form for both.
-    text = _PUNCT_SPACE.sub(r"\1", normalise_line(text).replace("…", "..."))
-    text = _SPACES.sub(" ", text)
+    text = normalise_line(text).replace("…", "...")
+    # Spaces are not evidence: extraction splits drop caps ("T he") and letter-spaced
+    # words ("D evelopment") that the page shows whole, and text stitched from two places
+    # differs in its characters, not in its spacing.
+    text = _SPACES.sub("", text)
     return _LETTER_HYPHEN.sub("", text) if "-" in text else text
 
 
@@ -64,9 +67,6 @@ def _page_text(page: Page) -> _PageText:
             if last.endswith("-") and last[-2:-1].isalpha() and piece[0].isalpha():
                 parts[-1] = last[:-1]  # a word broken at the line end
                 size -= 1
-            elif not (_is_punct(last[-1]) or _is_punct(piece[0])):
-                parts.append(" ")
-                size += 1
         starts.add(size)
         parts.append(piece)
         size += len(piece)
@@ -74,14 +74,10 @@ def _page_text(page: Page) -> _PageText:
     return _PageText("".join(parts), frozenset(starts), frozenset(ends))
 
 
-def _is_punct(char: str) -> bool:
-    return not (char.isalnum() or char == "_" or char.isspace())
-
-
 def checked_parts(chunk: Chunk) -> Iterator[str]:
     """The pieces of a chunk's text that must each occur on its pages."""
-    if chunk.kind == "table":
-        parts: list[str] = chunk.text.split(" | ")
+    if chunk.kind == "table":  # rows on lines, cells joined by " | "
+        parts: list[str] = [c for row in chunk.text.split("\n") for c in row.split(" | ")]
     elif chunk.kind in ("glossary", "acronym") and ": " in chunk.text:
         term, definition = chunk.text.split(": ", 1)
         parts = [term, *split_sentences(definition)]
