@@ -154,7 +154,13 @@ def _continues(
         return False
     if line.role or last.role or block.kind in ("table", "footnote", "figure"):
         # Tables and footnotes stay apart from prose; a new caption opens a new table.
-        return line.role == block.kind and line.page == last.page and not _opens_table(line)
+        if line.role != block.kind or line.page != last.page or _opens_table(line):
+            return False
+        # A figure's caption, notes and source are set apart in size: each is read alone
+        # (a caption has no full stop to end it before its source).
+        return block.kind != "figure" or (
+            abs(line.size - last.size) < 0.5 and 0 < last.y - line.y < 2 * line.size
+        )
     if _REC_START.match(text) or _BOX_START.match(text):
         return False
     if block.kind == "box":
