@@ -28,8 +28,13 @@ _MIN_SPACING = 0.25
 _CROSSING = 0.25
 """A line reaching this share of a column's pitch past the next column's start crosses
 the gutter."""
+_MAX_CROSSING = 0.34
+"""Share of a column's running lines that may cross its gutter (notes and captions under
+full-width charts); on a single-column page nearly all of them do."""
 _SMALL = 0.95
 _LABEL_WORDS = 3
+_RUN_ON_INDENT = 60
+"""A caption's or a note's run-on lines may hang this far right of its first line."""
 _FIGURE_LABEL_WORDS = 8
 """Under a caption, above its source, longer unpunctuated lines are labels too."""
 _FIGURE_CAPTION = re.compile(
@@ -64,7 +69,7 @@ def column_starts(lines: Sequence[Line], page: Page) -> tuple[float, ...]:
         inside = [ln for ln in running if left - 3 <= ln.x < right - 3]
         crossing = [ln for ln in inside if _right_edge(ln) > right + _CROSSING * (right - left)]
         # Running lines of a single-column page run across where a "column" would start.
-        if len(inside) < _MIN_LINES or len(crossing) > 0.1 * len(inside):
+        if len(inside) < _MIN_LINES or len(crossing) > _MAX_CROSSING * len(inside):
             return ()
     return tuple(starts)
 
@@ -72,7 +77,10 @@ def column_starts(lines: Sequence[Line], page: Page) -> tuple[float, ...]:
 def in_columns(lines: Sequence[Line], starts: Sequence[float], body: float) -> list[list[Line]]:
     """The page's rows in reading order, chart labels left out: each row is the lines of
     one column (or one gutter-crossing line) on one baseline."""
-    placed = _with_figures(_without_labels(_placed(lines, starts), body), body)
+    # Small type is judged against the page's running text, which a document's body size
+    # (counted over boxes, captions and charts too) may understate.
+    text = max(body, _running_size(lines))
+    placed = _with_figures(_without_labels(_placed(lines, starts, text), text), text)
     placed.sort(key=_reading_key)
     rows: list[list[Line]] = []
     previous: _Placed | None = None
@@ -90,6 +98,11 @@ def in_columns(lines: Sequence[Line], starts: Sequence[float], body: float) -> l
     return rows
 
 
+def _running_size(lines: Sequence[Line]) -> float:
+    sizes = Counter(round(ln.size, 1) for ln in lines if _is_running(ln))
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
 def _reading_key(p: _Placed) -> tuple[int, int, float, float]:
     return (p.band, p.column, -round(p.line.y, 0), p.line.x)
 
@@ -99,30 +112,39 @@ def _with_figures(placed: list[_Placed], body: float) -> list[_Placed]:
     as the figure's: they read on their own, never as part of the paragraph around."""
     marked: set[int] = set()
     for caption in placed:
-        if caption.column < 0 or not _FIGURE_CAPTION.match(caption.line.text):
+        source = _source_of(caption, placed)
+        if source is None:
             continue
-        column = sorted(
-            (p for p in placed if (p.band, p.column) == (caption.band, caption.column)),
-            key=_reading_key,
+        marked.add(id(caption))
+        marked |= _run_on(caption, placed)
+        marked |= _run_on(source, placed) | {id(source)}
+        marked.update(
+            id(p)
+            for p in placed
+            if _in_area(p, caption)
+            and (p.column == caption.column or caption.column < 0)
+            and source.line.y < p.line.y < caption.line.y
+            and _is_small(p.line, body)
         )
-        below = column[column.index(caption) :]
-        end = 1
-        while end < len(below) and _follows(below[end - 1].line, below[end].line):
-            end += 1  # the caption runs on over more lines
-        while end < len(below) and not _SOURCE.match(below[end].line.text):
-            if not _is_small(below[end].line, body):
-                break  # running text before any source: the caption's extent is unknown
-            end += 1
-        if end == len(below) or not _SOURCE.match(below[end].line.text):
-            continue
-        end += 1
-        while end < len(below) and _follows(below[end - 1].line, below[end].line):
-            end += 1  # the source runs on over more lines
-        marked.update(id(p) for p in below[:end])
     return [
         _Placed(replace(p.line, role="figure"), p.band, p.column) if id(p) in marked else p
         for p in placed
     ]
+
+
+def _source_of(caption: _Placed, placed: Sequence[_Placed]) -> _Placed | None:
+    """The source line closing the figure whose caption this is, if it is one."""
+    if not _FIGURE_CAPTION.match(caption.line.text):
+        return None
+    sources = [
+        p
+        for p in placed
+        if (_in_area(p, caption) or (p.column < 0 and p.band == caption.band + 1))
+        and (p.column == caption.column or caption.column < 0 or p.column < 0)
+        and p.line.y < caption.line.y
+        and _SOURCE.match(p.line.text)
+    ]
+    return max(sources, key=lambda p: p.line.y) if sources else None
 
 
 def _follows(above: Line, line: Line) -> bool:
@@ -138,25 +160,30 @@ def _right_edge(line: Line) -> float:
     return line.x + len(line.text.strip()) * line.size * _CHAR_WIDTH
 
 
-def _column_of(line: Line, starts: Sequence[float]) -> int:
+def _column_of(line: Line, starts: Sequence[float], *, crossing: bool = True) -> int:
     column = 0
     for i, start in enumerate(starts):
         if line.x >= start - 3:
             column = i
-    if column + 1 < len(starts):
+    if crossing and column + 1 < len(starts):
         pitch = starts[column + 1] - starts[column]
         if _right_edge(line) > starts[column + 1] + _CROSSING * pitch:
             return -1
     return column
 
 
-def _placed(lines: Sequence[Line], starts: Sequence[float]) -> list[_Placed]:
-    columns = [_column_of(ln, starts) for ln in lines]
+def _placed(lines: Sequence[Line], starts: Sequence[float], body: float) -> list[_Placed]:
+    # A chart's row of labels may run across the gutter; it splits no text into bands.
+    columns = [
+        _column_of(ln, starts, crossing=not _is_label(ln, body, _FIGURE_LABEL_WORDS))
+        for ln in lines
+    ]
     crossing = sorted((ln.y for ln, c in zip(lines, columns, strict=True) if c < 0), reverse=True)
     out = []
     for line, column in zip(lines, columns, strict=True):
-        # A crossing line opens a band: it is read after everything above it.
-        band = sum(y > line.y + 1 for y in crossing)
+        # A crossing line opens a band: read after everything above it, before the
+        # columns below it.
+        band = sum(y > line.y + 1 for y in crossing) + (1 if column < 0 else 0)
         out.append(_Placed(line, band, column))
     return out
 
@@ -165,14 +192,16 @@ def _is_small(line: Line, body: float) -> bool:
     return line.size < body * _SMALL
 
 
-def _is_label(line: Line, body: float, words_at_most: int = _LABEL_WORDS) -> bool:
+def _is_label(
+    line: Line, body: float, words_at_most: int = _LABEL_WORDS, *, any_size: bool = False
+) -> bool:
     text = line.text.strip()
     words = text.split()
     numeric = bool(words) and all(_NUMBER.match(w) for w in words)
     return (
         bool(words)
         and (len(words) <= words_at_most or numeric)
-        and _is_small(line, body)
+        and (_is_small(line, body) or (any_size and line.size < body * 1.1))
         and not text.endswith(_SENTENCE_END)
         and not _FIGURE_CAPTION.match(text)
         and not _SOURCE.match(text)
@@ -195,7 +224,7 @@ def _stray_labels(placed: Sequence[_Placed], body: float) -> list[_Placed]:
         seen = text_above.setdefault((p.band, p.column), [])
         led = any(
             abs(a.size - p.line.size) < 0.5
-            and abs(a.x - p.line.x) < 15
+            and a.x - 15 < p.line.x < a.x + _RUN_ON_INDENT
             and 0 < a.y - p.line.y < 1.8 * p.line.size
             for a in seen[-3:]
         )
@@ -215,27 +244,61 @@ def _figure_labels(placed: Sequence[_Placed], body: float) -> list[_Placed]:
     """Short labels between a figure caption and its source line, in the caption's
     column or in columns to its right (a chart may run across the gutter)."""
     out: list[_Placed] = []
+    running: set[int] | None = None
     for caption in placed:
-        if not _FIGURE_CAPTION.match(caption.line.text):
+        source = _source_of(caption, placed)
+        if source is None:
             continue
-        sources = [
-            p.line.y
-            for p in placed
-            if _in_area(p, caption)
-            and (p.column == caption.column or caption.column < 0)
-            and p.line.y < caption.line.y
-            and _SOURCE.match(p.line.text)
-        ]
-        if not sources:
-            continue
-        bottom = max(sources)
+        running = _in_running_text(placed) if running is None else running
+        runs_on = _run_on(caption, placed)
         out.extend(
             p
             for p in placed
-            if _in_area(p, caption)
-            and bottom < p.line.y < caption.line.y
-            and _is_label(p.line, body, _FIGURE_LABEL_WORDS)
+            if (_in_area(p, caption) or (caption.column < 0 and p.band == source.band))
+            and source.line.y < p.line.y < caption.line.y
+            and _is_label(p.line, body, _FIGURE_LABEL_WORDS, any_size=True)
+            and id(p) not in runs_on
+            and (_is_small(p.line, body) or id(p) not in running)
         )
+    return out
+
+
+def _in_running_text(placed: Sequence[_Placed]) -> set[int]:
+    """Ids of lines stacked at one left edge and size with a running line next to them: a
+    paragraph's lines, which a chart beside them must not claim as its labels."""
+    by_column: dict[tuple[int, int], list[_Placed]] = {}
+    for p in placed:
+        by_column.setdefault((p.band, p.column), []).append(p)
+    out: set[int] = set()
+    for group in by_column.values():
+        for a in group:
+            for b in group:
+                if (
+                    a is not b
+                    and (_is_running(a.line) or _is_running(b.line))
+                    and abs(a.line.size - b.line.size) < 0.5
+                    and abs(a.line.x - b.line.x) < 15
+                    and 0 < abs(a.line.y - b.line.y) < 1.8 * a.line.size
+                ):
+                    out.add(id(a))
+    return out
+
+
+def _run_on(caption: _Placed, placed: Sequence[_Placed]) -> set[int]:
+    """Ids of the lines a caption runs on over (same size, just below, hanging under it)."""
+    out: set[int] = set()
+    last = caption.line
+    for p in sorted(placed, key=_reading_key):
+        line = p.line
+        if (
+            p.band == caption.band
+            and p.column == caption.column
+            and abs(line.size - last.size) < 0.5
+            and last.x - 2 < line.x < last.x + _RUN_ON_INDENT
+            and 0 < last.y - line.y < 1.8 * line.size
+        ):
+            out.add(id(p))
+            last = line
     return out
 
 
