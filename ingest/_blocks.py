@@ -75,8 +75,14 @@ def build_blocks(
     # column's first line may sit higher than a heading in the left column.
     placed = (-1, -1)
     for page in pages:
+        # A heading is known by its baseline; in columns, text in the next column may
+        # share it, and the heading is the larger type on it.
+        heading_size: dict[float, float] = {}
         for line in page.lines:
             if (line.page, line.y) in structure.heading_lines:
+                heading_size[line.y] = max(heading_size.get(line.y, 0.0), line.size)
+        for line in page.lines:
+            if line.y in heading_size and line.size > heading_size[line.y] - 0.1:
                 if current is not None:
                     yield current
                 current = None
