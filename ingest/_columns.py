@@ -38,7 +38,7 @@ _RUN_ON_INDENT = 60
 _FIGURE_LABEL_WORDS = 8
 """Under a caption, above its source, longer unpunctuated lines are labels too."""
 _FIGURE_CAPTION = re.compile(
-    r"^\s*(Figure|Fig\.|Chart|Graph|Map|Infographic)\s+(?:[A-Z]?\d+(?:[.\-–]\d+)*|[IVXLC]+)\b",
+    r"^\s*(Figure|Fig\.|Chart|Graph|Map\.?|Infographic)\s+(?:[A-Z]?\d+(?:[.\-–]\d+)*|[IVXLC]+)\b",
     re.IGNORECASE,
 )
 _SOURCE = re.compile(r"^\s*(Sources?|Notes?)\s*:", re.IGNORECASE)
