@@ -32,6 +32,8 @@ _MAX_CROSSING = 0.34
 """Share of a column's running lines that may cross its gutter (notes and captions under
 full-width charts); on a single-column page nearly all of them do."""
 _SMALL = 0.95
+_FOOTNOTE = 0.9
+_NOTE_START = re.compile(r"^\s*(\d{1,3}|[a-z]{1,2}|[*†‡§])[\s.)]")
 _LABEL_WORDS = 3
 _RUN_ON_INDENT = 60
 """A caption's or a note's run-on lines may hang this far right of its first line."""
@@ -81,6 +83,9 @@ def in_columns(lines: Sequence[Line], starts: Sequence[float], body: float) -> l
     # (counted over boxes, captions and charts too) may understate.
     text = max(body, _running_size(lines))
     placed = _with_figures(_without_labels(_placed(lines, starts, text), text), text)
+    placed = _with_footnotes(placed, text)
+    # Footnotes are read after the page's text, as on single-column pages, so a sentence
+    # running from one column into the next is not cut by the first column's notes.
     placed.sort(key=_reading_key)
     rows: list[list[Line]] = []
     previous: _Placed | None = None
@@ -145,6 +150,32 @@ def _source_of(caption: _Placed, placed: Sequence[_Placed]) -> _Placed | None:
         and _SOURCE.match(p.line.text)
     ]
     return max(sources, key=lambda p: p.line.y) if sources else None
+
+
+def _with_footnotes(placed: list[_Placed], text: float) -> list[_Placed]:
+    """Each column's foot of small type, set off by a gap from the column's text above
+    and opening like a note (a number, a letter or a mark), is that column's footnotes."""
+    notes: set[int] = set()
+    by_column: dict[int, list[_Placed]] = {}
+    for p in placed:
+        if p.column >= 0:
+            by_column.setdefault(p.column, []).append(p)
+    for column in by_column.values():
+        column.sort(key=lambda p: (-p.band, p.line.y))  # bottom of the page first
+        run: list[_Placed] = []
+        for p in column:
+            if p.line.role or p.line.size >= text * _FOOTNOTE or _SOURCE.match(p.line.text):
+                break
+            run.append(p)
+        if not run or len(run) == len(column):
+            continue
+        top, above = run[-1].line, column[len(run)].line
+        if above.y - top.y >= 1.5 * text and _NOTE_START.match(top.text):
+            notes.update(id(p) for p in run)
+    return [
+        _Placed(replace(p.line, role="footnote"), p.band, p.column) if id(p) in notes else p
+        for p in placed
+    ]
 
 
 def _follows(above: Line, line: Line) -> bool:
