@@ -12,6 +12,7 @@ labels are dropped, and so are short small-type labels that no running line lead
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -67,7 +68,7 @@ def column_starts(lines: Sequence[Line], page: Page) -> tuple[float, ...]:
             starts.append(float(x))
     if len(starts) < 2:
         return ()
-    for left, right in zip(starts, starts[1:], strict=False):
+    for left, right in itertools.pairwise(starts):
         inside = [ln for ln in running if left - 3 <= ln.x < right - 3]
         crossing = [ln for ln in inside if _right_edge(ln) > right + _CROSSING * (right - left)]
         # Running lines of a single-column page run across where a "column" would start.

@@ -92,7 +92,9 @@ def analyse(pages: Sequence[Page], *, pdf_labels: Sequence[str] | None) -> Layou
             or (ln.size <= body * 1.05 and marks & set(ln.text.lower().split()))
         ]
         keep = [ln for ln in page.lines if ln not in furniture]
-        cleaned.append(Page(page.index, page.width, page.height, tuple(_reading_order(keep, page, body))))
+        cleaned.append(
+            Page(page.index, page.width, page.height, tuple(_reading_order(keep, page, body)))
+        )
         numbers.append([tok for ln in furniture for tok in _number_tokens(ln.text)])
     printed = infer_labels(numbers)
     labels = printed if pdf_labels is None else checked_labels(pdf_labels, printed)

@@ -82,9 +82,7 @@ def _page_text(page: Page) -> _PageText:
         ends.add(size)
         if k in lasts:
             at_end[lasts[k]] = size
-    breaks = tuple(
-        (at_end[c], at_start[c + 1]) for c in sorted(at_end) if c + 1 in at_start
-    )
+    breaks = tuple((at_end[c], at_start[c + 1]) for c in sorted(at_end) if c + 1 in at_start)
     return _PageText("".join(parts), frozenset(starts), frozenset(ends), breaks)
 
 
