@@ -75,8 +75,14 @@ def build_blocks(
     # column's first line may sit higher than a heading in the left column.
     placed = (-1, -1)
     for page in pages:
+        # A heading is known by its baseline; in columns, text in the next column may
+        # share it, and the heading is the larger type on it.
+        heading_size: dict[float, float] = {}
         for line in page.lines:
             if (line.page, line.y) in structure.heading_lines:
+                heading_size[line.y] = max(heading_size.get(line.y, 0.0), line.size)
+        for line in page.lines:
+            if line.y in heading_size and line.size > heading_size[line.y] - 0.1:
                 if current is not None:
                     yield current
                 current = None
@@ -154,7 +160,13 @@ def _continues(
         return False
     if line.role or last.role or block.kind in ("table", "footnote", "figure"):
         # Tables and footnotes stay apart from prose; a new caption opens a new table.
-        return line.role == block.kind and line.page == last.page and not _opens_table(line)
+        if line.role != block.kind or line.page != last.page or _opens_table(line):
+            return False
+        # A figure's caption, notes and source are set apart in size: each is read alone
+        # (a caption has no full stop to end it before its source).
+        return block.kind != "figure" or (
+            abs(line.size - last.size) < 0.5 and 0 < last.y - line.y < 2 * line.size
+        )
     if _REC_START.match(text) or _BOX_START.match(text):
         return False
     if block.kind == "box":

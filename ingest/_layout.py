@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ingest._columns import column_starts, in_columns
 from ingest._pdf import Line, Page
 
 BAND = 0.12
@@ -91,7 +92,9 @@ def analyse(pages: Sequence[Page], *, pdf_labels: Sequence[str] | None) -> Layou
             or (ln.size <= body * 1.05 and marks & set(ln.text.lower().split()))
         ]
         keep = [ln for ln in page.lines if ln not in furniture]
-        cleaned.append(Page(page.index, page.width, page.height, tuple(_reading_order(keep, page))))
+        cleaned.append(
+            Page(page.index, page.width, page.height, tuple(_reading_order(keep, page, body)))
+        )
         numbers.append([tok for ln in furniture for tok in _number_tokens(ln.text)])
     printed = infer_labels(numbers)
     labels = printed if pdf_labels is None else checked_labels(pdf_labels, printed)
@@ -162,8 +165,12 @@ def _number_tokens(text: str) -> list[str]:
     return out
 
 
-def _reading_order(lines: list[Line], page: Page) -> list[Line]:
-    """Top-to-bottom order, except on multi-column pages where drawing order is kept."""
+def _reading_order(lines: list[Line], page: Page, body: float) -> list[Line]:
+    """Column by column on pages set in columns; top-to-bottom on single-column pages;
+    drawing order where the page has text on its right half but no clear columns."""
+    starts = column_starts(lines, page)
+    if starts:
+        return [ln for row in in_columns(lines, starts, body) for ln in _row_lines(row)]
     if _is_multi_column(lines, page):
         return lines
     ordered = sorted(lines, key=lambda ln: -round(ln.y, 0))
@@ -174,6 +181,10 @@ def _reading_order(lines: list[Line], page: Page) -> list[Line]:
         else:
             rows.append([line])
     return [_merged(row) for row in rows]
+
+
+def _row_lines(row: list[Line]) -> list[Line]:
+    return sorted(row, key=lambda ln: ln.x) if _drop_cap_in(row) else [_merged(row)]
 
 
 def _drop_cap_in(row: list[Line]) -> bool:

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from ingest._columns import column_ends
 from ingest._pdf import Page
 from ingest._records import Chunk, OffPage, VerbatimReport
 from ingest._text import normalise_line, split_sentences, word_count
@@ -35,6 +36,9 @@ class _PageText:
     text: str
     line_starts: frozenset[int]
     line_ends: frozenset[int]
+    column_breaks: tuple[tuple[int, int], ...] = ()
+    """(end of a column's last line, start of the next column's first line): where a
+    sentence may run on from the foot of one column to the head of the next."""
 
 
 def canonical(text: str) -> str:
@@ -58,7 +62,10 @@ def _page_text(page: Page) -> _PageText:
     size = 0
     starts: set[int] = set()
     ends: set[int] = set()
-    for line in page.lines:
+    lasts, firsts = column_ends(page)
+    at_end: dict[int, int] = {}
+    at_start: dict[int, int] = {}
+    for k, line in enumerate(page.lines):
         piece = canonical(line.text)
         if not piece:
             continue
@@ -68,10 +75,15 @@ def _page_text(page: Page) -> _PageText:
                 parts[-1] = last[:-1]  # a word broken at the line end
                 size -= 1
         starts.add(size)
+        if k in firsts:
+            at_start[firsts[k]] = size
         parts.append(piece)
         size += len(piece)
         ends.add(size)
-    return _PageText("".join(parts), frozenset(starts), frozenset(ends))
+        if k in lasts:
+            at_end[lasts[k]] = size
+    breaks = tuple((at_end[c], at_start[c + 1]) for c in sorted(at_end) if c + 1 in at_start)
+    return _PageText("".join(parts), frozenset(starts), frozenset(ends), breaks)
 
 
 def checked_parts(chunk: Chunk) -> Iterator[str]:
@@ -109,6 +121,8 @@ def off_page_sentences(chunks: Sequence[Chunk], pages: Sequence[Page]) -> list[O
 def _on_pages(wanted: str, pages: Sequence[_PageText]) -> bool:
     if any(wanted in page.text for page in pages):
         return True
+    if any(_over_column_break(wanted, page) for page in pages):
+        return True
     return any(_across(wanted, a, b) for a, b in pairwise(pages))
 
 
@@ -120,6 +134,17 @@ def _across(wanted: str, before: _PageText, after: _PageText) -> bool:
         head, tail = wanted[:cut].rstrip(), wanted[cut:]
         if head and _ends_line(head, before) and _starts_line(tail, after):
             return True
+    return False
+
+
+def _over_column_break(wanted: str, page: _PageText) -> bool:
+    """A sentence running on from the last line of one column to the first of the next,
+    which the extraction may have drawn far apart."""
+    for end, start in page.column_breaks:
+        for form in (page.text[:end], page.text[:end].removesuffix("-")):
+            for cut in range(1, len(wanted)):
+                if form.endswith(wanted[:cut]) and page.text.startswith(wanted[cut:], start):
+                    return True
     return False
 
 
