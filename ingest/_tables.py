@@ -1,0 +1,137 @@
+"""A table's lines rebuilt as rows of cells.
+
+PDFs draw tables in whatever order their generator likes: row by row, or one column
+after another, a wrapped cell as several lines. What stays true is the geometry: a
+column is a band of x positions, a row a band of y positions opened by a new cell in
+the first column. Each rebuilt row is one line whose cells are joined by " | ".
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from ingest._pdf import Line
+
+_COLUMN_GAP = 2.0
+"""x positions closer than this many type sizes belong to one column (a bullet and its
+hanging indent, right-aligned numbers of different widths)."""
+_ROW_GAP = 1.25
+"""A gap wider than this many line spacings (inside a wrapped cell) separates rows."""
+_BASELINE = 0.3
+"""Pieces within this share of the type size in y sit on one baseline."""
+
+
+@dataclass(frozen=True)
+class _Fragment:
+    x: float
+    y: float
+    text: str
+    line: Line
+
+
+def table_rows(lines: Sequence[Line]) -> list[Line]:
+    """One line per row of the table whose content (no caption) is ``lines``."""
+    frags = _fragments(lines)
+    if len(frags) < 2:
+        return [replace(ln, role="table") for ln in lines]
+    size = statistics.median(f.line.size for f in frags)
+    columns = _columns([f.x for f in frags], size)
+    rows = _rows(frags, columns, size)
+    return [_row_line(row, columns) for row in rows]
+
+
+def _fragments(lines: Sequence[Line]) -> list[_Fragment]:
+    out = []
+    for line in lines:
+        cells = line.cells or ((line.x, line.text),)
+        out.extend(_Fragment(x, line.y, " ".join(t.split()), line) for x, t in cells if t.strip())
+    return out
+
+
+def _columns(xs: Sequence[float], size: float) -> list[float]:
+    """The left edge of each column: x positions chained by small steps form one."""
+    starts: list[float] = []
+    last = None
+    for x in sorted(xs):
+        if last is None or x - last > _COLUMN_GAP * size:
+            starts.append(x)
+        last = x
+    return starts
+
+
+def _column(x: float, columns: Sequence[float]) -> int:
+    return max(i for i, start in enumerate(columns) if start <= x + 0.01) if x >= columns[0] else 0
+
+
+def _rows(frags: list[_Fragment], columns: Sequence[float], size: float) -> list[list[_Fragment]]:
+    ordered = sorted(frags, key=lambda f: (-f.y, f.x))
+    baselines = _baselines([f.y for f in ordered], size)
+    gaps = [a - b for a, b in zip(baselines, baselines[1:], strict=False)]
+    # The line spacing inside a wrapped cell: the smallest gap, ignoring pieces set a
+    # little off the baseline.
+    spacing = min((g for g in gaps if g >= 0.8 * size), default=size)
+    firsts = sorted({f.y for f in frags if _column(f.x, columns) == 0}, reverse=True)
+    first_gaps = [a - b for a, b in zip(firsts, firsts[1:], strict=False)]
+    if all(g <= _ROW_GAP * spacing for g in first_gaps):
+        # One-line cells at an even spacing: each first-column line opens a row, and
+        # the lines above the first column are the header's.
+        top = firsts[0] if firsts else -1e9
+        starts = [b for b in baselines if b > top + _BASELINE * size] + firsts
+    else:
+        starts = _banded_starts(baselines, gaps, firsts, spacing, size)
+    starts.sort(reverse=True)
+    rows: list[list[_Fragment]] = [[] for _ in starts]
+    for frag in ordered:
+        at = max((k for k, y in enumerate(starts) if frag.y <= y + _BASELINE * size), default=0)
+        rows[at].append(frag)
+    return [row for row in rows if row]
+
+
+def _banded_starts(
+    baselines: Sequence[float],
+    gaps: Sequence[float],
+    firsts: Sequence[float],
+    spacing: float,
+    size: float,
+) -> list[float]:
+    """Rows are bands of lines set off by wider gaps across all columns (a cell may be
+    centred in its row); a band without a first-column cell (a bullet's gap inside a
+    cell) belongs to the row above."""
+    bands: list[list[float]] = [[baselines[0]]]
+    for y, gap in zip(baselines[1:], gaps, strict=True):
+        if gap > _ROW_GAP * spacing:
+            bands.append([])
+        bands[-1].append(y)
+    starts: list[float] = []
+    for band in bands:
+        first_cell = any(band[-1] - _BASELINE * size <= y <= band[0] + _BASELINE * size for y in firsts)
+        if first_cell or not starts:
+            starts.append(band[0])
+    return starts
+
+
+def _baselines(ys: Sequence[float], size: float) -> list[float]:
+    out: list[float] = []
+    for y in ys:  # already top to bottom
+        if not out or out[-1] - y > _BASELINE * size:
+            out.append(y)
+    return out
+
+
+def _row_line(row: list[_Fragment], columns: Sequence[float]) -> Line:
+    cells: dict[int, list[str]] = {}
+    for frag in sorted(row, key=lambda f: (-f.y, f.x)):
+        cells.setdefault(_column(frag.x, columns), []).append(frag.text)
+    text = " | ".join(" ".join(cells[k]) for k in sorted(cells))
+    first = max(row, key=lambda f: (f.y, -f.x))
+    return replace(
+        first.line,
+        text=text,
+        x=min(f.x for f in row),
+        y=first.y,
+        bold=all(f.line.bold for f in row),
+        role="table",
+        cells=(),
+    )
