@@ -8,6 +8,7 @@ the first column. Each rebuilt row is one line whose cells are joined by " | ".
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -17,6 +18,8 @@ from ingest._pdf import Line
 _COLUMN_GAP = 2.0
 """x positions closer than this many type sizes belong to one column (a bullet and its
 hanging indent, right-aligned numbers of different widths)."""
+_NOTE = re.compile(r"^\s*(Sources?|Notes?)\s*:", re.IGNORECASE)
+_LIST_MARK = re.compile(r"^(•|▪|■|–|-|\*|\(?[a-z0-9]{1,3}[.)])\s")
 _ROW_GAP = 1.25
 """A gap wider than this many line spacings (inside a wrapped cell) separates rows."""
 _BASELINE = 0.3
@@ -33,13 +36,15 @@ class _Fragment:
 
 def table_rows(lines: Sequence[Line]) -> list[Line]:
     """One line per row of the table whose content (no caption) is ``lines``."""
-    frags = _fragments(lines)
+    notes = [ln for ln in lines if _NOTE.match(ln.text)]
+    frags = _fragments([ln for ln in lines if not _NOTE.match(ln.text)])
     if len(frags) < 2:
         return [replace(ln, role="table") for ln in lines]
     size = statistics.median(f.line.size for f in frags)
     columns = _columns([f.x for f in frags], size)
     rows = _rows(frags, columns, size)
-    return [_row_line(row, columns) for row in rows]
+    # Source and note lines run across the table's width: they follow its rows.
+    return [_row_line(row, columns) for row in rows] + [replace(ln, role="table") for ln in notes]
 
 
 def _fragments(lines: Sequence[Line]) -> list[_Fragment]:
@@ -80,7 +85,15 @@ def _rows(frags: list[_Fragment], columns: Sequence[float], size: float) -> list
         top = firsts[0] if firsts else -1e9
         starts = [b for b in baselines if b > top + _BASELINE * size] + firsts
     else:
-        starts = _banded_starts(baselines, gaps, firsts, spacing, size)
+        # A first-column line starting in lower case continues the cell above it.
+        continued = {
+            f.y for f in frags if _column(f.x, columns) == 0 and f.text[:1].islower()
+        }
+        # A line opening with a list mark or in lower case carries on a cell above it.
+        carried = {
+            _baseline_of(f.y, baselines, size) for f in frags if _LIST_MARK.match(f.text) or f.text[:1].islower()
+        }
+        starts = _banded_starts(baselines, gaps, firsts, spacing, size, continued, carried)
     starts.sort(reverse=True)
     rows: list[list[_Fragment]] = [[] for _ in starts]
     for frag in ordered:
@@ -95,10 +108,12 @@ def _banded_starts(
     firsts: Sequence[float],
     spacing: float,
     size: float,
+    continued: set[float],
+    carried: set[float],
 ) -> list[float]:
     """Rows are bands of lines set off by wider gaps across all columns (a cell may be
     centred in its row); a band without a first-column cell (a bullet's gap inside a
-    cell) belongs to the row above."""
+    cell, whose first line is in ``carried``) belongs to the row above."""
     bands: list[list[float]] = [[baselines[0]]]
     for y, gap in zip(baselines[1:], gaps, strict=True):
         if gap > _ROW_GAP * spacing:
@@ -106,10 +121,16 @@ def _banded_starts(
         bands[-1].append(y)
     starts: list[float] = []
     for band in bands:
-        first_cell = any(band[-1] - _BASELINE * size <= y <= band[0] + _BASELINE * size for y in firsts)
-        if first_cell or not starts:
+        lead = [y for y in firsts if band[-1] - _BASELINE * size <= y <= band[0] + _BASELINE * size]
+        if lead and len(lead) == len(band) and not continued.intersection(lead[1:]):
+            starts.extend(band)  # every line opens with its own label: one-line rows
+        elif lead or not starts or band[0] not in carried:
             starts.append(band[0])
     return starts
+
+
+def _baseline_of(y: float, baselines: Sequence[float], size: float) -> float:
+    return next((b for b in baselines if abs(b - y) <= _BASELINE * size + 0.01), y)
 
 
 def _baselines(ys: Sequence[float], size: float) -> list[float]:
