@@ -156,3 +156,54 @@ def _row_line(row: list[_Fragment], columns: Sequence[float]) -> Line:
         role="table",
         cells=(),
     )
+
+
+_ALIGNED_ROWS = 3
+"""Lines whose cells start at the same x positions that make a table without a caption."""
+_SAME_X = 2.0
+
+
+def with_aligned_tables(lines: list[Line]) -> list[Line]:
+    """Runs of lines whose cells start at the same two or more x positions are a table
+    even without a caption; the lines of a wrapped cell between them belong to it."""
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        end = _aligned_end(lines, i)
+        run = lines[i:end]
+        if sum(len(ln.cells) >= 2 for ln in run) >= _ALIGNED_ROWS and _tabular(run):
+            out.extend(table_rows(run))
+            i = end
+        else:
+            out.append(lines[i])
+            i += 1
+    return out
+
+
+def _tabular(run: Sequence[Line]) -> bool:
+    """Three or more columns, or two under a bold header row: two columns of plain rows
+    are as often a list of terms and their definitions or of references."""
+    rows = [ln for ln in run if len(ln.cells) >= 2]
+    if sum(len(ln.cells) >= 3 for ln in rows) * 2 >= len(rows):
+        return True
+    return rows[0] is run[0] and run[0].bold and not any(ln.bold for ln in rows[1:])
+
+
+def _aligned_end(lines: list[Line], start: int) -> int:
+    first = lines[start]
+    if first.role or len(first.cells) < 2:
+        return start + 1
+    edges = [x for x, _ in first.cells]
+    end, last_row = start + 1, start + 1
+    while end < len(lines):
+        line, above = lines[end], lines[end - 1]
+        if line.role or line.page != first.page or not 0 < above.y - line.y < 3 * line.size:
+            break
+        starts = [x for x, _ in line.cells] if line.cells else [line.x]
+        shared = sum(any(abs(x - e) <= _SAME_X for e in edges) for x in starts)
+        if len(line.cells) >= 2 and shared >= 2:
+            last_row = end + 1
+        elif not (shared == 1 and len(starts) == 1 and starts[0] > edges[0] + _SAME_X):
+            break  # only a wrapped cell of a later column may sit between rows
+        end += 1
+    return last_row
