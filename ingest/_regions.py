@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ingest._pdf import Line, Page
-from ingest._tables import table_rows, with_aligned_tables
+from ingest._tables import ending_columns, table_rows, with_aligned_tables
 
 _TABLE_CAPTION = re.compile(
     r"^\s*(Table|Exhibit)\s+(?:[A-Z]?[.\-–]?\d+(?:[.\-–]\d+)*|[IVXLC]+)"
@@ -51,10 +51,12 @@ def with_regions(pages: Sequence[Page], body: float) -> tuple[Page, ...]:
     drop caps joined to their word."""
     margins = _text_margins(pages, body)
     out = []
+    carried: tuple[float, ...] = ()
     for page in pages:
         lines = _with_drop_caps(list(page.lines), body)
         lines = _with_tables_and_figures(lines, body, margins[page.index % 2])
-        lines = with_aligned_tables(lines)
+        lines = with_aligned_tables(lines, carried)
+        carried = ending_columns(lines)
         lines = _without_chart_labels(lines, body)
         lines = _with_margin_notes(lines, margins[page.index % 2])
         lines = _with_footnotes(lines, page, body)

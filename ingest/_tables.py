@@ -154,7 +154,7 @@ def _row_line(row: list[_Fragment], columns: Sequence[float]) -> Line:
         y=first.y,
         bold=all(f.line.bold for f in row),
         role="table",
-        cells=(),
+        cells=tuple((columns[k], " ".join(cells[k])) for k in sorted(cells)),
     )
 
 
@@ -163,21 +163,73 @@ _ALIGNED_ROWS = 3
 _SAME_X = 2.0
 
 
-def with_aligned_tables(lines: list[Line]) -> list[Line]:
+def with_aligned_tables(lines: list[Line], carried: Sequence[float] = ()) -> list[Line]:
     """Runs of lines whose cells start at the same two or more x positions are a table
-    even without a caption; the lines of a wrapped cell between them belong to it."""
+    even without a caption; the lines of a wrapped cell between them belong to it.
+    ``carried`` are the columns of a table that ended the previous page: a page opening
+    with rows in those columns continues it."""
+    groups = _baseline_groups(lines)
+    joined = [_joined(g) for g in groups]
+    opening = next((k for k, ln in enumerate(joined) if not ln.role), -1)
     out: list[Line] = []
     i = 0
-    while i < len(lines):
-        end = _aligned_end(lines, i)
-        run = lines[i:end]
-        if sum(len(ln.cells) >= 2 for ln in run) >= _ALIGNED_ROWS and _tabular(run):
-            out.extend(table_rows(run))
+    while i < len(joined):
+        end = _aligned_end(joined, i)
+        run = joined[i:end]
+        continues = i == opening and _shared(joined[i], carried) >= 2
+        if continues or (
+            sum(len(ln.cells) >= 2 for ln in run) >= _ALIGNED_ROWS and _tabular(run)
+        ):
+            out.extend(table_rows([ln for g in groups[i:end] for ln in g]))
             i = end
         else:
-            out.append(lines[i])
+            out.extend(groups[i])
             i += 1
     return out
+
+
+def _shared(line: Line, edges: Sequence[float]) -> int:
+    return sum(any(abs(x - e) <= _SAME_X for e in edges) for x, _ in line.cells)
+
+
+def ending_columns(lines: Sequence[Line]) -> tuple[float, ...]:
+    """The columns of the table the page ends with (footnotes aside), if it ends with one."""
+    body = [ln for ln in lines if ln.role != "footnote"]
+    if not body or body[-1].role != "table":
+        return ()
+    return tuple(x for x, _ in body[-1].cells)
+
+
+def _baseline_groups(lines: list[Line]) -> list[list[Line]]:
+    """Consecutive lines on one baseline, left to right: the cells of one row where the
+    page keeps its drawing order."""
+    groups: list[list[Line]] = []
+    for line in lines:
+        last = groups[-1][-1] if groups else None
+        if (
+            last is not None
+            and not line.role
+            and not last.role
+            and line.page == last.page
+            and abs(line.y - last.y) < _BASELINE * line.size
+            and line.x > last.x
+        ):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    return groups
+
+
+def _joined(group: list[Line]) -> Line:
+    if len(group) == 1:
+        return group[0]
+    cells = tuple(c for ln in group for c in (ln.cells or ((ln.x, ln.text.strip()),)))
+    return replace(
+        group[0],
+        text="  ".join(ln.text.strip() for ln in group),
+        bold=all(ln.bold for ln in group),
+        cells=cells,
+    )
 
 
 def _tabular(run: Sequence[Line]) -> bool:
@@ -203,7 +255,21 @@ def _aligned_end(lines: list[Line], start: int) -> int:
         shared = sum(any(abs(x - e) <= _SAME_X for e in edges) for x in starts)
         if len(line.cells) >= 2 and shared >= 2:
             last_row = end + 1
-        elif not (shared == 1 and len(starts) == 1 and starts[0] > edges[0] + _SAME_X):
-            break  # only a wrapped cell of a later column may sit between rows
+        elif not (shared == 1 and len(starts) == 1):
+            break  # only a wrapped cell's line may sit between rows
         end += 1
+    # The last row's wrapped lines: close below it and short of the next column.
+    while last_row < len(lines) and _wrapped_tail(lines[last_row], lines[last_row - 1], edges):
+        last_row += 1
     return last_row
+
+
+def _wrapped_tail(line: Line, above: Line, edges: Sequence[float]) -> bool:
+    if line.role or line.cells or line.page != above.page:
+        return False
+    if not 0 < above.y - line.y <= 1.5 * line.size:
+        return False
+    column = [e for e in edges if abs(line.x - e) <= _SAME_X]
+    later = [e for e in edges if e > line.x + _SAME_X]
+    right = line.x + len(line.text.strip()) * line.size * 0.5
+    return bool(column) and (not later or right < min(later))
