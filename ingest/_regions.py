@@ -174,7 +174,9 @@ def _with_tables_and_figures(lines: list[Line], body: float, margin: float) -> l
         end = _region_end(lines, i, body, margin if table else None) if table or figure else i + 1
         caption = _caption_lines(lines, i, body) if table else 0
         if table and _rows(lines[i + caption : end]) >= _MIN_ROWS:
-            out.extend(replace(ln, text=_row(ln.text), role="table") for ln in lines[i : i + caption])
+            out.extend(
+                replace(ln, text=_row(ln.text), role="table") for ln in lines[i : i + caption]
+            )
             out.extend(table_rows(lines[i + caption : end]))
         elif figure:
             # Chart labels are scattered words and numbers, not sentences: the caption
@@ -222,9 +224,7 @@ def _region_end(lines: list[Line], start: int, body: float, margin: float | None
         if line.page != above.page:
             break
         content = lines[first:end]
-        in_columns = margin is not None and (
-            abs(line.x - margin) > 3 or _at_column(line, content)
-        )
+        in_columns = margin is not None and (abs(line.x - margin) > 3 or _at_column(line, content))
         if not (_is_small(line, body) or in_columns):
             break
         climbs = (
@@ -257,9 +257,7 @@ def _at_column(line: Line, content: Sequence[Line]) -> bool:
 def _without_trailing_prose(lines: list[Line], first: int, end: int, margin: float) -> int:
     """Lines at the text's left edge below everything the other columns hold are the
     text resuming after the table, not its first column."""
-    others = [
-        ln.y for ln in lines[first:end] if abs(ln.x - margin) > 3 or len(ln.cells) > 1
-    ]
+    others = [ln.y for ln in lines[first:end] if abs(ln.x - margin) > 3 or len(ln.cells) > 1]
     if not others:
         return end
     low = min(others)

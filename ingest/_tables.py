@@ -8,6 +8,7 @@ the first column. Each rebuilt row is one line whose cells are joined by " | ".
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections.abc import Sequence
@@ -48,7 +49,7 @@ def table_rows(lines: Sequence[Line]) -> list[Line]:
 
 
 def _fragments(lines: Sequence[Line]) -> list[_Fragment]:
-    out = []
+    out: list[_Fragment] = []
     for line in lines:
         cells = line.cells or ((line.x, line.text),)
         out.extend(_Fragment(x, line.y, " ".join(t.split()), line) for x, t in cells if t.strip())
@@ -73,12 +74,12 @@ def _column(x: float, columns: Sequence[float]) -> int:
 def _rows(frags: list[_Fragment], columns: Sequence[float], size: float) -> list[list[_Fragment]]:
     ordered = sorted(frags, key=lambda f: (-f.y, f.x))
     baselines = _baselines([f.y for f in ordered], size)
-    gaps = [a - b for a, b in zip(baselines, baselines[1:], strict=False)]
+    gaps = [a - b for a, b in itertools.pairwise(baselines)]
     # The line spacing inside a wrapped cell: the smallest gap, ignoring pieces set a
     # little off the baseline.
     spacing = min((g for g in gaps if g >= 0.8 * size), default=size)
     firsts = sorted({f.y for f in frags if _column(f.x, columns) == 0}, reverse=True)
-    first_gaps = [a - b for a, b in zip(firsts, firsts[1:], strict=False)]
+    first_gaps = [a - b for a, b in itertools.pairwise(firsts)]
     if all(g <= _ROW_GAP * spacing for g in first_gaps):
         # One-line cells at an even spacing: each first-column line opens a row, and
         # the lines above the first column are the header's.
@@ -86,12 +87,12 @@ def _rows(frags: list[_Fragment], columns: Sequence[float], size: float) -> list
         starts = [b for b in baselines if b > top + _BASELINE * size] + firsts
     else:
         # A first-column line starting in lower case continues the cell above it.
-        continued = {
-            f.y for f in frags if _column(f.x, columns) == 0 and f.text[:1].islower()
-        }
+        continued = {f.y for f in frags if _column(f.x, columns) == 0 and f.text[:1].islower()}
         # A line opening with a list mark or in lower case carries on a cell above it.
         carried = {
-            _baseline_of(f.y, baselines, size) for f in frags if _LIST_MARK.match(f.text) or f.text[:1].islower()
+            _baseline_of(f.y, baselines, size)
+            for f in frags
+            if _LIST_MARK.match(f.text) or f.text[:1].islower()
         }
         starts = _banded_starts(baselines, gaps, firsts, spacing, size, continued, carried)
     starts.sort(reverse=True)
@@ -177,9 +178,7 @@ def with_aligned_tables(lines: list[Line], carried: Sequence[float] = ()) -> lis
         end = _aligned_end(joined, i)
         run = joined[i:end]
         continues = i == opening and _shared(joined[i], carried) >= 2
-        if continues or (
-            sum(len(ln.cells) >= 2 for ln in run) >= _ALIGNED_ROWS and _tabular(run)
-        ):
+        if continues or (sum(len(ln.cells) >= 2 for ln in run) >= _ALIGNED_ROWS and _tabular(run)):
             out.extend(table_rows([ln for g in groups[i:end] for ln in g]))
             i = end
         else:

@@ -60,7 +60,9 @@ def test_uncaptioned_aligned_table_is_a_table_chunk(tmp_path: Path) -> None:
     y = 780.0
     for k in range(6):
         canvas.setFont("Helvetica", 10)
-        canvas.drawString(72, y, f"Paragraph line {k} about how partners share the costs of training.")
+        canvas.drawString(
+            72, y, f"Paragraph line {k} about how partners share the costs of training."
+        )
         y -= 14
     y -= 20
     rows = [
