@@ -1,7 +1,8 @@
 """Page regions that are not running text: tables, figure labels, footnotes, drop caps.
 
-Each is found from layout evidence on the page (a caption followed by smaller type, small
-type below the last line of body text, one large letter beside a line's first word) and
+Each is found from layout evidence on the page (a caption followed by smaller type or by
+columns, lines whose cells share column positions, small type below the last line of body
+text, one large letter beside a line's first word) and
 marked on its lines, so blocks keep it out of the prose around it.
 """
 
