@@ -20,6 +20,12 @@ _RESOURCES = re.compile(
 _ACRONYMS = re.compile(r"acronym|abbreviation", re.IGNORECASE)
 _GLOSSARY = re.compile(r"glossary|definitions", re.IGNORECASE)
 _ACRONYM_TOKEN = re.compile(r"^[A-Z][A-Za-z0-9&/\-]{0,14}$")
+_REC_HEADER = re.compile(r"^(key |main )?recommendations?\b", re.IGNORECASE)
+_GRADE_HEADER = re.compile(
+    r"\b(strength|grade|grading|quality|certainty|level) of (the )?(evidence|recommendation)"
+    r"|^(strength|grade|evidence|certainty)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,12 @@ def draft_chunks(
         if pending and (_group(pending[0], chapters) != _group(block, chapters)):
             yield from _flush(pending, chapters, max_words, overlap)
             pending = []
+        rows = _rec_rows(block)
+        if rows:
+            yield from _flush(pending, chapters, max_words, overlap)
+            pending = []
+            yield from rows
+            continue
         unit = _unit(block, chapters)
         if unit is not None:
             yield from _flush(pending, chapters, max_words, overlap)
@@ -119,6 +131,40 @@ def _unit(block: Block, chapters: Sequence[Marker]) -> Draft | None:
     if where == "glossary":
         return _glossary(block, pages)
     return None
+
+
+def _rec_rows(block: Block) -> list[Draft]:
+    """A table whose header names the recommendation and its strength or evidence gives
+    one recommendation per row: the recommendation's cell first, then the others."""
+    if block.kind != "table":
+        return []
+    rows = block.text.split("\n")
+    offsets = [0]
+    for row in rows[:-1]:
+        offsets.append(offsets[-1] + len(row) + 1)
+    for h, header in enumerate(rows[:4]):
+        cells = [c.strip() for c in header.split(" | ")]
+        rec = next((k for k, c in enumerate(cells) if _REC_HEADER.match(c)), None)
+        if rec is None or not any(_GRADE_HEADER.search(c) for c in cells):
+            continue
+        drafts = []
+        for row, at in zip(rows[h + 1 :], offsets[h + 1 :], strict=True):
+            cells = [c.strip() for c in row.split(" | ")]
+            if len(cells) < 2:
+                continue  # a source or note line, or a group heading across the table
+            first = cells.pop(min(rec, len(cells) - 1))
+            drafts.append(
+                Draft(
+                    block.chapter,
+                    block.section,
+                    "recommendation",
+                    " | ".join([first, *cells]),
+                    block.pages_between(at, at + len(row)),
+                    is_rec=True,
+                )
+            )
+        return drafts
+    return []
 
 
 def _recommendation(blocks: Sequence[Block], label: str | None) -> Draft:

@@ -210,6 +210,7 @@ def _merged(row: list[Line]) -> Line:
         lead_bold=first.text.strip()
         if first.bold and not all(ln.bold for ln in row)
         else first.lead_bold,
+        cells=tuple(c for ln in row for c in (ln.cells or ((ln.x, ln.text.strip()),))),
     )
 
 

@@ -72,6 +72,9 @@ class Line:
     role: LineRole = ""
     """What the page layout makes of the line: "" (running text), "table",
     "footnote", "figure" (a figure's caption, notes and source) or "box" (a margin note)."""
+    cells: tuple[tuple[float, str], ...] = ()
+    """(x, text) of each run the line sets apart by a gap wider than a word space, when
+    there are two or more: a table row's cells."""
 
 
 @dataclass(frozen=True)
@@ -315,7 +318,29 @@ def _line(pieces: list[_Piece], page: int) -> Line | None:
         bold=bold,
         page=page,
         lead_bold=lead.strip() if lead.strip() != text.strip() else "",
+        cells=_cells(visible),
     )
+
+
+_CELL_CHAR = 0.6
+"""A generous glyph width as a share of the type size: a gap is only counted as a cell
+boundary when the text before it could not plausibly reach that far."""
+_MARK = frozenset("•·▪■–-*")
+
+
+def _cells(visible: list[_Piece]) -> tuple[tuple[float, str], ...]:
+    """Runs of the line separated by more than a word space; () for a single run."""
+    cells: list[tuple[float, str]] = []
+    end = -math.inf
+    for piece in visible:
+        width = len(piece.text.strip()) * piece.size * _CELL_CHAR
+        if piece.x > end + piece.size and not (cells and cells[-1][1].strip() in _MARK):
+            cells.append((piece.x, piece.text))
+        else:
+            glued = piece.x <= end + 0.15 * piece.size or cells[-1][1][-1:].isspace()
+            cells[-1] = (cells[-1][0], cells[-1][1] + ("" if glued else " ") + piece.text)
+        end = max(end, piece.x + width)
+    return tuple((x, " ".join(t.split())) for x, t in cells) if len(cells) > 1 else ()
 
 
 def _is_footnote_marker(piece: _Piece, body: _Piece, before: _Piece | None) -> bool:

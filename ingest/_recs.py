@@ -9,7 +9,7 @@ A recommendation opens where the evidence says so:
   a numbered paragraph ("12. The evaluation recommends that ..."), or, when the region
   has no list, a paragraph opening with a run-in bold label;
 - a row of a table whose header names the recommendation and its strength or
-  evidence (not yet: such rows are read as prose).
+  evidence (made in ``ingest._chunker``: each row one unit, its cells joined by " | ").
 
 Inside a region the paragraphs that follow a recommendation, up to the next one or the
 next heading, are its rationale and stay in its unit. When a region words its

@@ -1,7 +1,8 @@
 """Page regions that are not running text: tables, figure labels, footnotes, drop caps.
 
-Each is found from layout evidence on the page (a caption followed by smaller type, small
-type below the last line of body text, one large letter beside a line's first word) and
+Each is found from layout evidence on the page (a caption followed by smaller type or by
+columns, lines whose cells share column positions, small type below the last line of body
+text, one large letter beside a line's first word) and
 marked on its lines, so blocks keep it out of the prose around it.
 """
 
@@ -14,9 +15,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ingest._pdf import Line, Page
+from ingest._tables import ending_columns, table_rows, with_aligned_tables
 
 _TABLE_CAPTION = re.compile(
-    r"^\s*(Table|Exhibit)\s+(?:[A-Z]?\d+(?:[.\-–]\d+)*|[IVXLC]+)"
+    r"^\s*(Table|Exhibit)\s+(?:[A-Z]?[.\-–]?\d+(?:[.\-–]\d+)*|[IVXLC]+)"
     r"(?:\s*[.:\u2003]|\s*$|\s{2,}|\s*\(?(?:continued|cont\.))",
     re.IGNORECASE,
 )
@@ -50,9 +52,12 @@ def with_regions(pages: Sequence[Page], body: float) -> tuple[Page, ...]:
     drop caps joined to their word."""
     margins = _text_margins(pages, body)
     out = []
+    carried: tuple[float, ...] = ()
     for page in pages:
         lines = _with_drop_caps(list(page.lines), body)
         lines = _with_tables_and_figures(lines, body, margins[page.index % 2])
+        lines = with_aligned_tables(lines, carried)
+        carried = ending_columns(lines)
         lines = _without_chart_labels(lines, body)
         lines = _with_margin_notes(lines, margins[page.index % 2])
         lines = _with_footnotes(lines, page, body)
@@ -168,8 +173,12 @@ def _with_tables_and_figures(lines: list[Line], body: float, margin: float) -> l
         table = bool(_TABLE_CAPTION.match(line.text))
         figure = not table and bool(_FIGURE_CAPTION.match(line.text))
         end = _region_end(lines, i, body, margin if table else None) if table or figure else i + 1
-        if table and _rows(lines[i + _caption_lines(lines, i, body) : end]) >= _MIN_ROWS:
-            out.extend(replace(ln, text=_row(ln.text), role="table") for ln in lines[i:end])
+        caption = _caption_lines(lines, i, body) if table else 0
+        if table and _rows(lines[i + caption : end]) >= _MIN_ROWS:
+            out.extend(
+                replace(ln, text=_row(ln.text), role="table") for ln in lines[i : i + caption]
+            )
+            out.extend(table_rows(lines[i + caption : end]))
         elif figure:
             # Chart labels are scattered words and numbers, not sentences: the caption
             # and its source or note lines stay, the labels go.
@@ -207,16 +216,62 @@ def _caption_lines(lines: list[Line], start: int, body: float) -> int:
 def _region_end(lines: list[Line], start: int, body: float, margin: float | None) -> int:
     """Index after the last line of the table or figure whose caption is at ``start``: its
     content is the run under the caption of smaller type (or, for a table, of lines set
-    off the text's left edge, in columns), up to a gap or body text."""
-    end = start + _caption_lines(lines, start, body)
+    off the text's left edge, in columns, or at the x of a column it already has), up to
+    a gap or body text. A table drawn column by column climbs back up to its top."""
+    first = start + _caption_lines(lines, start, body)
+    end = first
     while end < len(lines):
         line, above = lines[end], lines[end - 1]
-        in_columns = margin is not None and abs(line.x - margin) > 3
-        if not (_is_small(line, body) or in_columns) or line.page != above.page:
+        if line.page != above.page:
             break
-        if not 0 < above.y - line.y < 3.5 * body:
+        content = lines[first:end]
+        in_columns = margin is not None and (abs(line.x - margin) > 3 or _at_column(line, content))
+        if not (_is_small(line, body) or in_columns):
+            break
+        climbs = (
+            margin is not None
+            and content
+            and line.y > above.y
+            and line.y <= content[0].y + 1
+            and abs(line.x - above.x) > 3
+        )
+        if not (climbs or 0 < above.y - line.y < 3.5 * body):
             break
         end += 1
+        if margin is not None and _SOURCE.match(line.text):
+            break  # a table's source or note line closes it
+    if margin is not None:
+        end = _without_trailing_prose(lines, first, end, margin)
+    return end
+
+
+def _column_edges(lines: Sequence[Line]) -> set[int]:
+    return {round(x) for ln in lines for x, _ in (ln.cells or ((ln.x, ""),))}
+
+
+def _at_column(line: Line, content: Sequence[Line]) -> bool:
+    """The line starts where a column of a table with two or more columns starts."""
+    edges = _column_edges(content)
+    return len(edges) >= 2 and any(abs(round(line.x) - e) <= 2 for e in edges)
+
+
+def _without_trailing_prose(lines: list[Line], first: int, end: int, margin: float) -> int:
+    """Lines at the text's left edge below everything the other columns hold are the
+    text resuming after the table, not its first column."""
+    others = [ln.y for ln in lines[first:end] if abs(ln.x - margin) > 3 or len(ln.cells) > 1]
+    if not others:
+        return end
+    low = min(others)
+    while end > first + 1:
+        line = lines[end - 1]
+        if (
+            abs(line.x - margin) > 3
+            or line.cells
+            or line.y >= low - 0.5 * line.size
+            or _SOURCE.match(line.text)
+        ):
+            break
+        end -= 1
     return end
 
 

@@ -90,6 +90,8 @@ def checked_parts(chunk: Chunk) -> Iterator[str]:
     """The pieces of a chunk's text that must each occur on its pages."""
     if chunk.kind == "table":  # rows on lines, cells joined by " | "
         parts: list[str] = [c for row in chunk.text.split("\n") for c in row.split(" | ")]
+    elif chunk.kind == "recommendation" and " | " in chunk.text:  # a table's row
+        parts = [s for cell in chunk.text.split(" | ") for s in split_sentences(cell)]
     elif chunk.kind in ("glossary", "acronym") and ": " in chunk.text:
         term, definition = chunk.text.split(": ", 1)
         parts = [term, *split_sentences(definition)]
