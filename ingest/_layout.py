@@ -21,6 +21,8 @@ BAND = 0.12
 
 _ROMAN = re.compile(r"^(?=[ivxlc]+$)c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 _TOKEN_STRIP = "\uf07c|·•–—-_,;:()[]{}*"
+_CHAR_WIDTH = 0.5
+"""Average glyph width as a share of the type size, to place a line's right edge."""
 
 
 @dataclass(frozen=True)
@@ -173,7 +175,27 @@ def _reading_order(lines: list[Line], page: Page) -> list[Line]:
             rows[-1].append(line)
         else:
             rows.append([line])
-    return [_merged(row) for row in rows]
+    edge = _text_edge(lines)
+    return [merged for row in rows for merged in _side_label_apart(row, edge)]
+
+
+def _side_label_apart(row: list[Line], edge: float) -> list[Line]:
+    """A row's cells as one line, except a label set wholly left of the page's text edge
+    (a margin note beside the text column), which stays a line of its own."""
+    row = sorted(row, key=lambda ln: ln.x)
+    if len(row) < 2:
+        return row
+    label, rest = row[0], row[1:]
+    label_right = label.x + len(label.text.strip()) * label.size * _CHAR_WIDTH
+    if label_right + 2 < edge <= rest[0].x + 1:
+        return [label, _merged(rest)]
+    return [_merged(row)]
+
+
+def _text_edge(lines: list[Line]) -> float:
+    """Where most lines of the page start: the text column's left edge."""
+    starts = Counter(round(ln.x) for ln in lines if len(ln.text.split()) >= 3)
+    return float(starts.most_common(1)[0][0]) if starts else 0.0
 
 
 def _drop_cap_in(row: list[Line]) -> bool:

@@ -20,13 +20,15 @@ from itertools import pairwise
 
 from ingest._pdf import Page
 from ingest._records import Chunk, OffPage, VerbatimReport
-from ingest._text import normalise_line, split_sentences, word_count
+from ingest._text import normalise_line, split_sentences
 
 MIN_WORDS = 4
 """Shorter fragments (labels, numbers, headings) are too common to prove anything."""
 
 _SPACES = re.compile(r"\s+")
 _LETTER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+_DOTS = re.compile(r"\.{3,}")
+_DOT_CHARS = ".…"
 _SHORT_TAIL = 16
 
 
@@ -45,6 +47,9 @@ def canonical(text: str) -> str:
     # words ("D evelopment") that the page shows whole, and text stitched from two places
     # differs in its characters, not in its spacing.
     text = _SPACES.sub("", text)
+    # One ellipsis for any run of dots: a quotation's "of..." and "...the" on two lines
+    # meet as one run in a chunk that joined them.
+    text = _DOTS.sub("…", text) if "..." in text else text
     return _LETTER_HYPHEN.sub("", text) if "-" in text else text
 
 
@@ -67,11 +72,28 @@ def _page_text(page: Page) -> _PageText:
             if last.endswith("-") and last[-2:-1].isalpha() and piece[0].isalpha():
                 parts[-1] = last[:-1]  # a word broken at the line end
                 size -= 1
+            elif last[-1:] in _DOT_CHARS and piece[:1] in _DOT_CHARS:
+                last, piece = _dots_joined(last, piece)
+                ends.discard(size)
+                size += len(last) - len(parts[-1])
+                parts[-1] = last
+                ends.add(size)
+                if not piece:
+                    continue
         starts.add(size)
         parts.append(piece)
         size += len(piece)
         ends.add(size)
     return _PageText("".join(parts), frozenset(starts), frozenset(ends))
+
+
+def _dots_joined(last: str, piece: str) -> tuple[str, str]:
+    """Two lines meeting in dots ("of..." and "...the", or a column of "." cells) read
+    as one run, canonical like the same run inside one line."""
+    tail = last[len(last.rstrip(_DOT_CHARS)) :]
+    head = piece[: len(piece) - len(piece.lstrip(_DOT_CHARS))]
+    run = (tail + head).replace("…", "...")
+    return last[: -len(tail)] + _DOTS.sub("…", run), piece[len(head) :]
 
 
 def checked_parts(chunk: Chunk) -> Iterator[str]:
@@ -84,8 +106,13 @@ def checked_parts(chunk: Chunk) -> Iterator[str]:
     else:
         parts = split_sentences(chunk.text)
     for part in parts:
-        if word_count(part) >= MIN_WORDS:
+        if _word_count(part) >= MIN_WORDS:
             yield part
+
+
+def _word_count(text: str) -> int:
+    # A run of dots or bullets spaced out is no words at all: it proves nothing either.
+    return sum(any(ch.isalnum() for ch in token) for token in text.split())
 
 
 def verbatim_report(chunks: Sequence[Chunk], pages: Sequence[Page]) -> VerbatimReport:
@@ -119,6 +146,9 @@ def _across(wanted: str, before: _PageText, after: _PageText) -> bool:
     for cut in _cuts(wanted, after):
         head, tail = wanted[:cut].rstrip(), wanted[cut:]
         if head and _ends_line(head, before) and _starts_line(tail, after):
+            return True
+        # "into..." ends one page and "...three" starts the next: one ellipsis in the chunk.
+        if tail.startswith("…") and _ends_line(head + "…", before) and _starts_line(tail, after):
             return True
     return False
 
