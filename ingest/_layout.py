@@ -23,6 +23,8 @@ _ROMAN = re.compile(r"^(?=[ivxlc]+$)c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 _TOKEN_STRIP = "\uf07c|·•–—-_,;:()[]{}*"
 _CHAR_WIDTH = 0.5
 """Average glyph width as a share of the type size, to place a line's right edge."""
+_LABEL_WORDS = 3
+_PROSE_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ def analyse(pages: Sequence[Page], *, pdf_labels: Sequence[str] | None) -> Layou
     marks = {
         t for sig in repeated for t in sig.split() if len(t) >= 5 and any(c.isdigit() for c in t)
     }
+    edges = _text_edges(pages, body)
     cleaned: list[Page] = []
     numbers: list[list[str]] = []
     for page, band in zip(pages, banded, strict=True):
@@ -93,7 +96,8 @@ def analyse(pages: Sequence[Page], *, pdf_labels: Sequence[str] | None) -> Layou
             or (ln.size <= body * 1.05 and marks & set(ln.text.lower().split()))
         ]
         keep = [ln for ln in page.lines if ln not in furniture]
-        cleaned.append(Page(page.index, page.width, page.height, tuple(_reading_order(keep, page))))
+        ordered = _reading_order(keep, page, edges[page.index % 2])
+        cleaned.append(Page(page.index, page.width, page.height, tuple(ordered)))
         numbers.append([tok for ln in furniture for tok in _number_tokens(ln.text)])
     printed = infer_labels(numbers)
     labels = printed if pdf_labels is None else checked_labels(pdf_labels, printed)
@@ -164,7 +168,7 @@ def _number_tokens(text: str) -> list[str]:
     return out
 
 
-def _reading_order(lines: list[Line], page: Page) -> list[Line]:
+def _reading_order(lines: list[Line], page: Page, edge: float) -> list[Line]:
     """Top-to-bottom order, except on multi-column pages where drawing order is kept."""
     if _is_multi_column(lines, page):
         return lines
@@ -175,7 +179,6 @@ def _reading_order(lines: list[Line], page: Page) -> list[Line]:
             rows[-1].append(line)
         else:
             rows.append([line])
-    edge = _text_edge(lines)
     return [merged for row in rows for merged in _side_label_apart(row, edge)]
 
 
@@ -186,16 +189,29 @@ def _side_label_apart(row: list[Line], edge: float) -> list[Line]:
     if len(row) < 2:
         return row
     label, rest = row[0], row[1:]
+    if len(label.text.split()) > _LABEL_WORDS:
+        return [_merged(row)]
     label_right = label.x + len(label.text.strip()) * label.size * _CHAR_WIDTH
     if label_right + 2 < edge <= rest[0].x + 1:
         return [label, _merged(rest)]
     return [_merged(row)]
 
 
-def _text_edge(lines: list[Line]) -> float:
-    """Where most lines of the page start: the text column's left edge."""
-    starts = Counter(round(ln.x) for ln in lines if len(ln.text.split()) >= 3)
-    return float(starts.most_common(1)[0][0]) if starts else 0.0
+def _text_edges(pages: Sequence[Page], body: float) -> tuple[float, float]:
+    """The left edge of running text on even and on odd pages (facing pages differ):
+    the leftmost well-used start of body-size lines long enough to be prose."""
+    edges = []
+    for parity in (0, 1):
+        starts = Counter(
+            round(ln.x)
+            for page in pages
+            if page.index % 2 == parity
+            for ln in page.lines
+            if abs(ln.size - body) < 0.5 and len(ln.text.split()) >= _PROSE_WORDS
+        )
+        top = max(starts.values(), default=0)
+        edges.append(float(min((x for x, n in starts.items() if n >= 0.25 * top), default=0)))
+    return edges[0], edges[1]
 
 
 def _drop_cap_in(row: list[Line]) -> bool:
