@@ -87,7 +87,12 @@ def build_blocks(
             placed = max(placed, _placement(structure, line))
             chapter = placed[0]
             section = _section_title(structure, *placed)
-            if current is not None and _continues(current, line, text, chapter, section, leading):
+            front = chapter < 0 or structure.chapters[chapter].kind == "front_matter"
+            if current is not None and (
+                _continues_group(current, line, chapter)
+                if front
+                else _continues(current, line, text, chapter, section, leading)
+            ):
                 current.add(line, text, vocab)
                 continue
             if current is not None:
@@ -144,6 +149,26 @@ def _kind(text: str, previous: Block | None, line: Line) -> BlockKind:
 
 def _opens_table(line: Line) -> bool:
     return line.role == "table" and bool(_TABLE_START.match(line.text))
+
+
+def _continues_group(block: Block, line: Line, chapter: int) -> bool:
+    """Front matter (covers, imprints, title pages, forewords) is read line group by line
+    group: a line joins the block only directly below its last line, in the same type and
+    on the same left edge (or back from a first-line indent), never over a page break."""
+    last = block.last
+    if last is None or chapter != block.chapter or line.page != last.page:
+        return False
+    if line.role or last.role or block.kind in ("table", "footnote", "figure"):
+        return line.role == block.kind and not _opens_table(line)
+    if abs(line.size - last.size) >= 0.5:
+        return False
+    # A line closer than its own type size overlaps the last one: another layer (a
+    # template, a translation) printed on the same spot, not the next line.
+    gap = last.y - line.y
+    if not 0.8 * line.size <= gap <= 1.6 * max(line.size, last.size):
+        return False
+    indented = len(block.spans) == 1 and 0.8 * line.size <= last.x - line.x < 4 * line.size
+    return abs(line.x - last.x) < 2 or indented
 
 
 def _continues(

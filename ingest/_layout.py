@@ -23,6 +23,7 @@ _ROMAN = re.compile(r"^(?=[ivxlc]+$)c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 _TOKEN_STRIP = "\uf07c|·•–—-_,;:()[]{}*"
 _CHAR_WIDTH = 0.5
 """Average glyph width as a share of the type size, to place a line's right edge."""
+_NARROW_WIDTH = 0.3
 _LABEL_WORDS = 3
 _PROSE_WORDS = 8
 
@@ -179,7 +180,30 @@ def _reading_order(lines: list[Line], page: Page, edge: float) -> list[Line]:
             rows[-1].append(line)
         else:
             rows.append([line])
-    return [merged for row in rows for merged in _side_label_apart(row, edge)]
+    return [
+        merged
+        for row in rows
+        for layer in _layers(row)
+        for merged in _side_label_apart(layer, edge)
+    ]
+
+
+def _layers(row: list[Line]) -> list[list[Line]]:
+    """A row's lines split where one starts inside another: cells of one row never
+    overlap, while text printed twice on one spot (a template layer) does."""
+    layers: list[list[Line]] = []
+    for line in sorted(row, key=lambda ln: ln.x):
+        home = next((layer for layer in layers if line.x >= _inner_right(layer[-1])), None)
+        if home is None:
+            layers.append([line])
+        else:
+            home.append(line)
+    return layers
+
+
+def _inner_right(line: Line) -> float:
+    """A right edge no real line falls short of (narrow glyphs), to test overlap."""
+    return line.x + len(line.text.strip()) * line.size * _NARROW_WIDTH
 
 
 def _side_label_apart(row: list[Line], edge: float) -> list[Line]:

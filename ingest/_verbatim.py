@@ -29,6 +29,8 @@ _SPACES = re.compile(r"\s+")
 _LETTER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 _DOTS = re.compile(r"\.{3,}")
 _DOT_CHARS = ".…"
+_CALL = re.compile(r"(?<!\d[.,])(?<=[^\W\d_]|[.,;:)\]”’\"])\d{1,3}(?!\d)(?![.,]\d)")
+"""Footnote call digits right after a word or punctuation (spaces are gone by then)."""
 _SHORT_TAIL = 16
 
 
@@ -58,13 +60,15 @@ def page_texts(pages: Sequence[Page]) -> dict[int, _PageText]:
     return {page.index: _page_text(page) for page in pages}
 
 
-def _page_text(page: Page) -> _PageText:
+def _page_text(page: Page, *, without_calls: bool = False) -> _PageText:
     parts: list[str] = []
     size = 0
     starts: set[int] = set()
     ends: set[int] = set()
     for line in page.lines:
         piece = canonical(line.text)
+        if without_calls and piece:
+            piece = _CALL.sub("", piece)
         if not piece:
             continue
         if parts:
@@ -103,6 +107,8 @@ def checked_parts(chunk: Chunk) -> Iterator[str]:
     elif chunk.kind in ("glossary", "acronym") and ": " in chunk.text:
         term, definition = chunk.text.split(": ", 1)
         parts = [term, *split_sentences(definition)]
+    elif chunk.kind == "front_matter":  # line groups on lines of their own
+        parts = [s for group in chunk.text.split("\n") for s in split_sentences(group)]
     else:
         parts = split_sentences(chunk.text)
     for part in parts:
@@ -117,13 +123,23 @@ def _word_count(text: str) -> int:
 
 def verbatim_report(chunks: Sequence[Chunk], pages: Sequence[Page]) -> VerbatimReport:
     texts = page_texts(pages)
+    by_index = {page.index: page for page in pages}
+    bare: dict[int, _PageText] = {}
     checked = 0
     off: list[OffPage] = []
     for chunk in chunks:
-        own = [texts[i] for i in chunk.page_indexes if i in texts]
+        indexes = [i for i in chunk.page_indexes if i in texts]
         for part in checked_parts(chunk):
             checked += 1
-            if not _on_pages(canonical(part), own):
+            wanted = canonical(part)
+            if _on_pages(wanted, [texts[i] for i in indexes]):
+                continue
+            # Ingest drops a footnote call ("options3." reads "options."): the sentence
+            # may stand on the page once the calls are gone, and nowhere else.
+            for i in indexes:
+                if i not in bare:
+                    bare[i] = _page_text(by_index[i], without_calls=True)
+            if not _on_pages(wanted, [bare[i] for i in indexes]):
                 off.append(OffPage(chunk.id, chunk.position, chunk.kind, chunk.page_indexes, part))
     return VerbatimReport(checked, tuple(off))
 
