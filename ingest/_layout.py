@@ -97,7 +97,7 @@ def analyse(pages: Sequence[Page], *, pdf_labels: Sequence[str] | None) -> Layou
             or (ln.size <= body * 1.05 and marks & set(ln.text.lower().split()))
         ]
         keep = [ln for ln in page.lines if ln not in furniture]
-        ordered = _reading_order(keep, page, edges[page.index % 2])
+        ordered = _reading_order(without_layer_copies(keep), page, edges[page.index % 2])
         cleaned.append(Page(page.index, page.width, page.height, tuple(ordered)))
         numbers.append([tok for ln in furniture for tok in _number_tokens(ln.text)])
     printed = infer_labels(numbers)
@@ -204,6 +204,23 @@ def _layers(row: list[Line]) -> list[list[Line]]:
 def _inner_right(line: Line) -> float:
     """A right edge no real line falls short of (narrow glyphs), to test overlap."""
     return line.x + len(line.text.strip()) * line.size * _NARROW_WIDTH
+
+
+def without_layer_copies(lines: list[Line]) -> list[Line]:
+    """Lines less the second copy of a text printed again within its own type size of
+    the first (a template layer under the final artwork): no reader sees it twice."""
+    kept: list[Line] = []
+    seen: dict[str, list[Line]] = {}
+    for line in lines:
+        key = line.text.strip()
+        twins = seen.setdefault(key, [])
+        if key and any(
+            abs(t.x - line.x) < line.size and abs(t.y - line.y) < line.size for t in twins
+        ):
+            continue
+        twins.append(line)
+        kept.append(line)
+    return kept
 
 
 def _side_label_apart(row: list[Line], edge: float) -> list[Line]:
