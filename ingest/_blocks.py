@@ -19,6 +19,8 @@ _ITEM_START = re.compile(r"^(•|–|\(?[a-z0-9]{1,2}[.)])\s+\S")
 _NUMBER_MARK = re.compile(r"^(•|–|\(?[a-z0-9]{1,2}[.)])\s+")
 _REC_START = re.compile(r"^Recommendation\s+(\d{1,3})\b\.?\s*$", re.IGNORECASE)
 _TABLE_START = re.compile(r"^\s*(Table|Exhibit)\s+[A-Z]?\d", re.IGNORECASE)
+_PROSE_WORDS = 8
+_RUNNING_LINES = 5
 _BOX_START = re.compile(r"^Box\s+\d+(\.\d+)?\s*[.:]", re.IGNORECASE)
 
 
@@ -74,6 +76,7 @@ def build_blocks(
     # Placement only moves forward in reading order: on a two-column page the right
     # column's first line may sit higher than a heading in the left column.
     placed = (-1, -1)
+    sparse = _little_running_text(pages)
     for page in pages:
         for line in page.lines:
             if (line.page, line.y) in structure.heading_lines:
@@ -87,7 +90,9 @@ def build_blocks(
             placed = max(placed, _placement(structure, line))
             chapter = placed[0]
             section = _section_title(structure, *placed)
-            front = chapter < 0 or structure.chapters[chapter].kind == "front_matter"
+            front = line.page in sparse and (
+                chapter < 0 or structure.chapters[chapter].kind == "front_matter"
+            )
             if current is not None and (
                 _continues_group(current, line, chapter)
                 if front
@@ -109,6 +114,22 @@ def build_blocks(
             current.add(line, text, vocab)
     if current is not None:
         yield current
+
+
+def _little_running_text(pages: Sequence[Page]) -> set[int]:
+    """Pages with hardly a line of running text (covers, title and imprint pages): lines
+    in the body's type long enough to be prose are what running text is made of."""
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for line in page.lines:
+            sizes[round(line.size)] += len(line.text)
+    body = sizes.most_common(1)[0][0] if sizes else 0.0
+    return {
+        page.index
+        for page in pages
+        if sum(round(ln.size) == body and len(ln.text.split()) >= _PROSE_WORDS for ln in page.lines)
+        < _RUNNING_LINES
+    }
 
 
 def _placement(structure: Structure, line: Line) -> tuple[int, int]:
