@@ -19,6 +19,8 @@ _ITEM_START = re.compile(r"^(•|–|\(?[a-z0-9]{1,2}[.)])\s+\S")
 _NUMBER_MARK = re.compile(r"^(•|–|\(?[a-z0-9]{1,2}[.)])\s+")
 _REC_START = re.compile(r"^Recommendation\s+(\d{1,3})\b\.?\s*$", re.IGNORECASE)
 _TABLE_START = re.compile(r"^\s*(Table|Exhibit)\s+[A-Z]?\d", re.IGNORECASE)
+_PROSE_WORDS = 8
+_RUNNING_LINES = 5
 _BOX_START = re.compile(r"^Box\s+\d+(\.\d+)?\s*[.:]", re.IGNORECASE)
 
 
@@ -74,6 +76,7 @@ def build_blocks(
     # Placement only moves forward in reading order: on a two-column page the right
     # column's first line may sit higher than a heading in the left column.
     placed = (-1, -1)
+    sparse = _little_running_text(pages)
     for page in pages:
         # A heading is known by its baseline; in columns, text in the next column may
         # share it, and the heading is the larger type on it.
@@ -93,7 +96,14 @@ def build_blocks(
             placed = max(placed, _placement(structure, line))
             chapter = placed[0]
             section = _section_title(structure, *placed)
-            if current is not None and _continues(current, line, text, chapter, section, leading):
+            front = line.page in sparse and (
+                chapter < 0 or structure.chapters[chapter].kind == "front_matter"
+            )
+            if current is not None and (
+                _continues_group(current, line, chapter)
+                if front
+                else _continues(current, line, text, chapter, section, leading)
+            ):
                 current.add(line, text, vocab)
                 continue
             if current is not None:
@@ -110,6 +120,22 @@ def build_blocks(
             current.add(line, text, vocab)
     if current is not None:
         yield current
+
+
+def _little_running_text(pages: Sequence[Page]) -> set[int]:
+    """Pages with hardly a line of running text (covers, title and imprint pages): lines
+    in the body's type long enough to be prose are what running text is made of."""
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for line in page.lines:
+            sizes[round(line.size)] += len(line.text)
+    body = sizes.most_common(1)[0][0] if sizes else 0.0
+    return {
+        page.index
+        for page in pages
+        if sum(round(ln.size) == body and len(ln.text.split()) >= _PROSE_WORDS for ln in page.lines)
+        < _RUNNING_LINES
+    }
 
 
 def _placement(structure: Structure, line: Line) -> tuple[int, int]:
@@ -150,6 +176,26 @@ def _kind(text: str, previous: Block | None, line: Line) -> BlockKind:
 
 def _opens_table(line: Line) -> bool:
     return line.role == "table" and bool(_TABLE_START.match(line.text))
+
+
+def _continues_group(block: Block, line: Line, chapter: int) -> bool:
+    """Front matter (covers, imprints, title pages, forewords) is read line group by line
+    group: a line joins the block only directly below its last line, in the same type and
+    on the same left edge (or back from a first-line indent), never over a page break."""
+    last = block.last
+    if last is None or chapter != block.chapter or line.page != last.page:
+        return False
+    if line.role or last.role or block.kind in ("table", "footnote", "figure"):
+        return line.role == block.kind and not _opens_table(line)
+    if abs(line.size - last.size) >= 0.5:
+        return False
+    # A line closer than its own type size overlaps the last one: another layer (a
+    # template, a translation) printed on the same spot, not the next line.
+    gap = last.y - line.y
+    if not 0.8 * line.size <= gap <= 1.6 * max(line.size, last.size):
+        return False
+    indented = len(block.spans) == 1 and 0.8 * line.size <= last.x - line.x < 4 * line.size
+    return abs(line.x - last.x) < 2 or indented
 
 
 def _continues(

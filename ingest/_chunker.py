@@ -231,18 +231,33 @@ def _flush(
         else "narrative"
     )
     sentences = [s for block in blocks for s in _sentences(block)]
+    # Front matter is line groups (a title, an address, a block of small print): each
+    # stays on a line of its own, so no sentence reads on from one group into the next.
+    firsts = _first_sentences(blocks) if kind == "front_matter" else set()
     start = 0
     while start < len(sentences):
         end, words = start, 0
         while end < len(sentences) and (end == start or words + sentences[end][1] <= max_words):
             words += sentences[end][1]
             end += 1
-        text = " ".join(s[0] for s in sentences[start:end])
+        text = "".join(
+            ("\n" if i in firsts else " ") + s[0] if i > start else s[0]
+            for i, s in enumerate(sentences[start:end], start)
+        )
         pages = tuple(dict.fromkeys(p for s in sentences[start:end] for p in s[2]))
         yield Draft(blocks[0].chapter, blocks[0].section, kind, text, pages)
         if end >= len(sentences):
             break
         start = max(end - overlap, start + 1)
+
+
+def _first_sentences(blocks: Sequence[Block]) -> set[int]:
+    """Indexes, in the flushed run, of each block's first sentence."""
+    firsts, at = set(), 0
+    for block in blocks:
+        firsts.add(at)
+        at += sum(1 for _ in _sentences(block))
+    return firsts
 
 
 def _sentences(block: Block) -> Iterator[tuple[str, int, tuple[int, ...]]]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pypdf
 
-from ingest._layout import BAND, roman_to_int
+from ingest._layout import BAND, roman_to_int, without_layer_copies
 from ingest._pdf import Line, Page
 
 _FRONT_PAGES = 3
@@ -162,7 +162,11 @@ def _words(text: str) -> list[str]:
 
 def _blocks(page: Page, body: float) -> list[_Block]:
     display = sorted(
-        (ln for ln in page.lines if ln.size >= body * _DISPLAY and _words(ln.text)),
+        (
+            ln
+            for ln in without_layer_copies(list(page.lines))
+            if ln.size >= body * _DISPLAY and _words(ln.text)
+        ),
         key=lambda ln: -ln.y,
     )
     groups: list[list[Line]] = []

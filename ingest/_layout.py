@@ -22,6 +22,11 @@ BAND = 0.12
 
 _ROMAN = re.compile(r"^(?=[ivxlc]+$)c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 _TOKEN_STRIP = "\uf07c|·•–—-_,;:()[]{}*"
+_CHAR_WIDTH = 0.5
+"""Average glyph width as a share of the type size, to place a line's right edge."""
+_NARROW_WIDTH = 0.3
+_LABEL_WORDS = 3
+_PROSE_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,7 @@ def analyse(pages: Sequence[Page], *, pdf_labels: Sequence[str] | None) -> Layou
     marks = {
         t for sig in repeated for t in sig.split() if len(t) >= 5 and any(c.isdigit() for c in t)
     }
+    edges = _text_edges(pages, body)
     cleaned: list[Page] = []
     numbers: list[list[str]] = []
     for page, band in zip(pages, banded, strict=True):
@@ -92,9 +98,8 @@ def analyse(pages: Sequence[Page], *, pdf_labels: Sequence[str] | None) -> Layou
             or (ln.size <= body * 1.05 and marks & set(ln.text.lower().split()))
         ]
         keep = [ln for ln in page.lines if ln not in furniture]
-        cleaned.append(
-            Page(page.index, page.width, page.height, tuple(_reading_order(keep, page, body)))
-        )
+        ordered = _reading_order(without_layer_copies(keep), page, body, edges[page.index % 2])
+        cleaned.append(Page(page.index, page.width, page.height, tuple(ordered)))
         numbers.append([tok for ln in furniture for tok in _number_tokens(ln.text)])
     printed = infer_labels(numbers)
     labels = printed if pdf_labels is None else checked_labels(pdf_labels, printed)
@@ -165,7 +170,7 @@ def _number_tokens(text: str) -> list[str]:
     return out
 
 
-def _reading_order(lines: list[Line], page: Page, body: float) -> list[Line]:
+def _reading_order(lines: list[Line], page: Page, body: float, edge: float) -> list[Line]:
     """Column by column on pages set in columns; top-to-bottom on single-column pages;
     drawing order where the page has text on its right half but no clear columns."""
     starts = column_starts(lines, page)
@@ -180,7 +185,79 @@ def _reading_order(lines: list[Line], page: Page, body: float) -> list[Line]:
             rows[-1].append(line)
         else:
             rows.append([line])
-    return [_merged(row) for row in rows]
+    return [
+        merged
+        for row in rows
+        for layer in _layers(row)
+        for merged in _side_label_apart(layer, edge)
+    ]
+
+
+def _layers(row: list[Line]) -> list[list[Line]]:
+    """A row's lines split where one starts inside another: cells of one row never
+    overlap, while text printed twice on one spot (a template layer) does."""
+    layers: list[list[Line]] = []
+    for line in sorted(row, key=lambda ln: ln.x):
+        home = next((layer for layer in layers if line.x >= _inner_right(layer[-1])), None)
+        if home is None:
+            layers.append([line])
+        else:
+            home.append(line)
+    return layers
+
+
+def _inner_right(line: Line) -> float:
+    """A right edge no real line falls short of (narrow glyphs), to test overlap."""
+    return line.x + len(line.text.strip()) * line.size * _NARROW_WIDTH
+
+
+def without_layer_copies(lines: list[Line]) -> list[Line]:
+    """Lines less the second copy of a text printed again within its own type size of
+    the first (a template layer under the final artwork): no reader sees it twice."""
+    kept: list[Line] = []
+    seen: dict[str, list[Line]] = {}
+    for line in lines:
+        key = line.text.strip()
+        twins = seen.setdefault(key, [])
+        if key and any(
+            abs(t.x - line.x) < line.size and abs(t.y - line.y) < line.size for t in twins
+        ):
+            continue
+        twins.append(line)
+        kept.append(line)
+    return kept
+
+
+def _side_label_apart(row: list[Line], edge: float) -> list[Line]:
+    """A row's cells as one line, except a label set wholly left of the page's text edge
+    (a margin note beside the text column), which stays a line of its own."""
+    row = sorted(row, key=lambda ln: ln.x)
+    if len(row) < 2:
+        return row
+    label, rest = row[0], row[1:]
+    if len(label.text.split()) > _LABEL_WORDS:
+        return [_merged(row)]
+    label_right = label.x + len(label.text.strip()) * label.size * _CHAR_WIDTH
+    if label_right + 2 < edge <= rest[0].x + 1:
+        return [label, _merged(rest)]
+    return [_merged(row)]
+
+
+def _text_edges(pages: Sequence[Page], body: float) -> tuple[float, float]:
+    """The left edge of running text on even and on odd pages (facing pages differ):
+    the leftmost well-used start of body-size lines long enough to be prose."""
+    edges = []
+    for parity in (0, 1):
+        starts = Counter(
+            round(ln.x)
+            for page in pages
+            if page.index % 2 == parity
+            for ln in page.lines
+            if abs(ln.size - body) < 0.5 and len(ln.text.split()) >= _PROSE_WORDS
+        )
+        top = max(starts.values(), default=0)
+        edges.append(float(min((x for x, n in starts.items() if n >= 0.25 * top), default=0)))
+    return edges[0], edges[1]
 
 
 def _row_lines(row: list[Line]) -> list[Line]:

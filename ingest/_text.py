@@ -9,6 +9,8 @@ from collections.abc import Iterable
 
 _BULLETS = "\x7f•▪◦●■□➢►‣⁃"
 _BULLET_START = re.compile(rf"^\s*[{_BULLETS}]\s*")
+_GLYPH_NAME = re.compile(r"(?:^|(?<=\s))/c\d{2,3}(?=\s|$)")
+"""An unmapped bullet glyph, which extraction spells by its name ("/c110")."""
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff\u00ad\ufffd]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f]+")
 _DOT_LEADERS = re.compile(r"\s*(?:\.\s?){4,}\s*|\s*…{2,}\s*")
@@ -75,6 +77,8 @@ def normalise_line(text: str) -> str:
     """Ligatures, odd spaces, private-use glyphs and bullets made plain."""
     text = unicodedata.normalize("NFKC", text)
     text = _PRIVATE_USE.sub("", text)
+    if "/c" in text:
+        text = _GLYPH_NAME.sub("•", text)
     text = _BULLET_START.sub("• ", text)
     text = _DOT_LEADERS.sub(" … ", text)
     return _SPACES.sub(" ", text).strip()

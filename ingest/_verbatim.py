@@ -21,13 +21,17 @@ from itertools import pairwise
 from ingest._columns import column_ends
 from ingest._pdf import Page
 from ingest._records import Chunk, OffPage, VerbatimReport
-from ingest._text import normalise_line, split_sentences, word_count
+from ingest._text import normalise_line, split_sentences
 
 MIN_WORDS = 4
 """Shorter fragments (labels, numbers, headings) are too common to prove anything."""
 
 _SPACES = re.compile(r"\s+")
 _LETTER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+_DOTS = re.compile(r"\.{3,}")
+_DOT_CHARS = ".…"
+_CALL = re.compile(r"(?<!\d[.,])(?<=[^\W\d_]|[.,;:)\]”’\"])\d{1,3}(?!\d)(?![.,]\d)")
+"""Footnote call digits right after a word or punctuation (spaces are gone by then)."""
 _SHORT_TAIL = 16
 
 
@@ -49,6 +53,9 @@ def canonical(text: str) -> str:
     # words ("D evelopment") that the page shows whole, and text stitched from two places
     # differs in its characters, not in its spacing.
     text = _SPACES.sub("", text)
+    # One ellipsis for any run of dots: a quotation's "of..." and "...the" on two lines
+    # meet as one run in a chunk that joined them.
+    text = _DOTS.sub("…", text) if "..." in text else text
     return _LETTER_HYPHEN.sub("", text) if "-" in text else text
 
 
@@ -57,7 +64,7 @@ def page_texts(pages: Sequence[Page]) -> dict[int, _PageText]:
     return {page.index: _page_text(page) for page in pages}
 
 
-def _page_text(page: Page) -> _PageText:
+def _page_text(page: Page, *, without_calls: bool = False) -> _PageText:
     parts: list[str] = []
     size = 0
     starts: set[int] = set()
@@ -67,6 +74,8 @@ def _page_text(page: Page) -> _PageText:
     at_start: dict[int, int] = {}
     for k, line in enumerate(page.lines):
         piece = canonical(line.text)
+        if without_calls and piece:
+            piece = _CALL.sub("", piece)
         if not piece:
             continue
         if parts:
@@ -74,6 +83,14 @@ def _page_text(page: Page) -> _PageText:
             if last.endswith("-") and last[-2:-1].isalpha() and piece[0].isalpha():
                 parts[-1] = last[:-1]  # a word broken at the line end
                 size -= 1
+            elif last[-1:] in _DOT_CHARS and piece[:1] in _DOT_CHARS:
+                last, piece = _dots_joined(last, piece)
+                ends.discard(size)
+                size += len(last) - len(parts[-1])
+                parts[-1] = last
+                ends.add(size)
+                if not piece:
+                    continue
         starts.add(size)
         if k in firsts:
             at_start[firsts[k]] = size
@@ -86,6 +103,15 @@ def _page_text(page: Page) -> _PageText:
     return _PageText("".join(parts), frozenset(starts), frozenset(ends), breaks)
 
 
+def _dots_joined(last: str, piece: str) -> tuple[str, str]:
+    """Two lines meeting in dots ("of..." and "...the", or a column of "." cells) read
+    as one run, canonical like the same run inside one line."""
+    tail = last[len(last.rstrip(_DOT_CHARS)) :]
+    head = piece[: len(piece) - len(piece.lstrip(_DOT_CHARS))]
+    run = (tail + head).replace("…", "...")
+    return last[: -len(tail)] + _DOTS.sub("…", run), piece[len(head) :]
+
+
 def checked_parts(chunk: Chunk) -> Iterator[str]:
     """The pieces of a chunk's text that must each occur on its pages."""
     if chunk.kind == "table":  # rows on lines, cells joined by " | "
@@ -95,22 +121,39 @@ def checked_parts(chunk: Chunk) -> Iterator[str]:
     elif chunk.kind in ("glossary", "acronym") and ": " in chunk.text:
         term, definition = chunk.text.split(": ", 1)
         parts = [term, *split_sentences(definition)]
+    elif chunk.kind == "front_matter":  # line groups on lines of their own
+        parts = [s for group in chunk.text.split("\n") for s in split_sentences(group)]
     else:
         parts = split_sentences(chunk.text)
     for part in parts:
-        if word_count(part) >= MIN_WORDS:
+        if _word_count(part) >= MIN_WORDS:
             yield part
+
+
+def _word_count(text: str) -> int:
+    # A run of dots or bullets spaced out is no words at all: it proves nothing either.
+    return sum(any(ch.isalnum() for ch in token) for token in text.split())
 
 
 def verbatim_report(chunks: Sequence[Chunk], pages: Sequence[Page]) -> VerbatimReport:
     texts = page_texts(pages)
+    by_index = {page.index: page for page in pages}
+    bare: dict[int, _PageText] = {}
     checked = 0
     off: list[OffPage] = []
     for chunk in chunks:
-        own = [texts[i] for i in chunk.page_indexes if i in texts]
+        indexes = [i for i in chunk.page_indexes if i in texts]
         for part in checked_parts(chunk):
             checked += 1
-            if not _on_pages(canonical(part), own):
+            wanted = canonical(part)
+            if _on_pages(wanted, [texts[i] for i in indexes]):
+                continue
+            # Ingest drops a footnote call ("options3." reads "options."): the sentence
+            # may stand on the page once the calls are gone, and nowhere else.
+            for i in indexes:
+                if i not in bare:
+                    bare[i] = _page_text(by_index[i], without_calls=True)
+            if not _on_pages(wanted, [bare[i] for i in indexes]):
                 off.append(OffPage(chunk.id, chunk.position, chunk.kind, chunk.page_indexes, part))
     return VerbatimReport(checked, tuple(off))
 
@@ -135,6 +178,9 @@ def _across(wanted: str, before: _PageText, after: _PageText) -> bool:
     for cut in _cuts(wanted, after):
         head, tail = wanted[:cut].rstrip(), wanted[cut:]
         if head and _ends_line(head, before) and _starts_line(tail, after):
+            return True
+        # "into..." ends one page and "...three" starts the next: one ellipsis in the chunk.
+        if tail.startswith("…") and _ends_line(head + "…", before) and _starts_line(tail, after):
             return True
     return False
 

@@ -19,6 +19,8 @@ HYPHENATED = ("The organi-", "sation of the regional work was careful.")
 GLOSSARY = "Budget line      A single entry of the approved budget."
 TABLE_ROW = ("North region office costs", "1200", "twelve per cent of spend")
 RUN_ON = ("This sentence runs on over the", "page break and ends on the next page.")
+CALLED = "The board weighed all the available options3. It voted on the plan."
+CALLED_RUN_ON = ("Members agreed on the shared options4", "that the board had weighed before.")
 
 
 def _write(path: Path) -> None:
@@ -41,6 +43,14 @@ def _write(path: Path) -> None:
     canvas.drawString(50, 800, "Annual report 2024")
     canvas.drawString(50, 760, RUN_ON[1])
     canvas.drawString(50, 740, "A closing paragraph that is honest and short.")
+    # Footnote calls set in the text's own size: extraction keeps the digit.
+    canvas.drawString(50, 700, CALLED)
+    canvas.drawString(50, 100, CALLED_RUN_ON[0])
+    canvas.drawString(50, 40, "Annual report 2024 | page 2")
+    canvas.showPage()
+    canvas.setFont("Helvetica", 10)
+    canvas.drawString(50, 800, "Annual report 2024")
+    canvas.drawString(50, 760, CALLED_RUN_ON[1])
     canvas.showPage()
     canvas.save()
 
@@ -84,6 +94,9 @@ HONEST = [
     _chunk(" | ".join(TABLE_ROW), (0,), "table"),
     _chunk(" ".join(RUN_ON), (0, 1)),
     _chunk("The committee reviewed the annual budget in  March and approved it .", (0,)),
+    _chunk(CALLED, (1,)),
+    _chunk(CALLED.replace("options3.", "options."), (1,)),  # the call removed by ingest
+    _chunk(" ".join(CALLED_RUN_ON).replace("options4", "options"), (1, 2)),
 ]
 STITCHED = [
     _chunk(f"{LEFT[0]} {RIGHT[1]}", (0,)),  # across the two columns
@@ -91,6 +104,10 @@ STITCHED = [
     _chunk("The committee reviewed the page break and ends on the next page.", (0, 1)),
     _chunk("North region office costs and approved it | 1200", (0,), "table"),
     _chunk("the committee reviewed the annual budget in March and approved it.", (0,)),
+    # A dropped call is no licence to stitch: the sentence still ends elsewhere.
+    _chunk("The board weighed all the available options and ends on the next page.", (1,)),
+    _chunk("Members agreed on the shared options and approved it.", (1, 2)),
+    _chunk("The board weighed all the available options that the board had weighed.", (1, 2)),
 ]
 
 
