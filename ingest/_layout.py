@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from ingest._columns import column_starts, in_columns
 from ingest._pdf import Line, Page
+from ingest._regions import text_edges
 
 BAND = 0.12
 """Share of the page height, at top and bottom, where running furniture lives."""
@@ -26,7 +27,6 @@ _CHAR_WIDTH = 0.5
 """Average glyph width as a share of the type size, to place a line's right edge."""
 _NARROW_WIDTH = 0.3
 _LABEL_WORDS = 3
-_PROSE_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def analyse(pages: Sequence[Page], *, pdf_labels: Sequence[str] | None) -> Layou
     marks = {
         t for sig in repeated for t in sig.split() if len(t) >= 5 and any(c.isdigit() for c in t)
     }
-    edges = _text_edges(pages, body)
+    edges = text_edges(pages, body)
     cleaned: list[Page] = []
     numbers: list[list[str]] = []
     for page, band in zip(pages, banded, strict=True):
@@ -241,23 +241,6 @@ def _side_label_apart(row: list[Line], edge: float) -> list[Line]:
     if label_right + 2 < edge <= rest[0].x + 1:
         return [label, _merged(rest)]
     return [_merged(row)]
-
-
-def _text_edges(pages: Sequence[Page], body: float) -> tuple[float, float]:
-    """The left edge of running text on even and on odd pages (facing pages differ):
-    the leftmost well-used start of body-size lines long enough to be prose."""
-    edges = []
-    for parity in (0, 1):
-        starts = Counter(
-            round(ln.x)
-            for page in pages
-            if page.index % 2 == parity
-            for ln in page.lines
-            if abs(ln.size - body) < 0.5 and len(ln.text.split()) >= _PROSE_WORDS
-        )
-        top = max(starts.values(), default=0)
-        edges.append(float(min((x for x, n in starts.items() if n >= 0.25 * top), default=0)))
-    return edges[0], edges[1]
 
 
 def _row_lines(row: list[Line]) -> list[Line]:

@@ -50,7 +50,7 @@ _FOOTNOTE_ZONE = 0.4
 def with_regions(pages: Sequence[Page], body: float) -> tuple[Page, ...]:
     """Pages whose table and footnote lines carry their role, figure labels dropped and
     drop caps joined to their word."""
-    margins = _text_margins(pages, body)
+    margins = text_edges(pages, body)
     out = []
     carried: tuple[float, ...] = ()
     for page in pages:
@@ -65,7 +65,7 @@ def with_regions(pages: Sequence[Page], body: float) -> tuple[Page, ...]:
     return tuple(out)
 
 
-def _text_margins(pages: Sequence[Page], body: float) -> tuple[float, float]:
+def text_edges(pages: Sequence[Page], body: float) -> tuple[float, float]:
     """The left edge of body text on even and on odd pages (facing pages differ), from
     lines long enough to be running text rather than table cells."""
     margins = []
