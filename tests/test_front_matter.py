@@ -131,18 +131,6 @@ def test_margin_labels_are_not_in_the_narrative(result: IngestResult) -> None:
     assert all(line in joined for line in BODY)
 
 
-@pytest.mark.parametrize(
-    ("name", "floor"), [("adb_tvet_bangladesh.pdf", 0.99), ("ilo_labstat_module1.pdf", 0.985)]
-)
-def test_real_reports_are_verbatim(
-    real_ingested: Callable[[str], Any], real_pdfs_dir: Path, name: str, floor: float
-) -> None:
-    if not (real_pdfs_dir / name).is_file():
-        pytest.skip(f"{name} is not present")
-    check = real_ingested(name).text_check
-    assert check.ratio >= floor, [o.sentence[:120] for o in check.off_page]
-
-
 def test_ilo_bullets_and_slide_labels_are_clean(
     real_ingested: Callable[[str], Any], real_pdfs_dir: Path
 ) -> None:
