@@ -41,7 +41,15 @@ def select_passages(hits: Sequence[Hit], *, max_passages: int, margin: float) ->
 
 
 def quote_for(chunk: Chunk, question_vector: list[float], embed: EmbedFn) -> str:
-    """The span of the chunk that matters: whole for short units, else its best sentences."""
+    """The span of the chunk that matters: whole for short units, else its best sentences.
+
+    A quote is one line of the answer: from a chunk stored line by line (a table's rows,
+    a cover page's line groups) it is the line closest to the question.
+    """
+    lines = [ln for ln in chunk.text.split("\n") if ln.strip()]
+    if len(lines) > 1:
+        scores = [_cosine(question_vector, v) for v in embed(lines)]
+        return lines[max(range(len(lines)), key=lambda i: scores[i])]
     if chunk.kind in WHOLE_KINDS or len(chunk.text.split()) <= 45:
         return chunk.text
     sentences = split_sentences(chunk.text)

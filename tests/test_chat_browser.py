@@ -71,7 +71,11 @@ def _hostile_pdf(path: Path) -> Path:
 def _markdown_pdf(path: Path) -> Path:
     """Two chapters (from the outline) whose titles, text and /Title carry Markdown."""
     pdf = canvas.Canvas(str(path), pagesize=A4)
-    pdf.setTitle(f"Hostile note {TITLE_IMAGE} [t]({BEACON}/title)")
+    title = f"Hostile note {TITLE_IMAGE} [t]({BEACON}/title)"
+    pdf.setTitle(title)
+    pdf.setFont("Helvetica-Bold", 16)  # the cover shows the title too, so ingest keeps it
+    pdf.drawString(40, 810, title)
+    pdf.setFont("Helvetica", 12)
     first = f"1. Zebrafish audits {CHAPTER_IMAGE}"
     lines = [
         first,
