@@ -88,7 +88,8 @@ def _outside_quotes(response: str | None, case: EvalCase) -> str:
 
 
 def _parts(citation: Citation) -> list[str]:
-    """What must appear on the page, in order: the quote, or a glossary entry's two halves.
+    """What must appear on the page, in order: the quote, a glossary entry's two halves, or
+    a table row's cells.
 
     Ingest writes a glossary or acronym entry as "term: definition" although the page
     sets the term and its definition apart (no colon); both halves must be on the page.
@@ -96,6 +97,8 @@ def _parts(citation: Citation) -> list[str]:
     if citation.kind in _ENTRY_KINDS and ": " in citation.quote:
         term, _, definition = citation.quote.partition(": ")
         return [match_key(term), match_key(definition)]
+    if citation.kind == "table":  # a row's cells, which ingest joins with " | "
+        return [match_key(cell) for cell in citation.quote.split(" | ") if cell.strip()]
     return [match_key(citation.quote)]
 
 
