@@ -42,6 +42,7 @@ CHROMIUM_ARGS = [
 ]
 QUESTION = "Who should pay for training the candidates?"
 HOSTILE_QUESTION = "What does the zebrafish payroll audit check?"
+MARKUP_QUESTION = "What did auditors copy from a web form?"
 HOSTILE_MARKUP = '<img src=x onerror="window.__xss=1">'
 BEACON = "http://beacon.invalid"  # never resolves: any request to it shows in page.on("request")
 IMAGE, LINK, BARE = f"![x]({BEACON}/beacon.png)", f"[site]({BEACON}/phish)", f"{BEACON}/bare"
@@ -264,8 +265,8 @@ def test_hostile_document_text_renders_as_text(page: Any, settings: Settings) ->
     hostile = _hostile_pdf(settings.data_dir / "hostile.pdf")
     open_index(settings=settings).add(ingest_pdf(hostile, settings=settings), pdf=hostile)
     page.locator("#chapters input").press("Backspace")  # clear the chapter filter
-    text = _ask(page, HOSTILE_QUESTION)
-    assert "zebrafish" in text, text
+    text = _ask(page, MARKUP_QUESTION)
+    assert "web form" in text, text
     assert page.evaluate("typeof window.__xss") == "undefined", "document markup ran as HTML"
     assert HOSTILE_MARKUP in page.locator("#sources").inner_text()
     assert "<img" in text, "the chat shows the markup as text"
