@@ -179,10 +179,6 @@ def _with_footnotes(placed: list[_Placed], text: float) -> list[_Placed]:
     ]
 
 
-def _follows(above: Line, line: Line) -> bool:
-    return abs(above.size - line.size) < 0.5 and 0 < above.y - line.y < 1.8 * line.size
-
-
 def _is_running(line: Line) -> bool:
     text = line.text.strip()
     return len(text.split()) >= _MIN_WORDS and len(text) >= 25
