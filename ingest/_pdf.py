@@ -269,6 +269,14 @@ def _piece(text: str, cm: Any, tm: Any, font: Any, font_size: float) -> _Piece:
 
 
 def _lines(pieces: list[_Piece], page: int) -> Iterator[Line]:
+    for run in _rejoined(_runs(pieces)):
+        line = _line(run, page)
+        if line is not None:
+            yield line
+
+
+def _runs(pieces: list[_Piece]) -> Iterator[list[_Piece]]:
+    """The pieces of each line pypdf's extraction ends with a newline."""
     current: list[_Piece] = []
     for piece in pieces:
         parts = piece.text.split("\n")
@@ -278,13 +286,47 @@ def _lines(pieces: list[_Piece], page: int) -> Iterator[Line]:
                     _Piece(part, piece.x, piece.y, piece.size, piece.bold, piece.rotated)
                 )
             if i < len(parts) - 1:
-                line = _line(current, page)
-                if line is not None:
-                    yield line
+                yield current
                 current = []
-    line = _line(current, page)
-    if line is not None:
-        yield line
+    yield current
+
+
+def _rejoined(runs: Iterator[list[_Piece]]) -> Iterator[list[_Piece]]:
+    """Lines with a raised note call joined again: the rise makes pypdf start a new line
+    for the call and another for the rest of its baseline, and sorting those by height
+    would read the call, and the text after it, before the line it belongs to."""
+    held: list[_Piece] = []
+    for run in runs:
+        visible = [p for p in run if p.text.strip()]
+        if held and visible and _belongs_after(held, visible):
+            held = held + run
+            continue
+        if held:
+            yield held
+        held = run
+    if held:
+        yield held
+
+
+def _belongs_after(line: list[_Piece], run: list[_Piece]) -> bool:
+    """Whether ``run`` (visible pieces) is a note call raised after ``line``, or the rest of
+    the baseline that such a call interrupted."""
+    visible = [p for p in line if p.text.strip()]
+    if not visible:
+        return False
+    last, first = visible[-1], run[0]
+    if len(run) == 1 and _is_call(first, last):
+        return first.x >= last.x and 0 < first.y - last.y < 0.6 * last.size
+    if len(visible) < 2 or not _is_call(last, visible[-2]):
+        return False
+    body = visible[-2]
+    same_baseline = abs(first.y - body.y) < 0.1 * body.size
+    return same_baseline and 0 <= first.x - last.x < 1.5 * body.size
+
+
+def _is_call(piece: _Piece, body: _Piece) -> bool:
+    token = piece.text.strip()
+    return 0 < len(token) <= 3 and token.isdigit() and piece.size <= 0.85 * body.size
 
 
 def _line(pieces: list[_Piece], page: int) -> Line | None:

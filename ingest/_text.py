@@ -70,7 +70,16 @@ _ABBREVIATIONS = (
     "U.S.",
     "U.N.",
 )
-_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[A-Z0-9“\"(•])")
+_CALL_AFTER_STOP = "|".join(
+    f"(?<=[^\\W\\d_][.!?]{quote}{call})"
+    for quote in ("", "[\"”’)]")
+    for call in (r"\d", r"\d\d", r"\d\d\d", "[*†a-z]")
+)
+"""A note call glued to the full stop ("families.30 Africa", "Kivu.b The"): the page ends
+the sentence there, and the next one may stand in another column."""
+_SENTENCE_END = re.compile(
+    rf"(?:(?<=[.!?])|(?<=[.!?][\"”’)])|{_CALL_AFTER_STOP})\s+(?=[A-Z0-9“\"(•])"
+)
 
 
 def normalise_line(text: str) -> str:
