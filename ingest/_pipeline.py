@@ -16,7 +16,8 @@ import pypdf
 
 from ingest._blocks import build_blocks
 from ingest._chunker import Draft, draft_chunks
-from ingest._cover import cover_facts, read_metadata
+from ingest._cover import cover_facts
+from ingest._imprint import read_metadata
 from ingest._layout import Layout, analyse, without_running_titles
 from ingest._pdf import Page, open_pdf, read_page_or_none
 from ingest._records import Chapter, Chunk, Document, IngestResult, VerbatimReport, chunk_id

@@ -18,7 +18,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from ingest import Document, Settings, ingest_pdf
-from ingest._cover import cover_facts, read_metadata
+from ingest._cover import cover_facts
+from ingest._imprint import read_metadata
 from ingest._layout import body_font_size
 from ingest._pdf import Page, read_page_or_none
 
@@ -46,6 +47,7 @@ def _draw(
     big: str = "",
     imprint: Sequence[str] = (),
     heading: str = "",
+    under: Sequence[str] = (),
 ) -> None:
     """A cover, an imprint page and numbered body pages with a running header.
 
@@ -63,6 +65,10 @@ def _draw(
     pdf.setFont("Helvetica-Bold", cover_size)
     for i, line in enumerate(cover):
         pdf.drawString(72, height - 260 - i * cover_size * 1.2, line)
+    pdf.setFont("Helvetica", 14)
+    below = height - 260 - len(cover) * cover_size * 1.2 - 14
+    for i, line in enumerate(under):
+        pdf.drawString(72, below - i * 17, line)
     pdf.setFont("Helvetica", 9)
     pdf.drawString(72, 60, logo or "Example Institute")
     pdf.showPage()
@@ -111,9 +117,10 @@ def _document(
     imprint: Sequence[str] = (),
     heading: str = "",
     labels: Sequence[Label] = (),
+    under: Sequence[str] = (),
 ) -> Document:
     drawn = tmp_path / f"{name}-drawn.pdf"
-    _draw(drawn, cover=cover, logo=logo, big=big, imprint=imprint, heading=heading)
+    _draw(drawn, cover=cover, logo=logo, big=big, imprint=imprint, heading=heading, under=under)
     pdf = _finish(drawn, tmp_path / f"{name}.pdf", metadata=metadata, labels=labels)
     return ingest_pdf(pdf, settings=Settings()).document
 
@@ -152,6 +159,31 @@ def test_title_cut_at_an_apostrophe_gives_way_to_the_cover(tmp_path: Path) -> No
         metadata={"/Title": "Children"},
     )
     assert re.fullmatch(r"Children['’]s Rights in Migration Policy", document.title), document.title
+
+
+@pytest.mark.parametrize(
+    ("under", "subtitle"),
+    [
+        (
+            ["Lessons from three partnerships in", "South and South-East Asia"],
+            ": Lessons from three partnerships in South and South-East Asia",
+        ),
+        (["Working paper"], ""),
+        (["Amina Diallo  Jean-Paul Martin  Sofia Reyes"], ""),
+        (["Report of the Regional Labour Office"], ""),
+    ],
+)
+def test_a_subtitle_under_the_cover_title_completes_it_and_nothing_else_does(
+    tmp_path: Path, under: list[str], subtitle: str
+) -> None:
+    document = _document(
+        tmp_path,
+        "subtitle",
+        cover=["Skills Partnerships", "for Care Workers"],
+        under=under,
+        metadata={"/Title": "care_partnerships_v2.indd"},
+    )
+    assert document.title == f"Skills Partnerships for Care Workers{subtitle}", document.title
 
 
 @pytest.mark.parametrize("big", ["2024", "25-10420", "ANNEX 2"])
