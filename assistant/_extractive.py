@@ -44,18 +44,24 @@ def quote_for(chunk: Chunk, question_vector: list[float], embed: EmbedFn) -> str
     """The span of the chunk that matters: whole for short units, else its best sentences.
 
     A quote is one line of the answer: from a chunk stored line by line (a table's rows,
-    a cover page's line groups) it is the line closest to the question.
+    a cover page's line groups) it is the line closest to the question. Sentences ingest
+    could not find verbatim on the page are never quoted while another one can be.
     """
     lines = [ln for ln in chunk.text.split("\n") if ln.strip()]
     if len(lines) > 1:
+        lines = _verified(lines, chunk.unverified)
         scores = [_cosine(question_vector, v) for v in embed(lines)]
         return lines[max(range(len(lines)), key=lambda i: scores[i])]
-    if chunk.kind in WHOLE_KINDS or len(chunk.text.split()) <= 45:
+    if not chunk.unverified and (chunk.kind in WHOLE_KINDS or len(chunk.text.split()) <= 45):
         return chunk.text
     sentences = split_sentences(chunk.text)
     if len(sentences) <= 1:
         return chunk.text
-    scores = [_cosine(question_vector, v) for v in embed(sentences)]
+    allowed = _verified(sentences, chunk.unverified)
+    scores = [
+        _cosine(question_vector, v) if s in allowed else -1.0
+        for s, v in zip(sentences, embed(sentences), strict=True)
+    ]
     best = max(range(len(sentences)), key=lambda i: scores[i])
     start, end = best, best + 1
     # Grow to a neighbour that is nearly as relevant, keeping one contiguous span.
@@ -67,6 +73,12 @@ def quote_for(chunk: Chunk, question_vector: list[float], embed: EmbedFn) -> str
     if len(span.split()) > _MAX_QUOTE_WORDS:
         span = sentences[best]
     return span if span in chunk.text else sentences[best]
+
+
+def _verified(parts: list[str], unverified: Sequence[str]) -> list[str]:
+    """The parts holding no unverified sentence, or all of them when none is clean."""
+    clean = [p for p in parts if not any(u in p or p in u for u in unverified)]
+    return clean or parts
 
 
 def _cosine(a: list[float], b: list[float]) -> float:

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from pathlib import Path
 
 import pypdf
@@ -97,8 +98,17 @@ def ingest_pdf(
     chunks = _chunks(drafts, document, structure.chapters)
     warnings = tuple(f"page {i + 1} could not be read and was skipped" for i in skipped)
     check = verbatim_report(chunks, raw_pages)
+    chunks = _flagged(chunks, check)
     warnings += _verbatim_warnings(check)
     return IngestResult(document, chunks, time.perf_counter() - started, warnings, check)
+
+
+def _flagged(chunks: Sequence[Chunk], report: VerbatimReport) -> tuple[Chunk, ...]:
+    """Each chunk with the sentences the check could not find on its pages marked."""
+    off: dict[str, list[str]] = {}
+    for item in report.off_page:
+        off.setdefault(item.chunk_id, []).append(item.sentence)
+    return tuple(replace(c, unverified=tuple(off[c.id])) if c.id in off else c for c in chunks)
 
 
 def _verbatim_warnings(report: VerbatimReport) -> tuple[str, ...]:

@@ -70,6 +70,9 @@ class Chunk:
     term: str | None = None
     chapter_printed: str = ""
     """The chapter number as the document prints it ("IV"), or '' when it prints none."""
+    unverified: tuple[str, ...] = ()
+    """Sentences ingest could not find verbatim on the chunk's pages (text read out of
+    order): kept for search, never quoted as the document's words."""
 
     def chapter_label(self) -> str:
         """'ch. IV' as printed (or 'ch. 4'), else the title of the unnumbered division."""
@@ -104,6 +107,7 @@ class Chunk:
         data = asdict(self)
         data["page_labels"] = list(self.page_labels)
         data["page_indexes"] = list(self.page_indexes)
+        data["unverified"] = list(self.unverified)
         return data
 
     @classmethod
@@ -111,6 +115,7 @@ class Chunk:
         values = dict(data)
         values["page_labels"] = tuple(values["page_labels"])
         values["page_indexes"] = tuple(values["page_indexes"])
+        values["unverified"] = tuple(values.get("unverified", ()))
         return cls(**values)
 
 
