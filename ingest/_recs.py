@@ -44,6 +44,16 @@ _NOT_RECS = re.compile(
     r"(?!.*\brecommend)",
     re.IGNORECASE,
 )
+_FINDINGS = re.compile(r"\b(conclusions?|findings?|lessons?)\b", re.IGNORECASE)
+_DIRECTIVE = re.compile(
+    r"\b(should|must|shall|needs? to|ought to|recommend\w*|urges?|calls? (on|for))\b"
+    r"|^(?:[•–-]\s*|\(?\w{1,3}[.)]\s+)?(adopt|build|create|develop|enable|encourage|enhance"
+    r"|ensure|establish|expand|extend|foster|improve|increase|introduce|invest|promote"
+    r"|provide|reduce|review|set up|simplify|strengthen|support|use)\b",
+    re.IGNORECASE,
+)
+"""The wording of a recommendation: a modal of obligation, the recommending verb, or an
+imperative opening the item."""
 _LABELLED = re.compile(r"^Recommendation\s+(\d{1,3}(?:\.\d{1,3})*)\b", re.IGNORECASE)
 _NUMBERED = re.compile(r"^\(?(\d{1,3}[.)]|\d{1,3}(?:\.\d{1,3})+[.)]?)\s+\S")
 _DOTTED = re.compile(r"^\(?(\d{1,3}(?:\.\d{1,3})+)[.)]?\s")
@@ -153,6 +163,18 @@ def _mark_region(
     blocks: Sequence[Block], start: int, stop: int, marks: list[RecMark | None]
 ) -> None:
     starts = _starts(blocks[start:stop])
+    conclusions: set[int] = set()
+    if _mixed(blocks[start]):
+        # "Conclusions and recommendations" lists both: an item is a recommendation
+        # only when it is worded as one; the rest are conclusions, not its rationale.
+        conclusions = {
+            i
+            for i in starts
+            if not (
+                is_labelled(blocks[start + i].text) or _DIRECTIVE.search(blocks[start + i].text)
+            )
+        }
+        starts -= conclusions
     body = max((b.size for b in blocks[start:stop]), default=0.0)
     current: Block | None = None
     for offset, block in enumerate(blocks[start:stop]):
@@ -162,6 +184,7 @@ def _mark_region(
             current = block
         elif (
             current is not None
+            and offset not in conclusions
             and block.kind not in _SET_APART
             and not _NUMBERED.match(block.text)  # the document's next numbered paragraph
             and _rationale(block, current, body)
@@ -169,6 +192,11 @@ def _mark_region(
             marks[i] = RecMark("rationale")
         else:
             current = None
+
+
+def _mixed(block: Block) -> bool:
+    """Whether the region's heading names findings or conclusions as well as recommendations."""
+    return bool(_FINDINGS.search(block.section)) and names_recommendations(block.section)
 
 
 def _starts(blocks: Sequence[Block]) -> set[int]:

@@ -110,6 +110,28 @@ def test_numbered_findings_in_a_narrative_chapter_stay_narrative(tmp_path: Path)
     assert _recs(_build(tmp_path / "findings.pdf", story)) == []
 
 
+def test_conclusions_listed_with_recommendations_are_not_recommendations(
+    tmp_path: Path,
+) -> None:
+    story = [*_chapter(1, "Context"), *_chapter(2, "What the study shows")]
+    story += [Paragraph("Conclusions and policy recommendations", _H2)]
+    story += [Paragraph("The study shows that:", _BODY)]
+    items = [
+        "Employers in the partner countries value the training more than its certificate.",
+        "Ministries should publish the cost of each training place every year.",
+        "Few trainees knew whom to call when their contract was not respected.",
+        "Strengthen the helplines that trainees can reach in their own language.",
+    ]
+    for item in items:
+        story.append(Paragraph(item, _ITEM, bulletText="•"))
+    story += _chapter(3, "Annex")
+    recs = _recs(_build(tmp_path / "mixed.pdf", story))
+    assert [r.text.split()[0] for r in recs] == ["Ministries", "Strengthen"], [
+        r.text[:50] for r in recs
+    ]
+    assert not any("value the training" in r.text or "whom to call" in r.text for r in recs)
+
+
 def test_recommendation_blocks_keep_their_own_number(tmp_path: Path) -> None:
     story = [*_chapter(1, "Governance")]
     label = ParagraphStyle("rec", parent=_BODY, fontName="Helvetica-Bold")
