@@ -52,6 +52,9 @@ def corpora(workdir: Path, real_dir: Path | None) -> list[Corpus]:
         "nist": "nist_sp_800_207.pdf",
         "oecd": "oecd_ai_capability.pdf",
         "jiu": "jiu_rep_2025_1.pdf",
+        "adb": "adb_tvet_bangladesh.pdf",
+        "ilo": "ilo_labstat_module1.pdf",
+        "unodc": "unodc_glotip_2024_ch2.pdf",
     }
     for name, file in pairs.items():
         if real_dir is not None and (real_dir / file).is_file():
