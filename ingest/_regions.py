@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ingest._pdf import Line, Page
-from ingest._tables import ending_columns, table_rows, with_aligned_tables
+from ingest._tables import ending_columns, notes_block, table_rows, with_aligned_tables
 
 _TABLE_CAPTION = re.compile(
     r"^\s*(Table|Exhibit)\s+(?:[A-Z]?[.\-–]?\d+(?:[.\-–]\d+)*|[IVXLC]+)"
@@ -31,6 +31,8 @@ _FIGURE_CAPTION = re.compile(
 _RULE = re.compile(r"^\s*[_\-–—]{5,}\s*$")
 """A rule drawn with characters, as some generators set above the footnotes."""
 _SOURCE = re.compile(r"^\s*(Sources?|Notes?)\s*:", re.IGNORECASE)
+_CONTINUED = re.compile(r"^\s*\(?(continued|cont\.)\b", re.IGNORECASE)
+"""A table broken over pages says so below its last row ("continued on next page")."""
 _CELL_GAP = re.compile(r"\s{2,}|\u2003")
 _LIST_MARK = re.compile(r"^(•|–|-|\(?[a-z0-9]{1,3}[.)])\s")
 _NUMBER = re.compile(r"^[(\[]?[-–+]?[$€£]?\d[\d.,]*%?[)\]]?$")
@@ -53,11 +55,15 @@ def with_regions(pages: Sequence[Page], body: float) -> tuple[Page, ...]:
     margins = text_edges(pages, body)
     out = []
     carried: tuple[float, ...] = ()
+    table_open = False
     for page in pages:
         lines = _with_drop_caps(list(page.lines), body)
+        if table_open:
+            lines = _with_continued_table(lines, body)
         lines = _with_tables_and_figures(lines, body, margins[page.index % 2])
-        lines = with_aligned_tables(lines, carried)
+        lines = with_aligned_tables(lines, carried, body=body)
         carried = ending_columns(lines)
+        table_open = _ends_in_table(lines)
         lines = _without_chart_labels(lines, body)
         lines = _with_margin_notes(lines, margins[page.index % 2])
         lines = _with_footnotes(lines, page, body)
@@ -183,9 +189,7 @@ def _with_tables_and_figures(lines: list[Line], body: float, margin: float) -> l
             # Chart labels are scattered words and numbers, not sentences: the caption
             # and its source or note lines stay, the labels go.
             caption = _caption_lines(lines, i, body)
-            kept = lines[i : i + caption] + [
-                ln for ln in lines[i + caption : end] if _SOURCE.match(ln.text)
-            ]
+            kept = lines[i : i + caption] + notes_block(lines[i + caption : end])
             out.extend(replace(ln, role="figure") for ln in kept)
         else:
             out.extend(lines[i : i + 1])
@@ -219,6 +223,9 @@ def _region_end(lines: list[Line], start: int, body: float, margin: float | None
     off the text's left edge, in columns, or at the x of a column it already has), up to
     a gap or body text. A table drawn column by column climbs back up to its top."""
     first = start + _caption_lines(lines, start, body)
+    closed = _closed_end(lines, first, body)
+    if closed is not None:
+        return closed
     end = first
     while end < len(lines):
         line, above = lines[end], lines[end - 1]
@@ -242,6 +249,48 @@ def _region_end(lines: list[Line], start: int, body: float, margin: float | None
             break  # a table's source or note line closes it
     if margin is not None:
         end = _without_trailing_prose(lines, first, end, margin)
+    return end
+
+
+def _ends_in_table(lines: Sequence[Line]) -> bool:
+    body = [ln for ln in lines if ln.role != "footnote" and ln.text.strip()]
+    return bool(body) and body[-1].role == "table"
+
+
+def _with_continued_table(lines: list[Line], body: float) -> list[Line]:
+    """A page after one that ends in a table, opening with small type that runs down to a
+    source or note line, carries on that table (its repeated header included)."""
+    opening = next((k for k, ln in enumerate(lines) if not ln.role), None)
+    if opening is None or not _is_small(lines[opening], body):
+        return lines
+    end = _closed_end(lines, opening, body)
+    if end is None:
+        return lines
+    return lines[:opening] + table_rows(lines[opening:end]) + lines[end:]
+
+
+def _closed_end(lines: list[Line], first: int, body: float) -> int | None:
+    """Index after the source, note or "continued" lines that close a run of small type
+    starting at ``first``: however far a chart's labels or a table's rows sit from their
+    caption, everything small between the caption and its source is theirs. None when
+    no such line closes the run."""
+    last = None
+    k = first
+    while (
+        k < len(lines)
+        and lines[k].page == lines[first].page
+        and not lines[k].role
+        and _is_small(lines[k], body)
+    ):
+        if _SOURCE.match(lines[k].text) or _CONTINUED.match(lines[k].text):
+            last = k
+        k += 1
+    if last is None:
+        return None
+    end = last + 1
+    # A source or note wraps onto lines of its own size just below it.
+    while end < k and 0 < lines[end - 1].y - lines[end].y < 2 * lines[end].size:
+        end += 1
     return end
 
 
