@@ -8,12 +8,12 @@ marked on its lines, so blocks keep it out of the prose around it.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
+from ingest._charts import without_chart_labels
 from ingest._pdf import Line, Page
 from ingest._tables import ending_columns, notes_block, table_rows, with_aligned_tables
 
@@ -35,8 +35,6 @@ _CONTINUED = re.compile(r"^\s*\(?(continued|cont\.)\b", re.IGNORECASE)
 """A table broken over pages says so below its last row ("continued on next page")."""
 _CELL_GAP = re.compile(r"\s{2,}|\u2003")
 _LIST_MARK = re.compile(r"^(•|–|-|\(?[a-z0-9]{1,3}[.)])\s")
-_NUMBER = re.compile(r"^[(\[]?[-–+]?[$€£]?\d[\d.,]*%?[)\]]?$")
-_LABEL_RUN = 4
 _MIN_ROWS = 2
 _CHAR_WIDTH = 0.5
 """Average glyph width as a share of the type size, to place a line's right edge."""
@@ -64,7 +62,7 @@ def with_regions(pages: Sequence[Page], body: float) -> tuple[Page, ...]:
         lines = with_aligned_tables(lines, carried, body=body)
         carried = ending_columns(lines)
         table_open = _ends_in_table(lines)
-        lines = _without_chart_labels(lines, body)
+        lines = without_chart_labels(lines, body)
         lines = _with_margin_notes(lines, margins[page.index % 2])
         lines = _with_footnotes(lines, page, body)
         out.append(Page(page.index, page.width, page.height, tuple(lines)))
@@ -134,43 +132,6 @@ def _with_drop_caps(lines: list[Line], body: float) -> list[Line]:
     return out
 
 
-def _is_label(line: Line, body: float) -> bool:
-    """Short and not a sentence: the kind of text a chart or diagram scatters."""
-    text = line.text.strip()
-    words = text.split()
-    return (
-        (0 < len(words) <= 4 or _is_numeric(text))
-        and line.size <= body * 1.1
-        and not text.endswith((".", ":", ";", "?", "!"))
-        and not _LIST_MARK.match(text)
-        and not line.role
-    )
-
-
-def _is_numeric(text: str) -> bool:
-    tokens = text.split()
-    return bool(tokens) and all(_NUMBER.match(t) for t in tokens)
-
-
-def _without_chart_labels(lines: list[Line], body: float) -> list[Line]:
-    """Runs of short labels that jump back up the page (drawn around a chart) or are
-    only numbers (axis ticks, data labels) are a figure's, not the text's."""
-    drop: set[int] = set()
-    i = 0
-    while i < len(lines):
-        end = i
-        while end < len(lines) and _is_label(lines[end], body):
-            end += 1
-        run = lines[i:end]
-        if len(run) >= _LABEL_RUN:
-            rises = sum(b.y > a.y + 2 for a, b in itertools.pairwise(run))
-            numeric = sum(_is_numeric(ln.text) for ln in run)
-            if rises >= 2 or numeric * 2 >= len(run):
-                drop.update(range(i, end))
-        i = max(end, i + 1)
-    return [ln for k, ln in enumerate(lines) if k not in drop]
-
-
 def _with_tables_and_figures(lines: list[Line], body: float, margin: float) -> list[Line]:
     out: list[Line] = []
     i = 0
@@ -206,15 +167,21 @@ def _rows(lines: Sequence[Line]) -> int:
 def _caption_lines(lines: list[Line], start: int, body: float) -> int:
     """How many lines the caption at ``start`` spans (it is set larger than its content)."""
     n = 1
-    while (
-        start + n < len(lines)
-        and n < 3
-        and not _is_small(lines[start + n], body)
-        and abs(lines[start + n].size - lines[start].size) < 0.6
-        and 0 < lines[start + n - 1].y - lines[start + n].y < 2 * lines[start].size
-    ):
+    while start + n < len(lines) and n < 3 and _continues_caption(lines, start, n, body):
         n += 1
     return n
+
+
+def _continues_caption(lines: list[Line], start: int, n: int, body: float) -> bool:
+    """The caption's next line: in its type, or (under a number set apart as a label,
+    "TABLE 2") a title in display type larger than the text, a little further down."""
+    line, above, caption = lines[start + n], lines[start + n - 1], lines[start]
+    gap = above.y - line.y
+    if _is_small(line, body) or gap <= 0:
+        return False
+    if abs(line.size - caption.size) < 0.6:
+        return gap < 2 * caption.size
+    return line.size > body + 0.5 and line.size <= caption.size and gap < 4 * above.size
 
 
 def _region_end(lines: list[Line], start: int, body: float, margin: float | None) -> int:

@@ -20,6 +20,8 @@ _COLUMN_GAP = 2.0
 """x positions closer than this many type sizes belong to one column (a bullet and its
 hanging indent, right-aligned numbers of different widths)."""
 _NOTE = re.compile(r"^\s*(Sources?|Notes?)\s*:", re.IGNORECASE)
+NOTE_LINE = _NOTE
+"""A source or note line, set under a table or chart."""
 _LIST_MARK = re.compile(r"^(•|▪|■|–|-|\*|\(?[a-z0-9]{1,3}[.)])\s")
 _ROW_GAP = 1.25
 """A gap wider than this many line spacings (inside a wrapped cell) separates rows."""
