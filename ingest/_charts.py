@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import replace
 
 from ingest._pdf import Line
 from ingest._tables import NOTE_LINE
@@ -55,8 +56,25 @@ def without_chart_labels(lines: list[Line], body: float) -> list[Line]:
                 drop.update(range(i, end))
         i = max(end, i + 1)
     drop.update(_labels_over_sources(lines, body))
-    drop.update(k for k, ln in enumerate(lines) if _stray_numbers(ln, body))
-    return [ln for k, ln in enumerate(lines) if k not in drop]
+    return _with_source_lines([ln for k, ln in enumerate(lines) if k not in drop], body)
+
+
+def _with_source_lines(lines: list[Line], body: float) -> list[Line]:
+    """A source line in its own small type under a chart without a caption is read on
+    its own, with the lines it wraps onto: the text that follows is not its."""
+    out = list(lines)
+    for k, line in enumerate(lines):
+        if line.role or not NOTE_LINE.match(line.text) or line.size > body - 0.5:
+            continue
+        out[k] = replace(line, role="figure")
+        for j in range(k + 1, len(lines)):
+            below, last = lines[j], lines[j - 1]
+            if below.role or abs(below.size - line.size) >= 0.3 or abs(below.x - line.x) > 2:
+                break
+            if not 0 < last.y - below.y < 2 * below.size:
+                break
+            out[j] = replace(below, role="figure")
+    return out
 
 
 def _labels_over_sources(lines: list[Line], body: float) -> set[int]:
@@ -84,15 +102,4 @@ def _chart_label(line: Line, source: Line, body: float) -> bool:
         and 0 < len(text.split()) <= _CHART_LABEL_WORDS
         and not text.endswith((".", ":", ";", "!"))
         and not _LIST_MARK.match(text)
-    )
-
-
-def _stray_numbers(line: Line, body: float) -> bool:
-    """A line of numbers only, in other than the text's type and outside any table: a
-    chart's scale or data labels."""
-    return (
-        not line.role
-        and abs(line.size - body) >= 0.5
-        and len(line.text.split()) >= 2
-        and _is_numeric(line.text)
     )

@@ -219,7 +219,7 @@ def with_aligned_tables(
         continues = i == opening and _shared(joined[i], carried) >= 2
         aligned = sum(len(ln.cells) >= 2 for ln in run) >= _ALIGNED_ROWS
         edge = min((x for x, _ in joined[i].cells), default=joined[i].x)
-        beside = [ln for g in groups[i:end] for ln in g if _left_of(ln, edge)]
+        beside = [g[0] for g, ln in zip(groups[i:end], run, strict=True) if _left_of(ln, edge)]
         if continues or (aligned and _tabular(run)):
             out.extend(table_rows([ln for g in groups[i:end] for ln in g if ln not in beside]))
             out.extend(beside)
