@@ -133,6 +133,7 @@ def _with_drop_caps(lines: list[Line], body: float) -> list[Line]:
 
 
 def _with_tables_and_figures(lines: list[Line], body: float, margin: float) -> list[Line]:
+    lines = _captions_in_place(lines)
     out: list[Line] = []
     i = 0
     while i < len(lines):
@@ -159,6 +160,23 @@ def _with_tables_and_figures(lines: list[Line], body: float, margin: float) -> l
     return out
 
 
+def _captions_in_place(lines: list[Line]) -> list[Line]:
+    """A table's number set as a tab at the head of the page but drawn after the lines it
+    stands over is read first, where it sits."""
+    for k, line in enumerate(lines):
+        if k and _TABLE_CAPTION.match(line.text) and not line.role and _drawn_late(lines, k):
+            return [line, *lines[:k], *lines[k + 1 :]]
+    return lines
+
+
+def _drawn_late(lines: list[Line], k: int) -> bool:
+    """Every line drawn before line ``k`` is below it, and none drawn after it is close
+    below: its content came first."""
+    line = lines[k]
+    before = all(ln.y < line.y - line.size for ln in lines[:k] if ln.text.strip())
+    return before and not any(0 < line.y - ln.y < 3 * line.size for ln in lines[k + 1 :])
+
+
 def _rows(lines: Sequence[Line]) -> int:
     """Lines that are not captions themselves (a list of tables is not a table)."""
     return sum(not _TABLE_CAPTION.match(ln.text) for ln in lines)
@@ -181,7 +199,7 @@ def _continues_caption(lines: list[Line], start: int, n: int, body: float) -> bo
         return False
     if abs(line.size - caption.size) < 0.6:
         return gap < 2 * caption.size
-    return line.size > body + 0.5 and line.size <= caption.size and gap < 4 * above.size
+    return line.size > body + 0.5 and line.size <= caption.size and gap < 5 * above.size
 
 
 def _region_end(lines: list[Line], start: int, body: float, margin: float | None) -> int:

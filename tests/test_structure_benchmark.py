@@ -74,7 +74,7 @@ BENCH = _benchmark()
 # cannot slip back; benchmarks/structure.py still reports these as misses and exits 1.
 SHORT_OF_TARGET: dict[str, dict[str, float]] = {
     "adb_tvet_bangladesh": {"verbatim_pct": 99.4},
-    "ilo_labstat_module1": {"verbatim_pct": 99.3, "cells_as_prose": 3},
+    "ilo_labstat_module1": {"verbatim_pct": 99.3, "cells_as_prose": 1},
     "jiu_rep_2025_1": {"verbatim_pct": 99.2},
     "oecd_ai_capability": {"verbatim_pct": 98.6},
     "unodc_glotip_2024_ch2": {"verbatim_pct": 97.2},
