@@ -8,14 +8,14 @@ marked on its lines, so blocks keep it out of the prose around it.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
+from ingest._charts import without_chart_labels
 from ingest._pdf import Line, Page
-from ingest._tables import ending_columns, table_rows, with_aligned_tables
+from ingest._tables import ending_columns, notes_block, table_rows, with_aligned_tables
 
 _TABLE_CAPTION = re.compile(
     r"^\s*(Table|Exhibit)\s+(?:[A-Z]?[.\-–]?\d+(?:[.\-–]\d+)*|[IVXLC]+)"
@@ -31,10 +31,10 @@ _FIGURE_CAPTION = re.compile(
 _RULE = re.compile(r"^\s*[_\-–—]{5,}\s*$")
 """A rule drawn with characters, as some generators set above the footnotes."""
 _SOURCE = re.compile(r"^\s*(Sources?|Notes?)\s*:", re.IGNORECASE)
+_CONTINUED = re.compile(r"^\s*\(?(continued|cont\.)\b", re.IGNORECASE)
+"""A table broken over pages says so below its last row ("continued on next page")."""
 _CELL_GAP = re.compile(r"\s{2,}|\u2003")
 _LIST_MARK = re.compile(r"^(•|–|-|\(?[a-z0-9]{1,3}[.)])\s")
-_NUMBER = re.compile(r"^[(\[]?[-–+]?[$€£]?\d[\d.,]*%?[)\]]?$")
-_LABEL_RUN = 4
 _MIN_ROWS = 2
 _CHAR_WIDTH = 0.5
 """Average glyph width as a share of the type size, to place a line's right edge."""
@@ -53,12 +53,16 @@ def with_regions(pages: Sequence[Page], body: float) -> tuple[Page, ...]:
     margins = text_edges(pages, body)
     out = []
     carried: tuple[float, ...] = ()
+    table_open = False
     for page in pages:
         lines = _with_drop_caps(list(page.lines), body)
+        if table_open:
+            lines = _with_continued_table(lines, body)
         lines = _with_tables_and_figures(lines, body, margins[page.index % 2])
-        lines = with_aligned_tables(lines, carried)
+        lines = with_aligned_tables(lines, carried, body=body)
         carried = ending_columns(lines)
-        lines = _without_chart_labels(lines, body)
+        table_open = _ends_in_table(lines)
+        lines = without_chart_labels(lines, body)
         lines = _with_margin_notes(lines, margins[page.index % 2])
         lines = _with_footnotes(lines, page, body)
         out.append(Page(page.index, page.width, page.height, tuple(lines)))
@@ -128,44 +132,8 @@ def _with_drop_caps(lines: list[Line], body: float) -> list[Line]:
     return out
 
 
-def _is_label(line: Line, body: float) -> bool:
-    """Short and not a sentence: the kind of text a chart or diagram scatters."""
-    text = line.text.strip()
-    words = text.split()
-    return (
-        (0 < len(words) <= 4 or _is_numeric(text))
-        and line.size <= body * 1.1
-        and not text.endswith((".", ":", ";", "?", "!"))
-        and not _LIST_MARK.match(text)
-        and not line.role
-    )
-
-
-def _is_numeric(text: str) -> bool:
-    tokens = text.split()
-    return bool(tokens) and all(_NUMBER.match(t) for t in tokens)
-
-
-def _without_chart_labels(lines: list[Line], body: float) -> list[Line]:
-    """Runs of short labels that jump back up the page (drawn around a chart) or are
-    only numbers (axis ticks, data labels) are a figure's, not the text's."""
-    drop: set[int] = set()
-    i = 0
-    while i < len(lines):
-        end = i
-        while end < len(lines) and _is_label(lines[end], body):
-            end += 1
-        run = lines[i:end]
-        if len(run) >= _LABEL_RUN:
-            rises = sum(b.y > a.y + 2 for a, b in itertools.pairwise(run))
-            numeric = sum(_is_numeric(ln.text) for ln in run)
-            if rises >= 2 or numeric * 2 >= len(run):
-                drop.update(range(i, end))
-        i = max(end, i + 1)
-    return [ln for k, ln in enumerate(lines) if k not in drop]
-
-
 def _with_tables_and_figures(lines: list[Line], body: float, margin: float) -> list[Line]:
+    lines = _captions_in_place(lines)
     out: list[Line] = []
     i = 0
     while i < len(lines):
@@ -183,15 +151,30 @@ def _with_tables_and_figures(lines: list[Line], body: float, margin: float) -> l
             # Chart labels are scattered words and numbers, not sentences: the caption
             # and its source or note lines stay, the labels go.
             caption = _caption_lines(lines, i, body)
-            kept = lines[i : i + caption] + [
-                ln for ln in lines[i + caption : end] if _SOURCE.match(ln.text)
-            ]
+            kept = lines[i : i + caption] + notes_block(lines[i + caption : end])
             out.extend(replace(ln, role="figure") for ln in kept)
         else:
             out.extend(lines[i : i + 1])
             end = i + 1
         i = end
     return out
+
+
+def _captions_in_place(lines: list[Line]) -> list[Line]:
+    """A table's number set as a tab at the head of the page but drawn after the lines it
+    stands over is read first, where it sits."""
+    for k, line in enumerate(lines):
+        if k and _TABLE_CAPTION.match(line.text) and not line.role and _drawn_late(lines, k):
+            return [line, *lines[:k], *lines[k + 1 :]]
+    return lines
+
+
+def _drawn_late(lines: list[Line], k: int) -> bool:
+    """Every line drawn before line ``k`` is below it, and none drawn after it is close
+    below: its content came first."""
+    line = lines[k]
+    before = all(ln.y < line.y - line.size for ln in lines[:k] if ln.text.strip())
+    return before and not any(0 < line.y - ln.y < 3 * line.size for ln in lines[k + 1 :])
 
 
 def _rows(lines: Sequence[Line]) -> int:
@@ -202,15 +185,21 @@ def _rows(lines: Sequence[Line]) -> int:
 def _caption_lines(lines: list[Line], start: int, body: float) -> int:
     """How many lines the caption at ``start`` spans (it is set larger than its content)."""
     n = 1
-    while (
-        start + n < len(lines)
-        and n < 3
-        and not _is_small(lines[start + n], body)
-        and abs(lines[start + n].size - lines[start].size) < 0.6
-        and 0 < lines[start + n - 1].y - lines[start + n].y < 2 * lines[start].size
-    ):
+    while start + n < len(lines) and n < 3 and _continues_caption(lines, start, n, body):
         n += 1
     return n
+
+
+def _continues_caption(lines: list[Line], start: int, n: int, body: float) -> bool:
+    """The caption's next line: in its type, or (under a number set apart as a label,
+    "TABLE 2") a title in display type larger than the text, a little further down."""
+    line, above, caption = lines[start + n], lines[start + n - 1], lines[start]
+    gap = above.y - line.y
+    if _is_small(line, body) or gap <= 0:
+        return False
+    if abs(line.size - caption.size) < 0.6:
+        return gap < 2 * caption.size
+    return line.size > body + 0.5 and line.size <= caption.size and gap < 5 * above.size
 
 
 def _region_end(lines: list[Line], start: int, body: float, margin: float | None) -> int:
@@ -219,6 +208,9 @@ def _region_end(lines: list[Line], start: int, body: float, margin: float | None
     off the text's left edge, in columns, or at the x of a column it already has), up to
     a gap or body text. A table drawn column by column climbs back up to its top."""
     first = start + _caption_lines(lines, start, body)
+    closed = _closed_end(lines, first, body)
+    if closed is not None:
+        return closed
     end = first
     while end < len(lines):
         line, above = lines[end], lines[end - 1]
@@ -242,6 +234,48 @@ def _region_end(lines: list[Line], start: int, body: float, margin: float | None
             break  # a table's source or note line closes it
     if margin is not None:
         end = _without_trailing_prose(lines, first, end, margin)
+    return end
+
+
+def _ends_in_table(lines: Sequence[Line]) -> bool:
+    body = [ln for ln in lines if ln.role != "footnote" and ln.text.strip()]
+    return bool(body) and body[-1].role == "table"
+
+
+def _with_continued_table(lines: list[Line], body: float) -> list[Line]:
+    """A page after one that ends in a table, opening with small type that runs down to a
+    source or note line, carries on that table (its repeated header included)."""
+    opening = next((k for k, ln in enumerate(lines) if not ln.role), None)
+    if opening is None or not _is_small(lines[opening], body):
+        return lines
+    end = _closed_end(lines, opening, body)
+    if end is None:
+        return lines
+    return lines[:opening] + table_rows(lines[opening:end]) + lines[end:]
+
+
+def _closed_end(lines: list[Line], first: int, body: float) -> int | None:
+    """Index after the source, note or "continued" lines that close a run of small type
+    starting at ``first``: however far a chart's labels or a table's rows sit from their
+    caption, everything small between the caption and its source is theirs. None when
+    no such line closes the run."""
+    last = None
+    k = first
+    while (
+        k < len(lines)
+        and lines[k].page == lines[first].page
+        and not lines[k].role
+        and _is_small(lines[k], body)
+    ):
+        if _SOURCE.match(lines[k].text) or _CONTINUED.match(lines[k].text):
+            last = k
+        k += 1
+    if last is None:
+        return None
+    end = last + 1
+    # A source or note wraps onto lines of its own size just below it.
+    while end < k and 0 < lines[end - 1].y - lines[end].y < 2 * lines[end].size:
+        end += 1
     return end
 
 

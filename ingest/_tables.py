@@ -20,6 +20,8 @@ _COLUMN_GAP = 2.0
 """x positions closer than this many type sizes belong to one column (a bullet and its
 hanging indent, right-aligned numbers of different widths)."""
 _NOTE = re.compile(r"^\s*(Sources?|Notes?)\s*:", re.IGNORECASE)
+NOTE_LINE = _NOTE
+"""A source or note line, set under a table or chart."""
 _LIST_MARK = re.compile(r"^(•|▪|■|–|-|\*|\(?[a-z0-9]{1,3}[.)])\s")
 _ROW_GAP = 1.25
 """A gap wider than this many line spacings (inside a wrapped cell) separates rows."""
@@ -37,8 +39,9 @@ class _Fragment:
 
 def table_rows(lines: Sequence[Line]) -> list[Line]:
     """One line per row of the table whose content (no caption) is ``lines``."""
-    notes = [ln for ln in lines if _NOTE.match(ln.text)]
-    frags = _fragments([ln for ln in lines if not _NOTE.match(ln.text)])
+    kept = {id(ln) for ln in notes_block(lines)}
+    notes = [ln for ln in lines if id(ln) in kept]
+    frags = _fragments([ln for ln in lines if id(ln) not in kept])
     if len(frags) < 2:
         return [replace(ln, role="table") for ln in lines]
     size = statistics.median(f.line.size for f in frags)
@@ -46,6 +49,39 @@ def table_rows(lines: Sequence[Line]) -> list[Line]:
     rows = _rows(frags, columns, size)
     # Source and note lines run across the table's width: they follow its rows.
     return [_row_line(row, columns) for row in rows] + [replace(ln, role="table") for ln in notes]
+
+
+def notes_block(lines: Sequence[Line]) -> list[Line]:
+    """The source and note lines under a table or figure, with the lines that continue
+    them and the legend set above them: plain lines on a note line's left edge, from the
+    bottom of the region up to where that edge stops."""
+    edges = [ln.x for ln in lines if _NOTE.match(ln.text)]
+    if not edges:
+        return []
+    block: list[Line] = []
+    for line in sorted(lines, key=lambda ln: ln.y):
+        if line.cells or not any(abs(line.x - e) <= _SAME_X for e in edges):
+            break
+        block.append(line)
+    kept = {id(ln) for ln in block}
+    for note in (ln for ln in lines if _NOTE.match(ln.text)):
+        kept.update(id(ln) for ln in _wrapped_under(note, lines))
+    return [ln for ln in lines if id(ln) in kept]
+
+
+def _wrapped_under(first: Line, lines: Sequence[Line]) -> list[Line]:
+    """``first`` and the lines that wrap it: same edge and size, each just below the last."""
+    chain = [first]
+    for line in sorted(lines, key=lambda ln: -ln.y):
+        last = chain[-1]
+        if (
+            not line.cells
+            and abs(line.x - first.x) <= _SAME_X
+            and abs(line.size - first.size) < 0.3
+            and 0 < last.y - line.y < 2 * line.size
+        ):
+            chain.append(line)
+    return chain
 
 
 def _fragments(lines: Sequence[Line]) -> list[_Fragment]:
@@ -164,11 +200,14 @@ _ALIGNED_ROWS = 3
 _SAME_X = 2.0
 
 
-def with_aligned_tables(lines: list[Line], carried: Sequence[float] = ()) -> list[Line]:
+def with_aligned_tables(
+    lines: list[Line], carried: Sequence[float] = (), *, body: float = 0.0
+) -> list[Line]:
     """Runs of lines whose cells start at the same two or more x positions are a table
     even without a caption; the lines of a wrapped cell between them belong to it.
     ``carried`` are the columns of a table that ended the previous page: a page opening
-    with rows in those columns continues it."""
+    with rows in those columns continues it. Two columns of wrapped prose in smaller
+    type than the ``body`` text are a comparison table."""
     groups = _baseline_groups(lines)
     joined = [_joined(g) for g in groups]
     opening = next((k for k, ln in enumerate(joined) if not ln.role), -1)
@@ -178,8 +217,15 @@ def with_aligned_tables(lines: list[Line], carried: Sequence[float] = ()) -> lis
         end = _aligned_end(joined, i)
         run = joined[i:end]
         continues = i == opening and _shared(joined[i], carried) >= 2
-        if continues or (sum(len(ln.cells) >= 2 for ln in run) >= _ALIGNED_ROWS and _tabular(run)):
-            out.extend(table_rows([ln for g in groups[i:end] for ln in g]))
+        aligned = sum(len(ln.cells) >= 2 for ln in run) >= _ALIGNED_ROWS
+        edge = min((x for x, _ in joined[i].cells), default=joined[i].x)
+        beside = [g[0] for g, ln in zip(groups[i:end], run, strict=True) if _left_of(ln, edge)]
+        if continues or (aligned and _tabular(run)):
+            out.extend(table_rows([ln for g in groups[i:end] for ln in g if ln not in beside]))
+            out.extend(beside)
+            i = end
+        elif aligned and _prose_columns(run, body):
+            out.extend(_line_rows([ln for ln in run if ln not in beside]) + beside)
             i = end
         else:
             out.extend(groups[i])
@@ -240,14 +286,44 @@ def _tabular(run: Sequence[Line]) -> bool:
     return rows[0] is run[0] and run[0].bold and not any(ln.bold for ln in rows[1:])
 
 
+_PROSE_CELL = 3
+"""Words in a cell of running prose, more than a term or a reference number has."""
+
+
+def _prose_columns(run: Sequence[Line], body: float) -> bool:
+    """Side-by-side columns of wrapped prose set smaller than the text: a comparison
+    table (the body's own columns are set in body type)."""
+    rows = [ln for ln in run if len(ln.cells) >= 2]
+    prose = sum(all(len(t.split()) >= _PROSE_CELL for _, t in ln.cells) for ln in rows)
+    small = all(ln.size < 0.95 * body for ln in run)
+    return small and prose * 3 >= 2 * len(rows)
+
+
+def _line_rows(run: Sequence[Line]) -> list[Line]:
+    """Each line a row of its cells: the page sets the columns' lines side by side, so a
+    wrapped cell read whole would not be text the page holds in one run."""
+    return [
+        replace(
+            ln,
+            text=" | ".join(t for _, t in ln.cells) if ln.cells else ln.text.strip(),
+            role="table",
+        )
+        for ln in run
+    ]
+
+
 def _aligned_end(lines: list[Line], start: int) -> int:
     first = lines[start]
     if first.role or len(first.cells) < 2:
         return start + 1
     edges = [x for x, _ in first.cells]
     end, last_row = start + 1, start + 1
+    above = first
     while end < len(lines):
-        line, above = lines[end], lines[end - 1]
+        line = lines[end]
+        if line.page == first.page and _left_of(line, edges[0]):
+            end += 1  # a margin note set beside the rows
+            continue
         if line.role or line.page != first.page or not 0 < above.y - line.y < 3 * line.size:
             break
         starts = [x for x, _ in line.cells] if line.cells else [line.x]
@@ -256,11 +332,18 @@ def _aligned_end(lines: list[Line], start: int) -> int:
             last_row = end + 1
         elif not (shared == 1 and len(starts) == 1):
             break  # only a wrapped cell's line may sit between rows
+        above = line
         end += 1
     # The last row's wrapped lines: close below it and short of the next column.
     while last_row < len(lines) and _wrapped_tail(lines[last_row], lines[last_row - 1], edges):
         last_row += 1
     return last_row
+
+
+def _left_of(line: Line, edge: float) -> bool:
+    """Set wholly left of ``edge`` (a margin note beside a table's first column)."""
+    right = line.x + len(line.text.strip()) * line.size * 0.5
+    return not line.cells and not line.role and right < edge - _SAME_X
 
 
 def _wrapped_tail(line: Line, above: Line, edges: Sequence[float]) -> bool:
