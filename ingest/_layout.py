@@ -12,7 +12,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest._columns import column_starts, in_columns
 from ingest._pdf import Line, Page
@@ -179,6 +179,7 @@ def _reading_order(lines: list[Line], page: Page, body: float, edge: float) -> l
     if _is_multi_column(lines, page):
         return lines
     ordered = sorted(lines, key=lambda ln: -round(ln.y, 0))
+    ordered = with_margin_labels(ordered, lines, page)
     rows: list[list[Line]] = []
     for line in ordered:
         if rows and abs(rows[-1][0].y - line.y) < 1.0 and not _drop_cap_in(rows[-1] + [line]):
@@ -191,6 +192,40 @@ def _reading_order(lines: list[Line], page: Page, body: float, edge: float) -> l
         for layer in _layers(row)
         for merged in _side_label_apart(layer, edge)
     ]
+
+
+_MARGIN_LABEL = re.compile(r"^\s*[\[(]\d{1,3}[\])]\s*$")
+_LABEL_ZONE = 0.75
+"""Share of the page width right of which an entry's label sits in the margin."""
+_LABEL_REACH = 8
+"""How many of its own type sizes a label may sit above the last line of its entry."""
+
+
+def with_margin_labels(ordered: list[Line], drawn: Sequence[Line], page: Page) -> list[Line]:
+    """Lines with each right-margin entry label ("[3]" beside a reference) set at the
+    end of the entry it stands beside, where the text layer draws it, instead of on a
+    line of its own just above the entry's first line (it sits a little higher)."""
+    ends: dict[int, Line] = {}
+    for before, line in itertools.pairwise(drawn):
+        if _is_margin_label(line, drawn, page) and 0 < line.y - before.y <= _LABEL_REACH * line.size:
+            ends[id(before)] = line
+    if not ends:
+        return ordered
+    moved = {id(label) for label in ends.values()}
+    return [
+        replace(ln, text=f"{ln.text.rstrip()} {ends[id(ln)].text.strip()}") if id(ln) in ends else ln
+        for ln in ordered
+        if id(ln) not in moved
+    ]
+
+
+def _is_margin_label(line: Line, drawn: Sequence[Line], page: Page) -> bool:
+    """A bracketed number alone in the right margin, on no other line's baseline."""
+    return (
+        line.x >= page.width * _LABEL_ZONE
+        and bool(_MARGIN_LABEL.match(line.text))
+        and not any(other is not line and abs(other.y - line.y) < 1.0 for other in drawn)
+    )
 
 
 def _layers(row: list[Line]) -> list[list[Line]]:
@@ -378,10 +413,16 @@ def without_running_titles(
             if (ln.page, ln.y) in keep
             or not (ln.y >= top or ln.y <= bottom)
             or ln.size > body * 1.05
-            or not any(k in _alnum(ln.text) for k in keys)
+            or not _repeats_title(_alnum(ln.text), keys)
         )
         out.append(Page(page.index, page.width, page.height, lines))
     return tuple(out)
+
+
+def _repeats_title(line: str, keys: Sequence[str]) -> bool:
+    """A running head is mostly the title (with a number or a short label), whereas a
+    footnote or a last line of text at the foot of the page merely mentions it."""
+    return any(k in line and 2 * len(k) >= len(line) for k in keys)
 
 
 def _alnum(text: str) -> str:
