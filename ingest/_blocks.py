@@ -107,7 +107,9 @@ def build_blocks(
             chapter = placed[0]
             section = _section_title(structure, *placed)
             front = line.page in sparse and (
-                chapter < 0 or structure.chapters[chapter].kind == "front_matter"
+                chapter < 0
+                or structure.chapters[chapter].kind == "front_matter"
+                or structure.chapters[chapter].cover
             )
             if current is not None and (
                 _continues_group(current, line, chapter)

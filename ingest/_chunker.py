@@ -91,7 +91,7 @@ def region(block: Block, chapters: Sequence[Marker]) -> str:
         return "glossary"
     if any(_RESOURCES.search(n) for n in names):
         return "further_resource"
-    body = chapter is not None and chapter.kind != "front_matter"
+    body = chapter is not None and chapter.kind != "front_matter" and not chapter.cover
     if in_rec_region(block.section, chapter.title if chapter else "", body):
         return "recommendations"
     if not body:

@@ -246,17 +246,28 @@ def _inner_right(line: Line) -> float:
     return line.x + len(line.text.strip()) * line.size * _NARROW_WIDTH
 
 
+_LONG_LINE = 8
+"""Words from which a line repeated within a line or two of itself is a layer copy."""
+
+
 def without_layer_copies(lines: list[Line]) -> list[Line]:
     """Lines less the second copy of a text printed again within its own type size of
-    the first (a template layer under the final artwork): no reader sees it twice."""
+    the first (a template layer under the final artwork): no reader sees it twice.
+    A template set with its own leading drifts from the artwork by a line or so; a long
+    line of prose is never printed twice that close, so its copy goes too, and so does a
+    short line drawn right after such a copy (the rest of the template's paragraph)."""
     kept: list[Line] = []
     seen: dict[str, list[Line]] = {}
+    in_copy = False
     for line in lines:
         key = line.text.strip()
         twins = seen.setdefault(key, [])
-        if key and any(
-            abs(t.x - line.x) < line.size and abs(t.y - line.y) < line.size for t in twins
-        ):
+        far = in_copy or len(key.split()) >= _LONG_LINE
+        reach = line.size * (2 if far else 1)
+        in_copy = bool(key) and any(
+            abs(t.x - line.x) < reach and abs(t.y - line.y) < reach for t in twins
+        )
+        if in_copy:
             continue
         twins.append(line)
         kept.append(line)

@@ -68,6 +68,7 @@ def find_structure(
         chapters = agreed_chapters(pages, headings, body, labels)
         sections = ()
     chapters = _with_front_matter(chapters, headings, body)
+    chapters = _with_back_cover(chapters, pages, labels)
     if not sections:
         sections = _sections_from_headings(headings, chapters, body)
     heading_lines = _heading_positions(headings, chapters, sections)
@@ -182,6 +183,36 @@ def _with_front_matter(
         and not any(c.index == h.index and abs(c.y - h.y) < 5 for c in chapters)
     ]
     return sorted(chapters + extra, key=lambda m: (m.index, -m.y))
+
+
+_COVER_LINE = 12
+"""Letters and digits from which a line shared by the first and last page is a cover's."""
+
+
+def _with_back_cover(
+    chapters: list[Marker], pages: Sequence[Page], labels: Sequence[str]
+) -> list[Marker]:
+    """The last page as a back cover when it starts no division, prints no page number
+    and repeats a line of the front cover (the title, the publisher's blurb)."""
+    if len(pages) < 3 or not chapters:
+        return chapters
+    last = pages[-1]
+    label = labels[last.index] if last.index < len(labels) else ""
+    if any(c.index >= last.index for c in chapters) or _printed_page_number(label):
+        return chapters
+    if not _cover_lines(pages[0]) & _cover_lines(last):
+        return chapters
+    return [*chapters, Marker("Back cover", last.index, 1e9, None, "back_matter", cover=True)]
+
+
+def _cover_lines(page: Page) -> set[str]:
+    keys = (re.sub(r"[^0-9a-z]", "", ln.text.casefold()) for ln in page.lines)
+    return {k for k in keys if len(k) >= _COVER_LINE}
+
+
+def _printed_page_number(label: str) -> bool:
+    token = label.strip().lower()
+    return token.isdigit() or bool(token) and set(token) <= set("ivxlc")
 
 
 def _sections_from_headings(
