@@ -91,11 +91,16 @@ def analyse(pages: Sequence[Page], *, pdf_labels: Sequence[str] | None) -> Layou
     cleaned: list[Page] = []
     numbers: list[list[str]] = []
     for page, band in zip(pages, banded, strict=True):
+        # A reference's margin label ("[2]") at the top of the page is no page number.
+        labels = {id(ln) for ln in _entry_labels(page.lines, page).values()} if band else set()
         furniture = [
             ln
             for ln in band
-            if _is_furniture(ln, body, repeated)
-            or (ln.size <= body * 1.05 and marks & set(ln.text.lower().split()))
+            if id(ln) not in labels
+            and (
+                _is_furniture(ln, body, repeated)
+                or (ln.size <= body * 1.05 and marks & set(ln.text.lower().split()))
+            )
         ]
         keep = [ln for ln in page.lines if ln not in furniture]
         ordered = _reading_order(without_layer_copies(keep), page, body, edges[page.index % 2])
@@ -173,13 +178,13 @@ def _number_tokens(text: str) -> list[str]:
 def _reading_order(lines: list[Line], page: Page, body: float, edge: float) -> list[Line]:
     """Column by column on pages set in columns; top-to-bottom on single-column pages;
     drawing order where the page has text on its right half but no clear columns."""
+    lines = with_margin_labels(lines, page)
     starts = column_starts(lines, page)
     if starts:
         return [ln for row in in_columns(lines, starts, body) for ln in _row_lines(row)]
     if _is_multi_column(lines, page):
         return lines
     ordered = sorted(lines, key=lambda ln: -round(ln.y, 0))
-    ordered = with_margin_labels(ordered, lines, page)
     rows: list[list[Line]] = []
     for line in ordered:
         if rows and abs(rows[-1][0].y - line.y) < 1.0 and not _drop_cap_in(rows[-1] + [line]):
@@ -201,22 +206,30 @@ _LABEL_REACH = 8
 """How many of its own type sizes a label may sit above the last line of its entry."""
 
 
-def with_margin_labels(ordered: list[Line], drawn: Sequence[Line], page: Page) -> list[Line]:
-    """Lines with each right-margin entry label ("[3]" beside a reference) set at the
-    end of the entry it stands beside, where the text layer draws it, instead of on a
-    line of its own just above the entry's first line (it sits a little higher)."""
-    ends: dict[int, Line] = {}
-    for before, line in itertools.pairwise(drawn):
-        if _is_margin_label(line, drawn, page) and 0 < line.y - before.y <= _LABEL_REACH * line.size:
-            ends[id(before)] = line
+def with_margin_labels(drawn: list[Line], page: Page) -> list[Line]:
+    """Lines in drawing order with each right-margin entry label ("[3]" beside a
+    reference) joined to the end of the entry it stands beside, where the text layer
+    draws it: on a line of its own it would sort above the entry's first line (it sits a
+    little higher) and, in the margin, pass for a second column."""
+    ends = _entry_labels(drawn, page)
     if not ends:
-        return ordered
+        return drawn
     moved = {id(label) for label in ends.values()}
     return [
         replace(ln, text=f"{ln.text.rstrip()} {ends[id(ln)].text.strip()}") if id(ln) in ends else ln
-        for ln in ordered
+        for ln in drawn
         if id(ln) not in moved
     ]
+
+
+def _entry_labels(drawn: Sequence[Line], page: Page) -> dict[int, Line]:
+    """Right-margin labels by the id of the line drawn just before each: the last line
+    of the entry, a little below the label."""
+    return {
+        id(before): line
+        for before, line in itertools.pairwise(drawn)
+        if _is_margin_label(line, drawn, page) and 0 < line.y - before.y <= _LABEL_REACH * line.size
+    }
 
 
 def _is_margin_label(line: Line, drawn: Sequence[Line], page: Page) -> bool:
