@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import pypdf
 
-from ingest._layout import BAND, roman_to_int, without_layer_copies
+from ingest._layout import BAND, roman_to_int
+from ingest._marks import without_layer_copies
 from ingest._pdf import Line, Page
 
 _FRONT_PAGES = 3

@@ -193,21 +193,25 @@ def _with_back_cover(
     chapters: list[Marker], pages: Sequence[Page], labels: Sequence[str]
 ) -> list[Marker]:
     """The last page as a back cover when it starts no division, prints no page number
-    and repeats a line of the front cover (the title, the publisher's blurb)."""
+    and repeats a line of the pages before the first division (the cover, the title
+    page: the title, the publisher's blurb), however those break it into lines."""
     if len(pages) < 3 or not chapters:
         return chapters
     last = pages[-1]
     label = labels[last.index] if last.index < len(labels) else ""
     if any(c.index >= last.index for c in chapters) or _printed_page_number(label):
         return chapters
-    if not _cover_lines(pages[0]) & _cover_lines(last):
+    front = "".join(
+        _alnum(ln.text) for page in pages[: max(1, chapters[0].index)] for ln in page.lines
+    )
+    keys = (_alnum(ln.text) for ln in last.lines)
+    if not any(len(k) >= _COVER_LINE and k in front for k in keys):
         return chapters
     return [*chapters, Marker("Back cover", last.index, 1e9, None, "back_matter", cover=True)]
 
 
-def _cover_lines(page: Page) -> set[str]:
-    keys = (re.sub(r"[^0-9a-z]", "", ln.text.casefold()) for ln in page.lines)
-    return {k for k in keys if len(k) >= _COVER_LINE}
+def _alnum(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.casefold())
 
 
 def _printed_page_number(label: str) -> bool:
