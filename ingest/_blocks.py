@@ -44,7 +44,8 @@ class Block:
         if not self.text:
             self.spans.append((0, line.page))
             self.text = text
-        elif self.kind == "table":  # one row per line
+        elif self.kind == "table" or (self.kind == "footnote" and _opens_note(line)):
+            # A table keeps one row per line; footnotes one note per line.
             self.spans.append((len(self.text) + 1, line.page))
             self.text = f"{self.text}\n{text}"
         else:
@@ -67,6 +68,15 @@ class Block:
         """Text without its list marker, and the offset where the kept text starts."""
         match = _NUMBER_MARK.match(self.text)
         return (self.text[match.end() :], match.end()) if match else (self.text, 0)
+
+
+_NOTE_NUMBER = re.compile(r"^\s*(\d{1,3}|[*†‡§]+)\s+\S")
+
+
+def _opens_note(line: Line) -> bool:
+    """A footnote line that starts a note: with its number, or with the room its raised
+    number left when extraction dropped it as a call."""
+    return line.text[:1].isspace() or bool(_NOTE_NUMBER.match(line.text))
 
 
 def build_blocks(
@@ -97,7 +107,9 @@ def build_blocks(
             chapter = placed[0]
             section = _section_title(structure, *placed)
             front = line.page in sparse and (
-                chapter < 0 or structure.chapters[chapter].kind == "front_matter"
+                chapter < 0
+                or structure.chapters[chapter].kind == "front_matter"
+                or structure.chapters[chapter].cover
             )
             if current is not None and (
                 _continues_group(current, line, chapter)
@@ -194,7 +206,8 @@ def _continues_group(block: Block, line: Line, chapter: int) -> bool:
     gap = last.y - line.y
     if not 0.8 * line.size <= gap <= 1.6 * max(line.size, last.size):
         return False
-    indented = len(block.spans) == 1 and 0.8 * line.size <= last.x - line.x < 4 * line.size
+    # A first-line indent, or a hanging one (a reference entry's turnover lines).
+    indented = len(block.spans) == 1 and 0.8 * line.size <= abs(last.x - line.x) < 4 * line.size
     return abs(line.x - last.x) < 2 or indented
 
 

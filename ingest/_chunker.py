@@ -91,7 +91,7 @@ def region(block: Block, chapters: Sequence[Marker]) -> str:
         return "glossary"
     if any(_RESOURCES.search(n) for n in names):
         return "further_resource"
-    body = chapter is not None and chapter.kind != "front_matter"
+    body = chapter is not None and chapter.kind != "front_matter" and not chapter.cover
     if in_rec_region(block.section, chapter.title if chapter else "", body):
         return "recommendations"
     if not body:
@@ -231,9 +231,10 @@ def _flush(
         else "narrative"
     )
     sentences = [s for block in blocks for s in _sentences(block)]
-    # Front matter is line groups (a title, an address, a block of small print): each
-    # stays on a line of its own, so no sentence reads on from one group into the next.
-    firsts = _first_sentences(blocks) if kind == "front_matter" else set()
+    # Front matter is line groups (a title, an address, a block of small print) and a
+    # reference list is entries: each stays on a line of its own, so no sentence reads on
+    # from one group or entry into the next.
+    firsts = _first_sentences(blocks) if kind in ("front_matter", "further_resource") else set()
     start = 0
     while start < len(sentences):
         end, words = start, 0

@@ -26,7 +26,8 @@ from ingest._imprint import (
     words_of,
     year_of,
 )
-from ingest._layout import BAND, roman_to_int, without_layer_copies
+from ingest._layout import BAND, roman_to_int
+from ingest._marks import without_layer_copies
 from ingest._pdf import Line, Page
 
 _FRONT_PAGES = 3

@@ -39,6 +39,8 @@ class Marker:
     kind: DivisionKind = "chapter"
     printed: str = ""
     """The chapter number as printed ("IV", "2"), for display."""
+    cover: bool = False
+    """A back cover: cover matter (line groups), not running text or a further part."""
 
 
 def clean_title(text: str) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ingest._columns import column_starts, in_columns
+from ingest._marks import entry_labels, with_margin_labels, without_layer_copies
 from ingest._pdf import Line, Page
 from ingest._regions import text_edges
 
@@ -91,11 +92,16 @@ def analyse(pages: Sequence[Page], *, pdf_labels: Sequence[str] | None) -> Layou
     cleaned: list[Page] = []
     numbers: list[list[str]] = []
     for page, band in zip(pages, banded, strict=True):
+        # A reference's margin label ("[2]") at the top of the page is no page number.
+        labelled = {id(ln) for ln in entry_labels(page.lines, page).values()} if band else set()
         furniture = [
             ln
             for ln in band
-            if _is_furniture(ln, body, repeated)
-            or (ln.size <= body * 1.05 and marks & set(ln.text.lower().split()))
+            if id(ln) not in labelled
+            and (
+                _is_furniture(ln, body, repeated)
+                or (ln.size <= body * 1.05 and marks & set(ln.text.lower().split()))
+            )
         ]
         keep = [ln for ln in page.lines if ln not in furniture]
         ordered = _reading_order(without_layer_copies(keep), page, body, edges[page.index % 2])
@@ -173,6 +179,7 @@ def _number_tokens(text: str) -> list[str]:
 def _reading_order(lines: list[Line], page: Page, body: float, edge: float) -> list[Line]:
     """Column by column on pages set in columns; top-to-bottom on single-column pages;
     drawing order where the page has text on its right half but no clear columns."""
+    lines = with_margin_labels(lines, page)
     starts = column_starts(lines, page)
     if starts:
         return [ln for row in in_columns(lines, starts, body) for ln in _row_lines(row)]
@@ -209,23 +216,6 @@ def _layers(row: list[Line]) -> list[list[Line]]:
 def _inner_right(line: Line) -> float:
     """A right edge no real line falls short of (narrow glyphs), to test overlap."""
     return line.x + len(line.text.strip()) * line.size * _NARROW_WIDTH
-
-
-def without_layer_copies(lines: list[Line]) -> list[Line]:
-    """Lines less the second copy of a text printed again within its own type size of
-    the first (a template layer under the final artwork): no reader sees it twice."""
-    kept: list[Line] = []
-    seen: dict[str, list[Line]] = {}
-    for line in lines:
-        key = line.text.strip()
-        twins = seen.setdefault(key, [])
-        if key and any(
-            abs(t.x - line.x) < line.size and abs(t.y - line.y) < line.size for t in twins
-        ):
-            continue
-        twins.append(line)
-        kept.append(line)
-    return kept
 
 
 def _side_label_apart(row: list[Line], edge: float) -> list[Line]:
@@ -378,10 +368,16 @@ def without_running_titles(
             if (ln.page, ln.y) in keep
             or not (ln.y >= top or ln.y <= bottom)
             or ln.size > body * 1.05
-            or not any(k in _alnum(ln.text) for k in keys)
+            or not _repeats_title(_alnum(ln.text), keys)
         )
         out.append(Page(page.index, page.width, page.height, lines))
     return tuple(out)
+
+
+def _repeats_title(line: str, keys: Sequence[str]) -> bool:
+    """A running head is mostly the title (with a number or a short label), whereas a
+    footnote or a last line of text at the foot of the page merely mentions it."""
+    return any(k in line and 2 * len(k) >= len(line) for k in keys)
 
 
 def _alnum(text: str) -> str:

@@ -68,6 +68,7 @@ def find_structure(
         chapters = agreed_chapters(pages, headings, body, labels)
         sections = ()
     chapters = _with_front_matter(chapters, headings, body)
+    chapters = _with_back_cover(chapters, pages, labels)
     if not sections:
         sections = _sections_from_headings(headings, chapters, body)
     heading_lines = _heading_positions(headings, chapters, sections)
@@ -182,6 +183,40 @@ def _with_front_matter(
         and not any(c.index == h.index and abs(c.y - h.y) < 5 for c in chapters)
     ]
     return sorted(chapters + extra, key=lambda m: (m.index, -m.y))
+
+
+_COVER_LINE = 12
+"""Letters and digits from which a line shared by the first and last page is a cover's."""
+
+
+def _with_back_cover(
+    chapters: list[Marker], pages: Sequence[Page], labels: Sequence[str]
+) -> list[Marker]:
+    """The last page as a back cover when it starts no division, prints no page number
+    and repeats a line of the pages before the first division (the cover, the title
+    page: the title, the publisher's blurb), however those break it into lines."""
+    if len(pages) < 3 or not chapters:
+        return chapters
+    last = pages[-1]
+    label = labels[last.index] if last.index < len(labels) else ""
+    if any(c.index >= last.index for c in chapters) or _printed_page_number(label):
+        return chapters
+    front = "".join(
+        _alnum(ln.text) for page in pages[: max(1, chapters[0].index)] for ln in page.lines
+    )
+    keys = (_alnum(ln.text) for ln in last.lines)
+    if not any(len(k) >= _COVER_LINE and k in front for k in keys):
+        return chapters
+    return [*chapters, Marker("Back cover", last.index, 1e9, None, "back_matter", cover=True)]
+
+
+def _alnum(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.casefold())
+
+
+def _printed_page_number(label: str) -> bool:
+    token = label.strip().lower()
+    return token.isdigit() or bool(token) and set(token) <= set("ivxlc")
 
 
 def _sections_from_headings(
