@@ -12,14 +12,8 @@ from typing import Any
 from llama_index.core.llms import LLM
 
 from assistant._coverage import is_covered
-from assistant._extractive import (
-    Passage,
-    compose,
-    in_reading_order,
-    quote_for,
-    select_passages,
-    verified,
-)
+from assistant._evidence import TermStats, chosen, question_terms, uncovered, weighed
+from assistant._extractive import Passage, compose, in_reading_order, quote_for, verified
 from assistant._llm import build_llm, checked, prompt_for, rewrite_follow_up
 from assistant._query import is_follow_up, search_query
 from assistant._records import Answer, Citation, Source
@@ -41,6 +35,8 @@ class Assistant:
         self.settings = settings
         self.index: GuideIndex = open_index(settings=settings)
         options = settings.assistant
+        self._stats: tuple[tuple[str, ...], TermStats] | None = None
+        self._stats_lock = threading.Lock()
         self._llm = llm
         if llm is None and options.llm:
             self._llm = build_llm(
@@ -121,17 +117,30 @@ class Assistant:
         self, question: str, query: str, hits: list[Hit], sources: tuple[Source, ...]
     ) -> Answer:
         options = self.settings.assistant
-        chosen = select_passages(
-            hits, max_passages=options.max_passages, margin=options.passage_margin
-        )
         embedder = self.index.embedder()
-        vector = embedder.query(question)
-        quoted = [Passage(h, quote_for(h.chunk, vector, embedder.texts)) for h in chosen]
-        passages = in_reading_order(verified(quoted))
+        vector = embedder.query(query)
+        stats = self._term_stats()
+        evidence = weighed(hits, question, vector, embedder.texts, question_terms(query, stats))
+        why = uncovered(question, evidence)
+        if why:
+            return Answer(question, self._not_covered(hits, why), False, (), sources, query)
+        picked = chosen(
+            evidence, question, max_passages=options.max_passages, margin=options.passage_margin
+        )
+        passages = in_reading_order(verified([Passage(e.hit, e.quote) for e in picked]))
         citations = tuple(
             self._citation(n, p.hit.chunk, p.quote) for n, p in enumerate(passages, start=1)
         )
-        return Answer(question, compose(passages), True, citations, sources, query)
+        text = compose(passages, stats.lowercase)
+        return Answer(question, text, True, citations, sources, query)
+
+    def _term_stats(self) -> TermStats:
+        """Word statistics of the indexed chunks, rebuilt when the documents change."""
+        key = tuple(sorted(d.content_sha256 for d in self.index.manifest().documents.values()))
+        with self._stats_lock:
+            if self._stats is None or self._stats[0] != key:
+                self._stats = (key, TermStats.of(self.index.chunks()))
+            return self._stats[1]
 
     def _llm_answer(
         self, question: str, query: str, hits: list[Hit], sources: tuple[Source, ...]

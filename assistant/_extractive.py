@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
+from assistant._lead import lead_for, place_of
 from index import Hit
 from ingest import Chunk
 from ingest._text import split_sentences
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 EmbedFn = Callable[[list[str]], list[list[float]]]
 WHOLE_KINDS = frozenset({"recommendation", "glossary", "acronym"})
 _MAX_QUOTE_WORDS = 70
+_BARE_WORDS = 9
 
 
 @dataclass(frozen=True)
@@ -30,49 +32,73 @@ class Passage:
     quote: str
 
 
-def select_passages(hits: Sequence[Hit], *, max_passages: int, margin: float) -> list[Hit]:
-    """The hits worth quoting: the best, plus those nearly as close to the question."""
-    scored = [h for h in hits if h.dense is not None]
-    if not scored:
-        return list(hits[:1])
-    best = max(h.dense or 0.0 for h in scored)
-    chosen = [h for h in hits if h.dense is not None and h.dense >= best - margin]
-    return chosen[:max_passages]
-
-
 def quote_for(chunk: Chunk, question_vector: list[float], embed: EmbedFn) -> str:
-    """The span of the chunk that matters: whole for short units, else its best sentences.
+    """The span of the chunk that matters (see ``best_quote``), whatever its quality."""
+    return best_quote(chunk, question_vector, embed)[0] or chunk.text
 
-    A quote is one line of the answer: from a chunk stored line by line (a table's rows,
-    a cover page's line groups) it is the line closest to the question. Sentences ingest
-    could not find verbatim on the page are never quoted while another one can be.
+
+def best_quote(
+    chunk: Chunk,
+    question_vector: list[float],
+    embed: EmbedFn,
+    *,
+    reject: Callable[[str], bool] = lambda _: False,
+) -> tuple[str, float]:
+    """The span of the chunk that answers, and its cosine with the question; ("", -1.0)
+    when every candidate span is rejected.
+
+    Whole for short units, else the best sentence, grown to a neighbour nearly as close
+    and past a bare topic sentence ("Trade unions deserve a specific mention.") to the
+    sentence that carries the substance. From a chunk stored line by line (a table's rows,
+    a reference list) it is one line. Sentences ingest could not find verbatim on the
+    page are never quoted while another can be.
     """
     lines = [ln for ln in chunk.text.split("\n") if ln.strip()]
     if len(lines) > 1:
-        lines = _verified(lines, chunk.unverified)
-        scores = [_cosine(question_vector, v) for v in embed(lines)]
-        return lines[max(range(len(lines)), key=lambda i: scores[i])]
-    if not chunk.unverified and (chunk.kind in WHOLE_KINDS or len(chunk.text.split()) <= 45):
-        return chunk.text
+        return _best_of(_verified(lines, chunk.unverified), question_vector, embed, reject)
+    whole = chunk.kind in WHOLE_KINDS or len(chunk.text.split()) <= 45
+    if whole and not chunk.unverified and not reject(chunk.text):
+        return chunk.text, _cosine(question_vector, embed([chunk.text])[0])
     sentences = split_sentences(chunk.text)
     if len(sentences) <= 1:
-        return chunk.text
-    allowed = _verified(sentences, chunk.unverified)
+        text = chunk.text
+        return ("", -1.0) if reject(text) else (text, _cosine(question_vector, embed([text])[0]))
+    allowed = set(_verified(sentences, chunk.unverified))
     scores = [
-        _cosine(question_vector, v) if s in allowed else -1.0
+        _cosine(question_vector, v) if s in allowed and not reject(s) else -1.0
         for s, v in zip(sentences, embed(sentences), strict=True)
     ]
     best = max(range(len(sentences)), key=lambda i: scores[i])
+    if scores[best] <= -1.0:
+        return "", -1.0
     start, end = best, best + 1
     # Grow to a neighbour that is nearly as relevant, keeping one contiguous span.
     for neighbour in (best + 1, best - 1):
         if 0 <= neighbour < len(sentences) and scores[neighbour] >= scores[best] - 0.05:
             start, end = min(start, neighbour), max(end, neighbour + 1)
             break
+    if end - start == 1 and _bare(sentences[best]) and end < len(sentences) and scores[end] > -1:
+        end += 1  # a topic sentence alone says nothing: take the one that follows
     span = " ".join(sentences[start:end])
-    if len(span.split()) > _MAX_QUOTE_WORDS:
+    if len(span.split()) > _MAX_QUOTE_WORDS or span not in chunk.text:
         span = sentences[best]
-    return span if span in chunk.text else sentences[best]
+    return span, scores[best]
+
+
+def _best_of(
+    parts: list[str], vector: list[float], embed: EmbedFn, reject: Callable[[str], bool]
+) -> tuple[str, float]:
+    kept = [p for p in parts if not reject(p)]
+    if not kept:
+        return "", -1.0
+    scores = [_cosine(vector, v) for v in embed(kept)]
+    best = max(range(len(kept)), key=lambda i: scores[i])
+    return kept[best], scores[best]
+
+
+def _bare(sentence: str) -> bool:
+    """A short sentence with no figure in it: it names a topic rather than saying something."""
+    return len(sentence.split()) < _BARE_WORDS and not any(ch.isdigit() for ch in sentence)
 
 
 def _verified(parts: list[str], unverified: Sequence[str]) -> list[str]:
@@ -87,54 +113,34 @@ def _cosine(a: list[float], b: list[float]) -> float:
     return dot / norm if norm else 0.0
 
 
-def lead_line(passages: Sequence[Passage]) -> str:
-    """Where the guidance speaks to the question: chapters and sections, no claims."""
-    places: dict[str, list[str]] = {}
-    for p in passages:
-        c = p.hit.chunk
-        name = (
-            f"chapter {c.chapter_printed or c.chapter} ({c.chapter_title})" if c.chapter is not None else c.chapter_title
-        )
-        sections = places.setdefault(name, [])
-        if c.section not in ("", c.chapter_title, *sections):
-            sections.append(c.section)
-    parts = [
-        f"{name}: {', '.join(sections)}" if sections else name for name, sections in places.items()
-    ]
-    if len(parts) == 1:
-        return f"The guidance speaks to this in {parts[0]}."
-    return f"The guidance speaks to this in {'; '.join(parts[:-1])}; and {parts[-1]}."
-
-
-def _heading(chunk: Chunk) -> str:
-    if chunk.chapter is None:
-        return chunk.chapter_title
-    return f"Chapter {chunk.chapter}: {chunk.chapter_title}"
-
-
 def in_reading_order(passages: Sequence[Passage]) -> list[Passage]:
-    """Passages grouped by chapter (in order of first appearance), so [1], [2]... read in order."""
-    order: dict[str, int] = {}
+    """Passages grouped by chapter in order of first appearance, so the best passage stays
+    first and [1], [2]... read in order."""
+    order: dict[tuple[str, int | None, str], int] = {}
     for p in passages:
-        order.setdefault(_heading(p.hit.chunk), len(order))
-    return sorted(passages, key=lambda p: order[_heading(p.hit.chunk)])
+        order.setdefault(_place_key(p.hit.chunk), len(order))
+    return sorted(passages, key=lambda p: order[_place_key(p.hit.chunk)])
 
 
-def body_lines(passages: Sequence[Passage]) -> list[tuple[str, list[str]]]:
+def _place_key(chunk: Chunk) -> tuple[str, int | None, str]:
+    return (chunk.document_id, chunk.chapter, chunk.chapter_title)
+
+
+def body_lines(
+    passages: Sequence[Passage], lowercase: Collection[str]
+) -> list[tuple[str, list[str]]]:
     """Quotes grouped by chapter, in order of first appearance: (heading, bullet lines)."""
     groups: dict[str, list[str]] = {}
     for n, p in enumerate(passages, start=1):
-        c = p.hit.chunk
-        heading = (
-            f"Chapter {c.chapter}: {c.chapter_title}" if c.chapter is not None else c.chapter_title
-        )
-        groups.setdefault(heading, []).append(f"- {p.quote} [{n}]")
+        groups.setdefault(place_of(p.hit.chunk, lowercase), []).append(f"- {p.quote} [{n}]")
     return list(groups.items())
 
 
-def compose(passages: Sequence[Passage]) -> str:
-    parts = [lead_line(passages), ""]
-    for heading, lines in body_lines(passages):
+def compose(passages: Sequence[Passage], lowercase: Collection[str]) -> str:
+    """A lead naming the passage that answers most directly, then the quotes by chapter."""
+    chunks = [p.hit.chunk for p in passages]
+    parts = [lead_for(chunks[0], chunks[1:], lowercase), ""]
+    for heading, lines in body_lines(passages, lowercase):
         parts.append(f"**{heading}**")
         parts.extend(lines)
         parts.append("")

@@ -1,0 +1,161 @@
+"""How well each retrieved passage answers the question, and whether any does.
+
+A passage is worth quoting when its own evidence is close to the best passage's: the
+cosine of its best sentence with the question, and how much of the question's specific
+content (its rarer words, weighted by inverse document frequency) the passage contains.
+A dense-score margin alone keeps near-misses that share the topic but not the point.
+
+The same content weights decide coverage: a question whose specific words no passage
+contains, or that asks for a figure no chosen quote gives, is not answered there.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from assistant._extractive import EmbedFn, best_quote
+from assistant._quality import quote_flags
+from assistant._query import content_words
+from index import Hit
+from ingest import Chunk
+
+_WORD = re.compile(r"[a-z][a-z'-]*|\d[\d.,]*")
+_SUFFIXES = ("ations", "ation", "ies", "ing", "ed", "es", "s", "al", "ly")
+_ASKS_FIGURE = re.compile(
+    r"\bhow (?:many|much|long|often|large|big|high)\b|\bwhat (?:percentage|share|proportion|"
+    r"number|amount|figure|rate|budget|cost|fee|level)\b|\bwhich year\b|\bwhen (?:was|were|did)\b",
+    re.IGNORECASE,
+)
+_ASKS_ACTION = re.compile(
+    r"\b(?:should|recommend\w*|what (?:can|could|must) \w+ do|how (?:can|could|should|to)\b|"
+    r"what (?:steps|measures|actions)|ways to|best way)",
+    re.IGNORECASE,
+)
+_FIGURE = re.compile(r"\d")
+_LOWER = re.compile(r"\b[a-z][a-z’'-]*\b")
+_SENTENCE_WEIGHT = 1.0
+_CONTENT_WEIGHT = 0.35
+_MIN_CONTENT = 0.45
+"""Below this share of the question's specific content in every passage: not covered."""
+
+
+def stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+@dataclass(frozen=True)
+class TermStats:
+    """Document frequencies of word stems over the indexed chunks, and the words the
+    documents write in lower case (for sentence-casing titles)."""
+
+    n_chunks: int
+    frequency: Counter[str]
+    lowercase: frozenset[str]
+
+    @classmethod
+    def of(cls, chunks: Iterable[Chunk]) -> TermStats:
+        frequency: Counter[str] = Counter()
+        lowercase: set[str] = set()
+        n = 0
+        for chunk in chunks:
+            n += 1
+            frequency.update(stems_of(chunk.text))
+            lowercase.update(_LOWER.findall(chunk.text))
+        return cls(n, frequency, frozenset(lowercase))
+
+    def weight(self, term: str) -> float:
+        """Inverse document frequency: a word every passage uses says nothing specific."""
+        return math.log((1 + self.n_chunks) / (1 + self.frequency[term]))
+
+
+def stems_of(text: str) -> set[str]:
+    return {stem(w) for w in _WORD.findall(text.lower())}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    hit: Hit
+    quote: str
+    sentence: float
+    """Cosine of the quote with the question."""
+    content: float
+    """Share (by weight) of the question's specific words the passage contains."""
+
+    @property
+    def score(self) -> float:
+        return _SENTENCE_WEIGHT * self.sentence + _CONTENT_WEIGHT * self.content
+
+
+def question_terms(question: str, stats: TermStats) -> dict[str, float]:
+    """The question's content stems with their weights (words no passage uses count too:
+    they are exactly what the documents may not cover)."""
+    terms = {stem(w) for w in content_words(question)}
+    return {t: stats.weight(t) for t in terms if len(t) > 2}
+
+
+def content_share(text: str, terms: dict[str, float]) -> float:
+    total = sum(terms.values())
+    if total <= 0:
+        return 1.0
+    have = stems_of(text)
+    return sum(w for t, w in terms.items() if t in have) / total
+
+
+def weighed(
+    hits: Sequence[Hit],
+    question: str,
+    vector: list[float],
+    embed: EmbedFn,
+    terms: dict[str, float],
+) -> list[Evidence]:
+    """Evidence for each hit whose best quote is fit to paste, best first."""
+
+    def junk(text: str, kind: str) -> bool:
+        return bool(quote_flags(text, kind=kind, question=question))
+
+    out = []
+    for hit in hits:
+        chunk = hit.chunk
+        quote, cosine = best_quote(chunk, vector, embed, reject=_rejecting(junk, chunk.kind))
+        if not quote:
+            continue
+        where = f"{chunk.chapter_title} {chunk.section} {chunk.text}"
+        out.append(Evidence(hit, quote, cosine, content_share(where, terms)))
+    return sorted(out, key=lambda e: -e.score)
+
+
+def _rejecting(junk: Callable[[str, str], bool], kind: str) -> Callable[[str], bool]:
+    return lambda text: junk(text, kind)
+
+
+def chosen(
+    evidence: Sequence[Evidence], question: str, *, max_passages: int, margin: float
+) -> list[Evidence]:
+    """The passages that answer: those whose evidence is within ``margin`` of the best
+    passage's, recommendations first when the question asks what to do."""
+    if not evidence:
+        return []
+    best = evidence[0].score
+    kept = [e for e in evidence if e.score >= best - margin][:max_passages]
+    if _ASKS_ACTION.search(question):
+        kept.sort(key=lambda e: e.hit.chunk.kind != "recommendation")
+    return kept
+
+
+def uncovered(question: str, evidence: Sequence[Evidence], *, top: int = 3) -> str:
+    """Why the passages do not answer the question, or '' when they do."""
+    if not evidence:
+        return "no passage found could be quoted as an answer"
+    content = max(e.content for e in evidence[:top])
+    if content < _MIN_CONTENT:
+        return "the passages found do not speak to what the question is specifically about"
+    if _ASKS_FIGURE.search(question) and not any(_FIGURE.search(e.quote) for e in evidence[:top]):
+        return "the question asks for a figure that none of the passages found gives"
+    return ""
