@@ -22,6 +22,9 @@ from ingest._records import page_span
 from ingest._text import split_sentences
 
 _MAX_QUOTE_WORDS = 70
+_OPENING_WORDS = 40
+"""A recommendation's rationale follows it in the same unit with no mark between them;
+its first sentences, this short, are the recommendation itself."""
 _ASK = (
     r"(?:give me|show me|show|list|tell me|what are|which are|what is|what's|what were"
     r"|get|read|quote|display|find|look up|i want|i need)"
@@ -49,12 +52,18 @@ _CHAPTER_COVER = re.compile(
     rf"|(?:(?:{_ASK}|summari[sz]e|describe|outline)\s+)?(?:the\s+)?"
     rf"(?:(?:contents?|outline|sections|structure|summary) of\s+)?{_CHAPTER}"
 )
-_TERM = re.compile(
-    rf"(?:what is|what's|what are|who is|define|definition of|the definition of"
-    rf"|(?:what is )?the meaning of|meaning of|what is meant by|explain)\s+{_ARTICLE}(.+)"
-    rf"|what (?:does|do)\s+{_ARTICLE}(?:(?:acronym|abbreviation|term)\s+)?(.+?)"
-    r"\s+(?:mean|stand for)"
+_TERMS = tuple(
+    re.compile(pattern)
+    for pattern in (
+        rf"(?:what is|what's)\s+{_ARTICLE}(.+?)\s+(?:short|an abbreviation|an acronym)\s+for",
+        rf"what (?:does|do)\s+{_ARTICLE}(?:(?:acronym|abbreviation|term)\s+)?(.+?)\s+"
+        + r"(?:mean|stand for)",
+        rf"(?:(?:what is|what's)\s+)?(?:the\s+)?(?:meaning|definition) of\s+{_ARTICLE}(.+)",
+        rf"(?:what is meant by|define|explain)\s+{_ARTICLE}(.+)",
+        rf"(?:what is|what's|what are|who is)\s+{_ARTICLE}(.+)",
+    )
 )
+"""How a question asks what a term means; the first that fits names the term."""
 _POLITE = re.compile(r"^(?:(?:please|can you|could you|would you)\s+)+")
 
 
@@ -108,11 +117,15 @@ def lookup(
         found = _chapter_recs(next(g for g in m.groups() if g), chunks)
     elif not recommendations_only and (m := _CHAPTER_COVER.fullmatch(asked)):
         found = _chapter_cover(next(g for g in m.groups() if g), chunks)
-    elif not recommendations_only and (m := _TERM.fullmatch(asked)):
-        found = _term(next(g for g in m.groups() if g), chunks, documents)
+    elif not recommendations_only and (term := _asked_term(asked)):
+        found = _term(term, chunks, documents)
     if found is None or (chapters and not found.chapters <= set(chapters)):
         return None
     return found
+
+
+def _asked_term(asked: str) -> str | None:
+    return next((m.group(1) for rx in _TERMS if (m := rx.fullmatch(asked))), None)
 
 
 def _core(question: str) -> str:
@@ -184,15 +197,15 @@ def _unit_quote(chunk: Chunk) -> str:
 
 
 def _opening(chunk: Chunk) -> str:
-    """The first sentences of the chunk's first line that ingest verified, up to a quote's
-    length (at least one sentence)."""
+    """The first sentences of the chunk's first line that ingest verified: at least one,
+    more while they stay short."""
     first = next(ln for ln in chunk.text.split("\n") if ln.strip())
     sentences = [
         s for s in split_sentences(first) if not any(u in s or s in u for u in chunk.unverified)
     ] or split_sentences(first)
     taken = [sentences[0]]
     for s in sentences[1:]:
-        if len(" ".join([*taken, s]).split()) > _MAX_QUOTE_WORDS:
+        if len(" ".join([*taken, s]).split()) > _OPENING_WORDS:
             break
         taken.append(s)
     span = " ".join(taken)

@@ -16,6 +16,7 @@ import pytest
 
 from assistant import Answer, Assistant, body_sentences
 from assistant._lookup import lookup
+from evals import bundled_datasets, load_dataset
 from ingest import Chunk, IngestResult, Settings
 
 Case = tuple[str, list[Chunk]]
@@ -154,10 +155,25 @@ def test_every_defined_term_and_acronym_gives_definition_and_expansion(
         "What are skills mobility partnerships?",
         "define SKILLS MOBILITY PARTNERSHIP",
         "What does the acronym SMP mean?",
+        "What is SMP short for?",
+        "what is the meaning of skills mobility partnership",
     ):
         assert {c.chunk_id for c in assistant.answer(question).citations} == {
             c.id for c in sample_ingested.chunks if c.term in both
         }, question
+
+
+def test_the_bundled_glossary_questions_cite_their_expected_entry(assistant: Assistant) -> None:
+    gold = [
+        q
+        for q in load_dataset(bundled_datasets() / "sample_gold.jsonl")
+        if q.expected_chapter in ("Acronyms", "Glossary of terms")
+    ]
+    assert len(gold) >= 3
+    for q in gold:
+        answer = assistant.answer(q.question)
+        cited = [c for c in answer.citations if c.quote == q.reference_quote]
+        assert cited and set(cited[0].page_labels) <= set(q.expected_pages), (q.id, answer.text)
 
 
 def test_every_chapter_outline_names_title_sections_pages_and_recommendations(
@@ -175,6 +191,17 @@ def test_every_chapter_outline_names_title_sections_pages_and_recommendations(
         assert -1 not in places and places == sorted(places), (sections, lead)
         for rec in _recs(chunks, n):
             assert f"{rec.rec_id}" in lead, (rec.rec_id, lead)
+
+
+def test_a_long_rationale_is_quoted_as_its_recommendation_sentences(chunks: list[Chunk]) -> None:
+    rec = next(c for c in chunks if c.rec_id == "R4.2")
+    rationale = next(c for c in chunks if c.chapter == 4 and c.kind == "narrative")
+    long = dataclasses.replace(rec, text=f"{rec.text} {rationale.text}")
+    assert len(long.text.split()) > 70
+    found = lookup("R4.2", [c if c is not rec else long for c in chunks], [])
+    assert found is not None
+    quote = found.quoted[0][1]
+    assert quote.startswith(rec.text) and quote in long.text and len(quote.split()) <= 40, quote
 
 
 def test_unknown_ids_and_chapters_are_named_not_answered_by_similarity(
