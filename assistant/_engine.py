@@ -15,6 +15,7 @@ from assistant._coverage import is_covered
 from assistant._evidence import TermStats, chosen, question_terms, uncovered, weighed
 from assistant._extractive import Passage, compose, in_reading_order, quote_for, verified
 from assistant._llm import build_llm, checked, prompt_for, rewrite_follow_up
+from assistant._lookup import Lookup, lookup
 from assistant._query import is_follow_up, search_query
 from assistant._records import Answer, Citation, Source
 from assistant._references import reference
@@ -62,6 +63,8 @@ class Assistant:
         """
         chapters = checked_chapters(self.index, chapters)
         question = self._checked(question)
+        if found := self._looked_up(question, chapters, recommendations_only):
+            return found
         query = self._search_query(question, history)  # an LLM rewrite waits outside
         kinds = ["recommendation"] if recommendations_only else None
         with cpu_slots():
@@ -103,6 +106,29 @@ class Assistant:
                 f"the question is {len(question)} characters long; please keep it under {limit}."
             )
         return question
+
+    def _looked_up(
+        self, question: str, chapters: Sequence[int] | None, recommendations_only: bool
+    ) -> Answer | None:
+        """The answer read off the document's structure when the question names a unit."""
+        documents = self.index.manifest().documents.values()
+        found: Lookup | None = lookup(
+            question,
+            self.index.chunks(),
+            documents,
+            chapters=chapters,
+            recommendations_only=recommendations_only,
+        )
+        if found is None:
+            return None
+        citations = tuple(
+            self._citation(n, chunk, quote) for n, (chunk, quote) in enumerate(found.quoted, 1)
+        )
+        sources = tuple(
+            self._source(n, Hit(chunk=chunk, score=1.0))
+            for n, (chunk, _) in enumerate(found.quoted, 1)
+        )
+        return Answer(question, found.text(), found.covered, citations, sources, question)
 
     def _search_query(self, question: str, history: Sequence[str]) -> str:
         previous = [h for h in history if h.strip()]

@@ -186,6 +186,8 @@ class GuideIndex:
         return view.manifest
 
     def chunks(self) -> list[Chunk]:
+        """The published documents' chunks, as of now, in document order."""
+        self._refresh(force=False)
         view = self._view
         self._published(view)
         return sorted(view.chunks.values(), key=lambda c: (c.document_id, c.position))
