@@ -128,7 +128,8 @@ class Assistant:
             self._source(n, Hit(chunk=chunk, score=1.0))
             for n, (chunk, _) in enumerate(found.quoted, 1)
         )
-        return Answer(question, found.text(), found.covered, citations, sources, question)
+        text = found.text(self._term_stats().lowercase)
+        return Answer(question, text, found.covered, citations, sources, question)
 
     def _search_query(self, question: str, history: Sequence[str]) -> str:
         previous = [h for h in history if h.strip()]

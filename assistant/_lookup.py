@@ -10,11 +10,12 @@ printed, sections, and the glossary and acronym entries. Nothing is embedded.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from assistant._extractive import Passage, body_lines
+from assistant._lead import sentence_case
 from assistant._validate import ranges
 from index import Hit
 from ingest import Chunk
@@ -87,11 +88,16 @@ class Lookup:
     chapters: frozenset[int | None]
     """The chapters the answer is about (None: front or back matter), for chapter filters."""
 
-    def text(self) -> str:
-        """The lead line, then the quotes under bold headings, as extractive answers read."""
+    def text(self, lowercase: Collection[str] = ()) -> str:
+        """The lead line, then the quotes under bold headings, as extractive answers read;
+        titles in sentence case (``lowercase``: words the documents write in lower case)."""
         passages = [Passage(Hit(chunk=c, score=1.0), q) for c, q in self.quoted]
-        parts = [self.lead, ""]
-        for heading, lines in body_lines(passages):
+        lead = self.lead
+        titles = {t for c, _ in self.quoted for t in (c.chapter_title, c.section) if t}
+        for title in sorted(titles, key=len, reverse=True):
+            lead = lead.replace(title, sentence_case(title, lowercase))
+        parts = [lead, ""]
+        for heading, lines in body_lines(passages, lowercase):
             parts.extend([f"**{heading}**", *lines, ""])
         return "\n".join(parts).rstrip()
 
