@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from _common import Corpus, corpora, real_pdfs_dir
+
+log = logging.getLogger("benchmarks.quality")
 
 COLUMNS = (
     "page_hit@5",
@@ -59,9 +62,14 @@ def answers(corpus: Corpus, work: Path) -> list[tuple]:
 
     root = work / corpus.name
     settings = Settings(data_dir=root / "data", index_dir=root / "index")
+    start = time.perf_counter()
     open_index(settings=settings).add(ingest_pdf(corpus.pdf, settings=settings), pdf=corpus.pdf)
+    log.info("%s: indexed in %.0f s", corpus.name, time.perf_counter() - start)
     assistant = Assistant(settings=settings)
-    return [(q, assistant.answer(q.question)) for q in load_dataset(corpus.dataset)]
+    start = time.perf_counter()
+    pairs = [(q, assistant.answer(q.question)) for q in load_dataset(corpus.dataset)]
+    log.info("%s: %d answers in %.0f s", corpus.name, len(pairs), time.perf_counter() - start)
+    return pairs
 
 
 def measure(corpus: Corpus, work: Path) -> CorpusResult:
@@ -106,7 +114,9 @@ def main() -> int:
     parser.add_argument("--real-dir", help="folder with the real PDFs")
     parser.add_argument("--only", help="one corpus: sample, nist, oecd, jiu, adb, ilo, unodc")
     parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log the time of each step")
     args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         chosen = [
