@@ -38,10 +38,13 @@ def plot_by_chapter(
         heights = [v if v is not None else math.nan for v in values]  # no bar: not in scope
         axes.bar(range(len(chapters)), heights)
         for x, value in enumerate(values):
-            if value is None:  # an empty slot would read as a score of 0
-                axes.text(x, 0.02, "n/a", ha="center", fontsize=6, rotation=90, color="grey")
+            # a missing bar and a bar of height 0 look alike: say which one it is
+            if value is None or value == 0:
+                label, colour = ("n/a", "grey") if value is None else ("0", "black")
+                axes.text(x, 0.03, label, ha="center", va="bottom", fontsize=7, color=colour)
         labels = [c if len(c) <= 14 else c[:13] + "…" for c in chapters]
         axes.set_xticks(range(len(chapters)), labels, rotation=90, fontsize=7)
+        axes.set_xlim(-0.6, len(chapters) - 0.4)  # a trailing NaN bar would be cut off
         axes.set_ylim(0, 1.05)
         axes.set_title(_title(name), fontsize=9)
         threshold = THRESHOLDS.get(name)
