@@ -170,7 +170,7 @@ def score(
     groups: dict[tuple[str, bool], list[MetricSpec]] = {}
     for spec in specs:
         # each answer-scoped metric picks its own questions
-        key = spec.metric.name if spec.scope == "answer" else spec.scope
+        key = f"answer:{spec.metric.name}" if spec.scope == "answer" else spec.scope
         groups.setdefault((key, spec.judge), []).append(spec)
     for (_, judge), group in groups.items():
         chosen = [c for c in cases if in_spec(c, group[0])]
