@@ -1,9 +1,11 @@
-"""Comparing the aggregate means of two runs (higher is better for every metric)."""
+"""Comparing the aggregate means of two runs (a rate of failures regresses when it rises)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from evals._thresholds import goodness
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,10 @@ def compare_means(
     rows = []
     for name in names:
         va, vb = a.get(name), b.get(name)
-        regressed = va is not None and vb is not None and vb < va - tolerance
+        regressed = (
+            va is not None
+            and vb is not None
+            and goodness(name, vb) < goodness(name, va) - tolerance
+        )
         rows.append(Delta(name, va, vb, regressed))
     return rows

@@ -10,7 +10,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from evals._records import QuestionResult
-from evals._thresholds import THRESHOLDS
+from evals._thresholds import LOWER_IS_BETTER, THRESHOLDS
 
 _COLUMNS = 3
 
@@ -20,6 +20,10 @@ def _grid(count: int) -> tuple[Figure, int, int]:
     figure = Figure(figsize=(5 * _COLUMNS, 3.6 * rows), layout="constrained")
     FigureCanvasAgg(figure)
     return figure, rows, _COLUMNS
+
+
+def _title(name: str) -> str:
+    return f"{name} (lower is better)" if name in LOWER_IS_BETTER else name
 
 
 def plot_by_chapter(
@@ -33,10 +37,16 @@ def plot_by_chapter(
         values = [per_chapter[c].get(name) for c in chapters]
         heights = [v if v is not None else math.nan for v in values]  # no bar: not in scope
         axes.bar(range(len(chapters)), heights)
+        for x, value in enumerate(values):
+            # a missing bar and a bar of height 0 look alike: say which one it is
+            if value is None or value == 0:
+                label, colour = ("n/a", "grey") if value is None else ("0", "black")
+                axes.text(x, 0.03, label, ha="center", va="bottom", fontsize=7, color=colour)
         labels = [c if len(c) <= 14 else c[:13] + "…" for c in chapters]
         axes.set_xticks(range(len(chapters)), labels, rotation=90, fontsize=7)
+        axes.set_xlim(-0.6, len(chapters) - 0.4)  # a trailing NaN bar would be cut off
         axes.set_ylim(0, 1.05)
-        axes.set_title(name, fontsize=9)
+        axes.set_title(_title(name), fontsize=9)
         threshold = THRESHOLDS.get(name)
         if threshold is not None:
             axes.axhline(threshold.value, color="red", linestyle="--", linewidth=1)
@@ -51,8 +61,11 @@ def plot_distributions(results: Sequence[QuestionResult], names: Sequence[str], 
     for i, name in enumerate(names, start=1):
         axes = figure.add_subplot(rows, columns, i)
         values = [v for r in results if (v := r.scores.get(name)) is not None]
-        axes.hist(values, bins=10, range=(0.0, 1.0))
-        axes.set_title(f"{name} (n={len(values)})", fontsize=9)
+        if values:
+            axes.hist(values, bins=10, range=(0.0, 1.0))
+        else:
+            axes.text(0.5, 0.5, "no question in scope", ha="center", color="grey")
+        axes.set_title(f"{_title(name)} (n={len(values)})", fontsize=9)
         axes.set_xlim(0, 1)
     figure.suptitle("Score distributions")
     figure.savefig(path, dpi=90)

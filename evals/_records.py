@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from evals._thresholds import goodness
 from ingest.errors import InputError
 
 REPORT_JSON = "report.json"
@@ -39,8 +40,8 @@ class QuestionResult:
     top_sources: list[SourceBrief]
 
     def overall(self) -> float:
-        """Mean of the question's scores (for ranking the worst questions)."""
-        values = [v for v in self.scores.values() if v is not None]
+        """Mean of the question's scores, higher is better (for ranking the worst questions)."""
+        values = [goodness(name, v) for name, v in self.scores.items() if v is not None]
         return sum(values) / len(values) if values else 1.0
 
 

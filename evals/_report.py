@@ -9,7 +9,7 @@ from pathlib import Path
 
 from evals._plots import plot_by_chapter, plot_distributions
 from evals._records import REPORT_JSON, MetricSummary, QuestionResult, RunReport
-from evals._thresholds import THRESHOLDS
+from evals._thresholds import LOWER_IS_BETTER, THRESHOLDS, goodness
 
 REPORT_MD = "report.md"
 WORST = 10
@@ -101,7 +101,10 @@ def markdown(report: RunReport) -> str:
     lines += [
         "",
         "`grounded_sentence_ratio` is the offline faithfulness check (quoted lines found in",
-        "their cited chunks), not Ragas' LLM Faithfulness; n counts the questions in scope.",
+        "their cited chunks), not Ragas' LLM Faithfulness; n counts the questions in scope",
+        "(n/a: no question in scope). Lower is better for "
+        + ", ".join(f"`{name}`" for name in sorted(LOWER_IS_BETTER))
+        + ".",
         "",
         f"## The {WORST} worst questions",
         "",
@@ -111,7 +114,7 @@ def markdown(report: RunReport) -> str:
         failing = ", ".join(
             f"{name} {value:.2f}"
             for name, value in r.scores.items()
-            if value is not None and value < 1
+            if value is not None and goodness(name, value) < 1
         )
         lines += [
             f"### {r.id} ({r.dataset}): {_cell(r.question)}",
@@ -120,7 +123,7 @@ def markdown(report: RunReport) -> str:
                 f"- answerable: {r.answerable}; covered: {r.covered}; expected chapter "
                 f"{r.expected_chapter or '-'}, pages {', '.join(r.expected_pages) or '-'}"
             ),
-            f"- below 1: {failing or 'none'}",
+            f"- short of the best score: {failing or 'none'}",
         ]
         lines += [f"- problem: {_cell(p)}" for p in r.problems[:5]]
         lines += ["", "| rank | chapter | page | first words |", "|---:|---|---|---|"]

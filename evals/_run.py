@@ -18,7 +18,7 @@ from evals._judge import judge_llm as build_judge
 from evals._judge import judge_metrics
 from evals._records import DatasetInfo, QuestionResult, RunMetadata, RunReport, SourceBrief
 from evals._report import summarise, write_report
-from evals._scoring import MetricSpec, in_scope, offline_metrics, score
+from evals._scoring import MetricSpec, in_spec, offline_metrics, score
 from evals.metrics import CaseBook, EvalCase, PdfPages
 from index import GuideIndex
 from ingest import Settings
@@ -151,7 +151,7 @@ def _answer_all(
 
 
 def _planned(cases: Sequence[EvalCase], specs: Sequence[MetricSpec]) -> int:
-    return sum(sum(in_scope(c, s.scope) for c in cases) for s in specs)
+    return sum(sum(in_spec(c, s) for c in cases) for s in specs)
 
 
 def _result(

@@ -11,6 +11,9 @@ reference and no NaN is invented. Questions outside a metric's scope get no scor
 - ``quote``: answerable with a ``reference_quote`` (non-LLM context recall / precision).
 - ``reference``: answerable with a ``reference_answer`` (ROUGE-L, string similarity,
   LLM context precision / recall).
+- ``answer``: the questions an ``AnswerMetric``'s own function scores (citation
+  precision, answer hit@1, quote quality, false refusals, not-covered recall), whose
+  scopes depend on the answer too (covered or not, cited or not).
 
 Retrieved contexts are the full texts of every source the assistant returned, in
 rank order; their IDs are the sources' printed page labels (``pdf:N`` for a page
@@ -41,8 +44,10 @@ from ragas.metrics._string import NonLLMStringSimilarity
 from ragas.metrics.base import MetricWithEmbeddings, MetricWithLLM, SingleTurnMetric
 from ragas.run_config import RunConfig
 
+from evals._answer_quality import ANSWER_METRICS
 from evals._ragas_env import ragas_home
 from evals.metrics import (
+    AnswerMetric,
     CaseBook,
     CitationValidity,
     EvalCase,
@@ -55,7 +60,7 @@ from ingest.errors import LLMUnavailableError
 
 log = logging.getLogger(__name__)
 
-Scope = Literal["all", "answerable", "pages", "quote", "reference"]
+Scope = Literal["all", "answerable", "pages", "quote", "reference", "answer"]
 ScoredFn = Callable[[int], None]
 """Called after each ``evaluate`` call with the number of (question, metric) scores done."""
 
@@ -76,6 +81,15 @@ class Scores:
     metric_names: tuple[str, ...]
 
 
+def in_spec(case: EvalCase, spec: MetricSpec) -> bool:
+    """Whether the spec's metric scores this case."""
+    if spec.scope == "answer":
+        if not isinstance(spec.metric, AnswerMetric):
+            raise TypeError(f"metric {spec.metric.name}: the 'answer' scope needs an AnswerMetric")
+        return spec.metric.applies(case)
+    return in_scope(case, spec.scope)
+
+
 def in_scope(case: EvalCase, scope: Scope) -> bool:
     q = case.question
     if scope == "all":
@@ -88,7 +102,9 @@ def in_scope(case: EvalCase, scope: Scope) -> bool:
         return bool(q.expected_pages)
     if scope == "quote":
         return bool(q.reference_quote)
-    return bool(q.reference_answer)
+    if scope == "reference":
+        return bool(q.reference_answer)
+    raise ValueError(f"scope {scope!r} depends on the metric: use in_spec")
 
 
 def offline_metrics(book: CaseBook, pages: PdfPages) -> list[MetricSpec]:
@@ -104,6 +120,10 @@ def offline_metrics(book: CaseBook, pages: PdfPages) -> list[MetricSpec]:
         MetricSpec(NonLLMContextPrecisionWithReference(), "quote"),
         MetricSpec(RougeScore(), "reference"),
         MetricSpec(NonLLMStringSimilarity(), "reference"),
+        *(
+            MetricSpec(AnswerMetric(book=book, name=name, function=function), "answer")
+            for name, function in ANSWER_METRICS.items()
+        ),
     ]
 
 
@@ -147,11 +167,13 @@ def score(
     by_question: dict[str, dict[str, float | None]] = {
         c.question.id: {s.metric.name: None for s in specs} for c in cases
     }
-    groups: dict[tuple[Scope, bool], list[MetricSpec]] = {}
+    groups: dict[tuple[str, bool], list[MetricSpec]] = {}
     for spec in specs:
-        groups.setdefault((spec.scope, spec.judge), []).append(spec)
-    for (scope, judge), group in groups.items():
-        chosen = [c for c in cases if in_scope(c, scope)]
+        # each answer-scoped metric picks its own questions
+        key = f"answer:{spec.metric.name}" if spec.scope == "answer" else spec.scope
+        groups.setdefault((key, spec.judge), []).append(spec)
+    for (_, judge), group in groups.items():
+        chosen = [c for c in cases if in_spec(c, group[0])]
         if not chosen:
             continue
         metrics = [s.metric for s in group]

@@ -20,10 +20,15 @@ from assistant import Answer, Assistant
 from evals import THRESHOLDS, RunReport, bundled_datasets, load_dataset, run_eval
 from evals._scoring import MetricSpec, score
 from evals._thresholds import (
+    ANSWER_HIT_AT_1,
+    CITATION_PRECISION,
     CITATION_VALIDITY,
+    FALSE_REFUSAL_RATE,
     GROUNDED_SENTENCE_RATIO,
     NOT_COVERED_ACCURACY,
+    NOT_COVERED_RECALL,
     PAGE_HIT_AT_5,
+    QUOTE_QUALITY,
 )
 from evals.metrics import CaseBook, CitationValidity, EvalCase, PageHitAtK, PdfPages
 from ingest import Settings
@@ -163,6 +168,35 @@ def test_citation_markers_are_read_outside_quotes_only(
             name,
             scores.problems[question.id],
         )
+
+
+@pytest.mark.slow
+def test_answer_quality_metrics_are_scored_in_their_scopes(
+    gold_run: tuple[RunReport, Path],
+) -> None:
+    """The five answer metrics run through ragas on the questions each one scores."""
+    report, out = gold_run
+    by_name = {m.name: m for m in report.metrics}
+    questions = report.questions
+    answered = [q for q in questions if q.answerable and q.expected_pages and q.covered]
+    expected_n = {
+        CITATION_PRECISION: len(answered),
+        ANSWER_HIT_AT_1: len(answered),
+        FALSE_REFUSAL_RATE: sum(q.answerable for q in questions),
+        NOT_COVERED_RECALL: sum(not q.answerable for q in questions),
+    }
+    for name, n in expected_n.items():
+        assert by_name[name].n == n > 0, (name, by_name[name].n, n)
+        assert by_name[name].mean is not None and 0.0 <= by_name[name].mean <= 1.0, name
+    assert 0 < by_name[QUOTE_QUALITY].n <= sum(q.covered for q in questions)
+    for q in questions:
+        refused = 0.0 if q.covered else 1.0
+        assert q.scores[FALSE_REFUSAL_RATE] == (refused if q.answerable else None), q.id
+        assert q.scores[NOT_COVERED_RECALL] == (None if q.answerable else refused), q.id
+        assert (q.scores[CITATION_PRECISION] is None) == (q not in answered), q.id
+    assert by_name[QUOTE_QUALITY].threshold == "<= 0"
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert f"| {NOT_COVERED_RECALL} |" in md and "Lower is better for" in md
 
 
 # ------------------------------------------------------------- (2) bad dataset lines

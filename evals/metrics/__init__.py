@@ -3,6 +3,7 @@
 Each looks up the assistant's full answer in a shared ``CaseBook`` keyed by question text.
 """
 
+from evals.metrics._answer import AnswerMetric
 from evals.metrics._cases import CaseBook, EvalCase, match_key
 from evals.metrics._citation_validity import CitationValidity
 from evals.metrics._grounded import GroundedSentenceRatio
@@ -11,6 +12,7 @@ from evals.metrics._page_hit import PageHitAtK
 from evals.metrics._pdf_pages import PdfPages
 
 __all__ = [
+    "AnswerMetric",
     "CaseBook",
     "CitationValidity",
     "EvalCase",

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from ragas.dataset_schema import SingleTurnSample
 from ragas.metrics.base import MetricType
 
+from evals._answer_quality import not_covered_accuracy
 from evals.metrics._base import OfflineMetric
 
 if t.TYPE_CHECKING:
@@ -25,4 +26,4 @@ class NotCoveredAccuracy(OfflineMetric):
 
     async def _single_turn_ascore(self, sample: SingleTurnSample, callbacks: Callbacks) -> float:
         case = self.book.case(sample.user_input)
-        return 1.0 if case.answer.covered == case.question.answerable else 0.0
+        return not_covered_accuracy(case.question, case.answer)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from ragas.dataset_schema import SingleTurnSample
 from ragas.metrics.base import MetricType
 
+from evals._answer_quality import page_hit_at
 from evals.metrics._base import OfflineMetric
 
 if t.TYPE_CHECKING:
@@ -34,8 +35,7 @@ class PageHitAtK(OfflineMetric):
 
     async def _single_turn_ascore(self, sample: SingleTurnSample, callbacks: Callbacks) -> float:
         case = self.book.case(sample.user_input)
-        expected = set(case.question.expected_pages)
-        if not expected:
+        value = page_hit_at(self.k)(case.question, case.answer)
+        if value is None:
             raise ValueError(f"{case.question.id}: page_hit needs expected_pages")
-        pages = {label for s in case.answer.sources[: self.k] for label in s.page_labels}
-        return 1.0 if pages & expected else 0.0
+        return value
