@@ -6,18 +6,19 @@ import functools
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from llama_index.core.llms import LLM
 
 from assistant._coverage import is_covered
-from assistant._evidence import TermStats, chosen, question_terms, uncovered, weighed
+from assistant._evidence import Evidence, TermStats, chosen, question_terms, uncovered, weighed
 from assistant._extractive import Passage, compose, in_reading_order, quote_for, verified
 from assistant._llm import build_llm, checked, prompt_for, rewrite_follow_up
 from assistant._lookup import Lookup, lookup
 from assistant._query import is_follow_up, search_query
-from assistant._records import Answer, Citation, Source
+from assistant._records import Answer, Citation, FollowUp, Source
 from assistant._references import reference
 from assistant._validate import checked_chapters
 from index import GuideIndex, Hit, open_index
@@ -27,6 +28,28 @@ from ingest.errors import QuestionError
 log = logging.getLogger(__name__)
 
 _SEARCH_K = 8
+_CONTEXT_K = 4
+_CONTEXT_BONUS = 0.05
+"""Evidence added to a follow-up's passages in the previous answer's chapters or recs."""
+
+
+def _in_context(context: FollowUp | None) -> Callable[[Evidence], float]:
+    if context is None:
+        return lambda _: 0.0
+
+    def bonus(e: Evidence) -> float:
+        chunk = e.hit.chunk
+        near = chunk.chapter in context.chapters or chunk.rec_id in context.rec_ids
+        return _CONTEXT_BONUS if near else 0.0
+
+    return bonus
+
+
+def _with_query_shown(answer: Answer, question: str, query: str) -> Answer:
+    """A follow-up's answer says how the question was read ("Searching for: ...")."""
+    if query == question:
+        return answer
+    return replace(answer, notices=(f"Searching for: {query}", *answer.notices))
 
 
 class Assistant:
@@ -55,6 +78,7 @@ class Assistant:
         history: Sequence[str] = (),
         chapters: Sequence[int] | None = None,
         recommendations_only: bool = False,
+        previous: FollowUp | None = None,
     ) -> Answer:
         """Answer one question; safe to call from several threads at once.
 
@@ -67,8 +91,14 @@ class Assistant:
             return found
         query = self._search_query(question, history)  # an LLM rewrite waits outside
         kinds = ["recommendation"] if recommendations_only else None
+        context = previous if query != question else None
         with cpu_slots():
             hits = self.index.search(query, k=_SEARCH_K, chapters=chapters or None, kinds=kinds)
+            if context is not None and context.chapters and not chapters:
+                # A follow-up is about what the last answer was about: search there too.
+                near = self.index.search(query, k=_CONTEXT_K, chapters=sorted(context.chapters))
+                seen = {h.chunk.id for h in hits}
+                hits += [h for h in near if h.chunk.id not in seen]
             sources = tuple(self._source(rank, h) for rank, h in enumerate(hits, start=1))
             best = max((h.dense for h in hits if h.dense is not None), default=None)
             covered, why = is_covered(
@@ -80,9 +110,12 @@ class Assistant:
             if not covered:
                 return Answer(question, self._not_covered(hits, why), False, (), sources, query)
             if self._llm is None:
-                return self._extractive(question, query, hits, sources)
+                answer = self._extractive(question, query, hits, sources, context)
+                return _with_query_shown(answer, question, query)
         try:
-            return self._llm_answer(question, query, hits, sources)
+            return _with_query_shown(
+                self._llm_answer(question, query, hits, sources), question, query
+            )
         except Exception as exc:  # noqa: BLE001 - any LLM failure falls back to extractive
             log.warning("LLM failed (%s); answering extractively", exc)
             notice = (
@@ -141,7 +174,12 @@ class Assistant:
         return search_query(question, previous)
 
     def _extractive(
-        self, question: str, query: str, hits: list[Hit], sources: tuple[Source, ...]
+        self,
+        question: str,
+        query: str,
+        hits: list[Hit],
+        sources: tuple[Source, ...],
+        context: FollowUp | None = None,
     ) -> Answer:
         options = self.settings.assistant
         embedder = self.index.embedder()
@@ -152,7 +190,11 @@ class Assistant:
         if why:
             return Answer(question, self._not_covered(hits, why), False, (), sources, query)
         picked = chosen(
-            evidence, question, max_passages=options.max_passages, margin=options.passage_margin
+            evidence,
+            question,
+            max_passages=options.max_passages,
+            margin=options.passage_margin,
+            bonus=_in_context(context),
         )
         passages = in_reading_order(verified([Passage(e.hit, e.quote) for e in picked]))
         citations = tuple(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -44,6 +45,23 @@ class Source(Located):
     rank: int
     score: float
     similarity: float | None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """What the previous answer was about: a follow-up searches there too."""
+
+    chapters: frozenset[int] = frozenset()
+    rec_ids: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, citations: Sequence[Located] | Sequence[dict[str, Any]]) -> FollowUp:
+        """From an answer's citations (records, or their JSON as a chat keeps them)."""
+        rows = [c.to_json() if isinstance(c, Located) else c for c in citations]
+        return cls(
+            frozenset(int(r["chapter"]) for r in rows if r.get("chapter") is not None),
+            frozenset(str(r["rec_id"]) for r in rows if r.get("rec_id")),
+        )
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ import gradio as gr
 from starlette.middleware import Middleware
 
 from assistant._engine import Assistant
-from assistant._records import Answer
+from assistant._records import Answer, FollowUp
 from assistant._ui_guard import (
     BriefStore,
     LoginThrottle,
@@ -154,6 +154,7 @@ class ChatSession:
                 history=[t["question"] for t in turns],
                 chapters=[int(c) for c in chapters or []] or None,
                 recommendations_only=bool(recommendations_only),
+                previous=FollowUp.of(turns[-1]["citations"]) if turns else None,
             )
         except SmpGuideError as exc:
             yield self._failed(history, turns, f"Sorry: {exc}")

@@ -74,11 +74,11 @@ class AssistantSettings(_Section):
     )
     max_passages: int = Field(4, ge=1, le=10, description="Passages quoted in an answer.")
     passage_margin: float = Field(
-        0.06,
+        0.02,
         ge=0.0,
         le=1.0,
-        description="Quote passages whose evidence (best sentence's similarity plus the "
-        "question's specific words it holds) is within this margin of the best passage's.",
+        description="Quote passages whose evidence (token matches, rank, best sentence, the "
+        "question's specific words) is within this margin of the best passage's.",
     )
     reference_author: str | None = Field(
         None, description="Author in references (default: the document's metadata and imprint)."

@@ -211,3 +211,17 @@ def test_the_chat_keeps_its_last_messages_and_rates_the_right_answer(
     session.feedback(turns, message_index=3, liked=True)  # the thumbs of the last answer
     record = json.loads((tmp_path / "feedback.jsonl").read_text(encoding="utf-8"))
     assert record["question"] == questions[2], record["question"]
+
+
+def test_a_follow_up_says_how_it_was_read_and_stays_with_the_last_answer(
+    session: ChatSession,
+) -> None:
+    messages, _, turns, _ = _final(session, QUESTION)
+    first = {c["chapter"] for c in turns[0]["citations"]}
+    *_, last = session.ask("what about the employers?", messages, turns)
+    messages, _, turns, _ = last
+    follow = turns[-1]
+    assert follow["notices"] and follow["notices"][0].startswith("Searching for: "), follow
+    assert "Searching for: what about the employers? (" in messages[-1]["content"]
+    assert follow["covered"] and follow["citations"], follow["answer"]
+    assert {c["chapter"] for c in follow["citations"]} & first, (first, follow["citations"])
