@@ -227,7 +227,9 @@ def _region_end(lines: list[Line], start: int, body: float, margin: float | None
             and line.y <= content[0].y + 1
             and abs(line.x - above.x) > 3
         )
-        if not (climbs or 0 < above.y - line.y < 3.5 * body):
+        # A table drawn cell by cell sets the next cell on the row's baseline.
+        beside = abs(line.y - above.y) < 0.3 * line.size and line.x > above.x + 3
+        if not (climbs or beside or 0 < above.y - line.y < 3.5 * body):
             break
         end += 1
         if margin is not None and _SOURCE.match(line.text):
