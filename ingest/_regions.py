@@ -40,6 +40,8 @@ _CHAR_WIDTH = 0.5
 """Average glyph width as a share of the type size, to place a line's right edge."""
 _NOTE_WORDS = 4
 _PROSE_WORDS = 8
+_OWN_EDGE_LINES = 3
+"""Lines of running text that make a page's own left edge (a margin note is narrow)."""
 _SMALL = 0.95
 """Type below this share of the body size is a table's, a figure's or a footnote's."""
 _FOOTNOTE = 0.9
@@ -91,7 +93,14 @@ def text_edges(pages: Sequence[Page], body: float) -> tuple[float, float]:
 
 def _with_margin_notes(lines: list[Line], margin: float) -> list[Line]:
     """Text set wholly left of the text's left edge is a margin note: a label of a few
-    words is dropped, a longer note kept apart from the running text as a box."""
+    words is dropped, a longer note kept apart from the running text as a box. A page
+    with no running text at that edge but lines of it further left (a page set wider
+    than the rest) has its text edge there."""
+    own = Counter(
+        round(ln.x) for ln in lines if not ln.role and len(ln.text.split()) >= _PROSE_WORDS
+    )
+    if not any(abs(x - margin) <= 2 for x in own):
+        margin = min([margin, *(x for x, n in own.items() if n >= _OWN_EDGE_LINES)])
     out = []
     for line in lines:
         words = line.text.split()
