@@ -201,3 +201,26 @@ def test_adb_drop_caps_and_spaced_capitals_rejoined(real: dict[str, IngestResult
     assert "Asian Development Bank" in text
     assert "D evelopment" not in text
     assert not re.search(r"\bT he\b", text)
+
+
+def test_short_last_line_on_a_page_set_wider_is_no_margin_note(tmp_path: Path) -> None:
+    """Most right-hand pages keep their text well in from the left; one sets it further
+    left. That page's short closing line sits at its own text edge: running text, not a
+    margin label left of the document's usual edge."""
+    path = tmp_path / "wider.pdf"
+    canvas = Canvas(str(path), pagesize=A4)
+    for index in range(8):
+        canvas.setFont("Helvetica", 10)
+        wide = index == 5
+        x = 100 if wide else (72 if index % 2 == 0 else 170)
+        y = 700.0  # clear of the running-head band
+        for k in range(1 if wide else 4):
+            y = _paragraph(canvas, x, y, f"Paragraph {index}.{k}. " + BODY, width=70) - 10
+        if wide:
+            canvas.drawString(x, y, "The fees were then paid back to the workers by the")
+            canvas.drawString(x, y - 13, "agency.")
+        canvas.showPage()
+    canvas.save()
+    result = ingest_pdf(path, settings=Settings())
+    text = " ".join(" ".join(c.text.split()) for c in result.chunks)
+    assert "paid back to the workers by the agency." in text, "the page's last line was dropped"
