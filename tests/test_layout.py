@@ -224,3 +224,22 @@ def test_short_last_line_on_a_page_set_wider_is_no_margin_note(tmp_path: Path) -
     result = ingest_pdf(path, settings=Settings())
     text = " ".join(" ".join(c.text.split()) for c in result.chunks)
     assert "paid back to the workers by the agency." in text, "the page's last line was dropped"
+
+
+def test_running_head_of_a_short_chapter_on_alternate_pages_is_furniture(tmp_path: Path) -> None:
+    """Left-hand pages repeat the report's title, right-hand pages the chapter's: a short
+    chapter shows its head twice, two pages apart, at the same height."""
+    path = tmp_path / "heads.pdf"
+    canvas = Canvas(str(path), pagesize=A4)
+    for index in range(12):
+        canvas.setFont("Helvetica", 9)
+        part = ("Training", "Recruitment", "Protection")[index // 4]
+        head = "Report on skills partnerships" if index % 2 == 0 else f"{part} at a glance"
+        canvas.drawString(72, 800, head)
+        canvas.setFont("Helvetica", 10)
+        _paragraph(canvas, 72, 700, f"Section {index}. " + BODY)
+        canvas.showPage()
+    canvas.save()
+    result = ingest_pdf(path, settings=Settings())
+    text = " ".join(c.text for c in result.chunks)
+    assert "at a glance" not in text, "a chapter's running head was read as text"
