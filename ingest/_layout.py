@@ -137,9 +137,11 @@ def _repeated_signatures(
     for band in banded:
         counts.update({signature(ln.text) for ln in band if ln.size <= body * 1.05})
     threshold = max(3, round(0.1 * n_pages)) if n_pages >= 10 else 2
-    return {sig for sig, count in counts.items() if count >= threshold} | _running_on_consecutive(
-        banded, body
-    ) | alternate_heads(banded, heights, body, signature)
+    return (
+        {sig for sig, count in counts.items() if count >= threshold}
+        | _running_on_consecutive(banded, body)
+        | alternate_heads(banded, heights, body, signature)
+    )
 
 
 _RUN = 3

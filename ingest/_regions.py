@@ -13,21 +13,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
+from ingest._captions import FIGURE_CAPTION as _FIGURE_CAPTION
+from ingest._captions import TABLE_CAPTION as _TABLE_CAPTION
+from ingest._captions import captions_apart
 from ingest._charts import without_chart_labels
 from ingest._pdf import Line, Page
 from ingest._tables import ending_columns, notes_block, table_rows, with_aligned_tables
 
-_TABLE_CAPTION = re.compile(
-    r"^\s*(Table|Exhibit)\s+(?:[A-Z]?[.\-–]?\d+(?:[.\-–]\d+)*|[IVXLC]+)"
-    r"(?:\s*[.:\u2003]|\s*$|\s{2,}|\s*\(?(?:continued|cont\.))",
-    re.IGNORECASE,
-)
-"""A caption's number ends the line or is set off by punctuation or a wide space; in a
-sentence ("Table 1.1 features ...") a word follows it."""
-_FIGURE_CAPTION = re.compile(
-    r"^\s*(Figure|Fig\.|Chart|Graph|Map|Infographic)\s+(?:[A-Z]?\d+(?:[.\-–]\d+)*|[IVXLC]+)\b",
-    re.IGNORECASE,
-)
 _RULE = re.compile(r"^\s*[_\-–—]{5,}\s*$")
 """A rule drawn with characters, as some generators set above the footnotes."""
 _SOURCE = re.compile(r"^\s*(Sources?|Notes?)\s*:", re.IGNORECASE)
@@ -142,7 +134,7 @@ def _with_drop_caps(lines: list[Line], body: float) -> list[Line]:
 
 
 def _with_tables_and_figures(lines: list[Line], body: float, margin: float) -> list[Line]:
-    lines = _captions_in_place(lines)
+    lines = _captions_in_place(captions_apart(lines))
     out: list[Line] = []
     i = 0
     while i < len(lines):
@@ -192,11 +184,20 @@ def _rows(lines: Sequence[Line]) -> int:
 
 
 def _caption_lines(lines: list[Line], start: int, body: float) -> int:
-    """How many lines the caption at ``start`` spans (it is set larger than its content)."""
+    """How many lines the caption at ``start`` spans (it is set larger than its content).
+    Past three lines only a hanging indent under the caption's number carries it on."""
     n = 1
-    while start + n < len(lines) and n < 3 and _continues_caption(lines, start, n, body):
+    while (
+        start + n < len(lines)
+        and (n < 3 or _hangs(lines[start + 1 : start + n + 1], lines[start]))
+        and _continues_caption(lines, start, n, body)
+    ):
         n += 1
     return n
+
+
+def _hangs(wrapped: Sequence[Line], caption: Line) -> bool:
+    return all(abs(ln.x - wrapped[0].x) <= 1 and ln.x > caption.x + 1 for ln in wrapped)
 
 
 def _continues_caption(lines: list[Line], start: int, n: int, body: float) -> bool:

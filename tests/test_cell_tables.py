@@ -13,9 +13,7 @@ from ingest import ingest_pdf
 from ingest._records import Chunk
 from ingest.settings import Settings
 
-PROSE = (
-    "Labour migration programmes depend on a steady flow of information between partners"
-)
+PROSE = "Labour migration programmes depend on a steady flow of information between partners"
 RECS = [
     ("Offer pre-departure training to all", "workers before they travel abroad.", "Strong", "Moderate"),
     ("Publish recruitment fees charged by", "licensed agencies every year.", "Strong", "High"),
@@ -123,3 +121,33 @@ def test_two_prose_columns_on_shared_baselines_stay_prose(tmp_path: Path) -> Non
     assert prose.index("Left column sentence 29") < prose.index("Right column sentence 0"), (
         "the left column is read before the right"
     )
+
+
+def test_caption_run_into_a_chart_label_reads_whole(tmp_path: Path) -> None:
+    """An axis title drawn in one text run with the figure caption on its baseline: the
+    caption and its hanging-indented lines are read apart, without the label."""
+    path = tmp_path / "caption.pdf"
+    canvas = Canvas(str(path), pagesize=A4)
+    y = _paragraph(canvas, 700, 6)
+    text = canvas.beginText(72, y)
+    text.setFont("Helvetica-Oblique", 10)  # the axis title in its own face
+    text.textOut("Trainees (thousands)")
+    text.setFont("Helvetica", 10)
+    text.setTextOrigin(300, y)
+    text.textOut("Figure 2. Share of trainees placed in jobs by")
+    canvas.drawText(text)
+    canvas.setFont("Helvetica", 10)
+    wrapped = (
+        "the partner country, their region of origin",
+        "and the year they",
+        "completed training",
+    )
+    for k, line in enumerate(wrapped, start=1):
+        canvas.drawString(340, y - 12 * k, line)
+    _paragraph(canvas, y - 120, 6)
+    canvas.showPage()
+    canvas.save()
+    texts = [" ".join(c.text.split()) for c in _ingest(path)]
+    caption = "Figure 2. Share of trainees placed in jobs by " + " ".join(wrapped)
+    assert any(t.startswith(caption) for t in texts), f"the caption is not read apart: {texts}"
+    assert not any("(thousands) Figure 2" in t for t in texts), "the label ran into the caption"
