@@ -243,3 +243,43 @@ def test_running_head_of_a_short_chapter_on_alternate_pages_is_furniture(tmp_pat
     result = ingest_pdf(path, settings=Settings())
     text = " ".join(c.text for c in result.chunks)
     assert "at a glance" not in text, "a chapter's running head was read as text"
+
+
+def test_heading_in_the_right_column_leaves_the_left_column_in_its_section(
+    tmp_path: Path,
+) -> None:
+    """A section heading set in the right column at the height of a sentence in the left
+    column: the sentence is read whole, with its word broken over the lines."""
+    path = tmp_path / "columns.pdf"
+    canvas = Canvas(str(path), pagesize=A4)
+    for page in range(3):
+        title = f"{('First', 'Second', 'Third')[page]} part of the review"
+        canvas.bookmarkHorizontal(title, 60, 796)
+        canvas.addOutlineEntry(title, title, level=0)
+        canvas.setFont("Helvetica-Bold", 16)
+        canvas.drawString(60, 780, title)
+        for x in (60, 310):
+            canvas.setFont("Helvetica", 10)
+            y = 750.0
+            for k in range(48):
+                if page == 1 and x == 310 and k == 20:
+                    canvas.bookmarkHorizontal("costs", x, y + 8)
+                    canvas.addOutlineEntry("Costs shared by the partners", "costs", level=1)
+                    canvas.setFont("Helvetica-Bold", 14)
+                    canvas.drawString(x, y - 6, "Costs shared by the partners")
+                    canvas.setFont("Helvetica", 10)
+                    y -= 26
+                    continue
+                if k == 20:
+                    text = "Trainees on the Western Medi-"
+                elif k == 21:
+                    text = "terranean route find work in ports."
+                else:
+                    text = f"Partners on page {page} agree on item {x}-{k}."
+                canvas.drawString(x, y, text)
+                y -= 13
+        canvas.showPage()
+    canvas.save()
+    result = ingest_pdf(path, settings=Settings())
+    broken = [c.text for c in result.chunks if c.text.rstrip().endswith("Western Medi-")]
+    assert not broken, f"a sentence broken where the other column has a heading: {broken}"

@@ -74,7 +74,7 @@ BENCH = _benchmark()
 # cannot slip back; benchmarks/structure.py still reports these as misses and exits 1.
 SHORT_OF_TARGET: dict[str, dict[str, float]] = {
     "ilo_labstat_module1": {"cells_as_prose": 1},
-    "unodc_glotip_2024_ch2": {"verbatim_pct": 98.7},
+    "unodc_glotip_2024_ch2": {"verbatim_pct": 98.9},
 }
 
 
