@@ -94,8 +94,12 @@ def build_blocks(
         for line in page.lines:
             if (line.page, line.y) in structure.heading_lines:
                 heading_size[line.y] = max(heading_size.get(line.y, 0.0), line.size)
+        # A heading takes effect where the reading reaches it: text of another column
+        # beside or below it that is read first still belongs to the section before.
+        pending = set(heading_size)
         for line in page.lines:
             if line.y in heading_size and line.size > heading_size[line.y] - 0.1:
+                pending.discard(line.y)
                 if current is not None:
                     yield current
                 current = None
@@ -103,7 +107,7 @@ def build_blocks(
             text = rejoin_spaced_letters(normalise_line(line.text), vocab)
             if not text:
                 continue
-            placed = max(placed, _placement(structure, line))
+            placed = max(placed, _placement(structure, line, pending))
             chapter = placed[0]
             section = _section_title(structure, *placed)
             front = line.page in sparse and (
@@ -150,14 +154,24 @@ def _little_running_text(pages: Sequence[Page]) -> set[int]:
     }
 
 
-def _placement(structure: Structure, line: Line) -> tuple[int, int]:
-    """(chapter index, section index) of the last markers at or above the line."""
-    return _last_before(structure.chapters, line), _last_before(structure.sections, line)
+_MARK_TO_LINE = 24.0
+"""A heading's destination may sit a little above its baseline (the top of its type)."""
 
 
-def _last_before(markers: Sequence[Marker], line: Line) -> int:
+def _placement(structure: Structure, line: Line, pending: set[float]) -> tuple[int, int]:
+    """(chapter index, section index) of the last markers at or above the line, leaving
+    out the headings on its page the reading has not reached (``pending``)."""
+    return (
+        _last_before(structure.chapters, line, pending),
+        _last_before(structure.sections, line, pending),
+    )
+
+
+def _last_before(markers: Sequence[Marker], line: Line, pending: set[float]) -> int:
     found = -1
     for i, marker in enumerate(markers):
+        if marker.index == line.page and any(abs(marker.y - y) <= _MARK_TO_LINE for y in pending):
+            continue
         if (marker.index, -marker.y) <= (line.page, -line.y - 2):
             found = i
     return found

@@ -18,6 +18,7 @@ from ingest._columns import column_starts, in_columns
 from ingest._marks import entry_labels, with_margin_labels, without_layer_copies
 from ingest._pdf import Line, Page
 from ingest._regions import text_edges
+from ingest._running import alternate_heads
 
 BAND = 0.12
 """Share of the page height, at top and bottom, where running furniture lives."""
@@ -83,7 +84,7 @@ def body_font_size(pages: Sequence[Page]) -> float:
 def analyse(pages: Sequence[Page], *, pdf_labels: Sequence[str] | None) -> Layout:
     body = body_font_size(pages)
     banded = [_band_lines(page) for page in pages]
-    repeated = _repeated_signatures(banded, body, len(pages))
+    repeated = _repeated_signatures(banded, body, [p.height for p in pages])
     # A job or document number from the running footer marks one-off band lines too.
     marks = {
         t for sig in repeated for t in sig.split() if len(t) >= 5 and any(c.isdigit() for c in t)
@@ -128,13 +129,18 @@ def _band_lines(page: Page) -> list[Line]:
     return [ln for ln in page.lines if ln.y >= top or ln.y <= bottom]
 
 
-def _repeated_signatures(banded: Sequence[Sequence[Line]], body: float, n_pages: int) -> set[str]:
+def _repeated_signatures(
+    banded: Sequence[Sequence[Line]], body: float, heights: Sequence[float]
+) -> set[str]:
+    n_pages = len(heights)
     counts: Counter[str] = Counter()
     for band in banded:
         counts.update({signature(ln.text) for ln in band if ln.size <= body * 1.05})
     threshold = max(3, round(0.1 * n_pages)) if n_pages >= 10 else 2
-    return {sig for sig, count in counts.items() if count >= threshold} | _running_on_consecutive(
-        banded, body
+    return (
+        {sig for sig, count in counts.items() if count >= threshold}
+        | _running_on_consecutive(banded, body)
+        | alternate_heads(banded, heights, body, signature)
     )
 
 

@@ -13,21 +13,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
+from ingest._captions import FIGURE_CAPTION as _FIGURE_CAPTION
+from ingest._captions import TABLE_CAPTION as _TABLE_CAPTION
+from ingest._captions import captions_apart
 from ingest._charts import without_chart_labels
 from ingest._pdf import Line, Page
 from ingest._tables import ending_columns, notes_block, table_rows, with_aligned_tables
 
-_TABLE_CAPTION = re.compile(
-    r"^\s*(Table|Exhibit)\s+(?:[A-Z]?[.\-–]?\d+(?:[.\-–]\d+)*|[IVXLC]+)"
-    r"(?:\s*[.:\u2003]|\s*$|\s{2,}|\s*\(?(?:continued|cont\.))",
-    re.IGNORECASE,
-)
-"""A caption's number ends the line or is set off by punctuation or a wide space; in a
-sentence ("Table 1.1 features ...") a word follows it."""
-_FIGURE_CAPTION = re.compile(
-    r"^\s*(Figure|Fig\.|Chart|Graph|Map|Infographic)\s+(?:[A-Z]?\d+(?:[.\-–]\d+)*|[IVXLC]+)\b",
-    re.IGNORECASE,
-)
 _RULE = re.compile(r"^\s*[_\-–—]{5,}\s*$")
 """A rule drawn with characters, as some generators set above the footnotes."""
 _SOURCE = re.compile(r"^\s*(Sources?|Notes?)\s*:", re.IGNORECASE)
@@ -40,6 +32,8 @@ _CHAR_WIDTH = 0.5
 """Average glyph width as a share of the type size, to place a line's right edge."""
 _NOTE_WORDS = 4
 _PROSE_WORDS = 8
+_OWN_EDGE_LINES = 3
+"""Lines of running text that make a page's own left edge (a margin note is narrow)."""
 _SMALL = 0.95
 """Type below this share of the body size is a table's, a figure's or a footnote's."""
 _FOOTNOTE = 0.9
@@ -91,7 +85,14 @@ def text_edges(pages: Sequence[Page], body: float) -> tuple[float, float]:
 
 def _with_margin_notes(lines: list[Line], margin: float) -> list[Line]:
     """Text set wholly left of the text's left edge is a margin note: a label of a few
-    words is dropped, a longer note kept apart from the running text as a box."""
+    words is dropped, a longer note kept apart from the running text as a box. A page
+    with no running text at that edge but lines of it further left (a page set wider
+    than the rest) has its text edge there."""
+    own = Counter(
+        round(ln.x) for ln in lines if not ln.role and len(ln.text.split()) >= _PROSE_WORDS
+    )
+    if not any(abs(x - margin) <= 2 for x in own):
+        margin = min([margin, *(x for x, n in own.items() if n >= _OWN_EDGE_LINES)])
     out = []
     for line in lines:
         words = line.text.split()
@@ -133,7 +134,7 @@ def _with_drop_caps(lines: list[Line], body: float) -> list[Line]:
 
 
 def _with_tables_and_figures(lines: list[Line], body: float, margin: float) -> list[Line]:
-    lines = _captions_in_place(lines)
+    lines = _captions_in_place(captions_apart(lines))
     out: list[Line] = []
     i = 0
     while i < len(lines):
@@ -183,11 +184,20 @@ def _rows(lines: Sequence[Line]) -> int:
 
 
 def _caption_lines(lines: list[Line], start: int, body: float) -> int:
-    """How many lines the caption at ``start`` spans (it is set larger than its content)."""
+    """How many lines the caption at ``start`` spans (it is set larger than its content).
+    Past three lines only a hanging indent under the caption's number carries it on."""
     n = 1
-    while start + n < len(lines) and n < 3 and _continues_caption(lines, start, n, body):
+    while (
+        start + n < len(lines)
+        and (n < 3 or _hangs(lines[start + 1 : start + n + 1], lines[start]))
+        and _continues_caption(lines, start, n, body)
+    ):
         n += 1
     return n
+
+
+def _hangs(wrapped: Sequence[Line], caption: Line) -> bool:
+    return all(abs(ln.x - wrapped[0].x) <= 1 and ln.x > caption.x + 1 for ln in wrapped)
 
 
 def _continues_caption(lines: list[Line], start: int, n: int, body: float) -> bool:
@@ -227,7 +237,9 @@ def _region_end(lines: list[Line], start: int, body: float, margin: float | None
             and line.y <= content[0].y + 1
             and abs(line.x - above.x) > 3
         )
-        if not (climbs or 0 < above.y - line.y < 3.5 * body):
+        # A table drawn cell by cell sets the next cell on the row's baseline.
+        beside = abs(line.y - above.y) < 0.3 * line.size and line.x > above.x + 3
+        if not (climbs or beside or 0 < above.y - line.y < 3.5 * body):
             break
         end += 1
         if margin is not None and _SOURCE.match(line.text):

@@ -11,9 +11,10 @@ from __future__ import annotations
 import itertools
 import re
 import statistics
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from ingest._cells import baseline_groups
 from ingest._pdf import Line
 
 _COLUMN_GAP = 2.0
@@ -49,6 +50,28 @@ def table_rows(lines: Sequence[Line]) -> list[Line]:
     rows = _rows(frags, columns, size)
     # Source and note lines run across the table's width: they follow its rows.
     return [_row_line(row, columns) for row in rows] + [replace(ln, role="table") for ln in notes]
+
+
+def _cells_drawn_whole(lines: Sequence[Line]) -> bool:
+    """Whether each wrapped cell of the table whose lines are ``lines``, in drawing order,
+    was drawn in one run: its lines one after another, so the cell re-joined is text the
+    page holds."""
+    kept = {id(ln) for ln in notes_block(lines)}
+    content = [ln for ln in lines if id(ln) not in kept]
+    frags = _fragments(content)
+    if len(frags) < 2:
+        return True
+    order = {id(ln): k for k, ln in enumerate(content)}
+    size = statistics.median(f.line.size for f in frags)
+    columns = _columns([f.x for f in frags], size)
+    for row in _rows(frags, columns, size):
+        cells: dict[int, list[_Fragment]] = {}
+        for frag in sorted(row, key=lambda f: (-f.y, f.x)):
+            cells.setdefault(_column(frag.x, columns), []).append(frag)
+        for cell in cells.values():
+            if any(order[id(b.line)] != order[id(a.line)] + 1 for a, b in itertools.pairwise(cell)):
+                return False
+    return True
 
 
 def notes_block(lines: Sequence[Line]) -> list[Line]:
@@ -207,30 +230,59 @@ def with_aligned_tables(
     even without a caption; the lines of a wrapped cell between them belong to it.
     ``carried`` are the columns of a table that ended the previous page: a page opening
     with rows in those columns continues it. Two columns of wrapped prose in smaller
-    type than the ``body`` text are a comparison table."""
-    groups = _baseline_groups(lines)
+    type than the ``body`` text are a comparison table. A table drawn cell by cell is
+    read row by row; lines outside any table keep their order."""
+    plain = baseline_groups(lines, cellwise=False)
+    cellwise = baseline_groups(lines, cellwise=True)
+    if len(cellwise) == len(plain):
+        return [ln for _, made in _runs(plain, carried, body) for ln in made]
+    order = {id(ln): k for k, ln in enumerate(lines)}
+    tables: dict[int, tuple[int, list[Line]]] = {}
+    for source, made in _runs(cellwise, carried, body):
+        if made is source:
+            continue
+        if not _cells_drawn_whole(sorted(source, key=lambda ln: order[id(ln)])):
+            # Rows read across lines drawn apart (a list set column after column): not
+            # a table drawn cell by cell.
+            return [ln for _, made in _runs(plain, carried, body) for ln in made]
+        tables.update({id(ln): (id(source[0]), made) for ln in source})
+    out: list[Line] = []
+    done: set[int] = set()
+    for line in lines:
+        key, made = tables.get(id(line), (0, []))
+        if not made:
+            out.append(line)
+        elif key not in done:
+            done.add(key)
+            out.extend(made)
+    return out
+
+
+def _runs(
+    groups: list[list[Line]], carried: Sequence[float], body: float
+) -> Iterator[tuple[list[Line], list[Line]]]:
+    """The lines of each stretch of ``groups`` and what they become: the same list
+    object where they stay as they are, table rows where they are a table."""
     joined = [_joined(g) for g in groups]
     opening = next((k for k, ln in enumerate(joined) if not ln.role), -1)
-    out: list[Line] = []
     i = 0
     while i < len(joined):
         end = _aligned_end(joined, i)
         run = joined[i:end]
+        source = [ln for g in groups[i:end] for ln in g]
         continues = i == opening and _shared(joined[i], carried) >= 2
         aligned = sum(len(ln.cells) >= 2 for ln in run) >= _ALIGNED_ROWS
         edge = min((x for x, _ in joined[i].cells), default=joined[i].x)
         beside = [g[0] for g, ln in zip(groups[i:end], run, strict=True) if _left_of(ln, edge)]
         if continues or (aligned and _tabular(run)):
-            out.extend(table_rows([ln for g in groups[i:end] for ln in g if ln not in beside]))
-            out.extend(beside)
+            yield source, table_rows([ln for ln in source if ln not in beside]) + beside
             i = end
         elif aligned and _prose_columns(run, body):
-            out.extend(_line_rows([ln for ln in run if ln not in beside]) + beside)
+            yield source, _line_rows([ln for ln in run if ln not in beside]) + beside
             i = end
         else:
-            out.extend(groups[i])
+            yield groups[i], groups[i]
             i += 1
-    return out
 
 
 def _shared(line: Line, edges: Sequence[float]) -> int:
@@ -243,26 +295,6 @@ def ending_columns(lines: Sequence[Line]) -> tuple[float, ...]:
     if not body or body[-1].role != "table":
         return ()
     return tuple(x for x, _ in body[-1].cells)
-
-
-def _baseline_groups(lines: list[Line]) -> list[list[Line]]:
-    """Consecutive lines on one baseline, left to right: the cells of one row where the
-    page keeps its drawing order."""
-    groups: list[list[Line]] = []
-    for line in lines:
-        last = groups[-1][-1] if groups else None
-        if (
-            last is not None
-            and not line.role
-            and not last.role
-            and line.page == last.page
-            and abs(line.y - last.y) < _BASELINE * line.size
-            and line.x > last.x
-        ):
-            groups[-1].append(line)
-        else:
-            groups.append([line])
-    return groups
 
 
 def _joined(group: list[Line]) -> Line:

@@ -201,3 +201,85 @@ def test_adb_drop_caps_and_spaced_capitals_rejoined(real: dict[str, IngestResult
     assert "Asian Development Bank" in text
     assert "D evelopment" not in text
     assert not re.search(r"\bT he\b", text)
+
+
+def test_short_last_line_on_a_page_set_wider_is_no_margin_note(tmp_path: Path) -> None:
+    """Most right-hand pages keep their text well in from the left; one sets it further
+    left. That page's short closing line sits at its own text edge: running text, not a
+    margin label left of the document's usual edge."""
+    path = tmp_path / "wider.pdf"
+    canvas = Canvas(str(path), pagesize=A4)
+    for index in range(8):
+        canvas.setFont("Helvetica", 10)
+        wide = index == 5
+        x = 100 if wide else (72 if index % 2 == 0 else 170)
+        y = 700.0  # clear of the running-head band
+        for k in range(1 if wide else 4):
+            y = _paragraph(canvas, x, y, f"Paragraph {index}.{k}. " + BODY, width=70) - 10
+        if wide:
+            canvas.drawString(x, y, "The fees were then paid back to the workers by the")
+            canvas.drawString(x, y - 13, "agency.")
+        canvas.showPage()
+    canvas.save()
+    result = ingest_pdf(path, settings=Settings())
+    text = " ".join(" ".join(c.text.split()) for c in result.chunks)
+    assert "paid back to the workers by the agency." in text, "the page's last line was dropped"
+
+
+def test_running_head_of_a_short_chapter_on_alternate_pages_is_furniture(tmp_path: Path) -> None:
+    """Left-hand pages repeat the report's title, right-hand pages the chapter's: a short
+    chapter shows its head twice, two pages apart, at the same height."""
+    path = tmp_path / "heads.pdf"
+    canvas = Canvas(str(path), pagesize=A4)
+    for index in range(12):
+        canvas.setFont("Helvetica", 9)
+        part = ("Training", "Recruitment", "Protection")[index // 4]
+        head = "Report on skills partnerships" if index % 2 == 0 else f"{part} at a glance"
+        canvas.drawString(72, 800, head)
+        canvas.setFont("Helvetica", 10)
+        _paragraph(canvas, 72, 700, f"Section {index}. " + BODY)
+        canvas.showPage()
+    canvas.save()
+    result = ingest_pdf(path, settings=Settings())
+    text = " ".join(c.text for c in result.chunks)
+    assert "at a glance" not in text, "a chapter's running head was read as text"
+
+
+def test_heading_in_the_right_column_leaves_the_left_column_in_its_section(
+    tmp_path: Path,
+) -> None:
+    """A section heading set in the right column at the height of a sentence in the left
+    column: the sentence is read whole, with its word broken over the lines."""
+    path = tmp_path / "columns.pdf"
+    canvas = Canvas(str(path), pagesize=A4)
+    for page in range(3):
+        title = f"{('First', 'Second', 'Third')[page]} part of the review"
+        canvas.bookmarkHorizontal(title, 60, 796)
+        canvas.addOutlineEntry(title, title, level=0)
+        canvas.setFont("Helvetica-Bold", 16)
+        canvas.drawString(60, 780, title)
+        for x in (60, 310):
+            canvas.setFont("Helvetica", 10)
+            y = 750.0
+            for k in range(48):
+                if page == 1 and x == 310 and k == 20:
+                    canvas.bookmarkHorizontal("costs", x, y + 8)
+                    canvas.addOutlineEntry("Costs shared by the partners", "costs", level=1)
+                    canvas.setFont("Helvetica-Bold", 14)
+                    canvas.drawString(x, y - 6, "Costs shared by the partners")
+                    canvas.setFont("Helvetica", 10)
+                    y -= 26
+                    continue
+                if k == 20:
+                    text = "Trainees on the Western Medi-"
+                elif k == 21:
+                    text = "terranean route find work in ports."
+                else:
+                    text = f"Partners on page {page} agree on item {x}-{k}."
+                canvas.drawString(x, y, text)
+                y -= 13
+        canvas.showPage()
+    canvas.save()
+    result = ingest_pdf(path, settings=Settings())
+    broken = [c.text for c in result.chunks if c.text.rstrip().endswith("Western Medi-")]
+    assert not broken, f"a sentence broken where the other column has a heading: {broken}"

@@ -73,8 +73,8 @@ BENCH = _benchmark()
 # Where ingest does not reach a target yet, the level it reaches is held here so that it
 # cannot slip back; benchmarks/structure.py still reports these as misses and exits 1.
 SHORT_OF_TARGET: dict[str, dict[str, float]] = {
-    "ilo_labstat_module1": {"verbatim_pct": 99.4, "cells_as_prose": 1},
-    "unodc_glotip_2024_ch2": {"verbatim_pct": 98.5},
+    "ilo_labstat_module1": {"cells_as_prose": 1},
+    "unodc_glotip_2024_ch2": {"verbatim_pct": 98.9},
 }
 
 
