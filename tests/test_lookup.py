@@ -193,7 +193,7 @@ def test_every_chapter_outline_names_title_sections_pages_and_recommendations(
         ]
         assert -1 not in places and places == sorted(places), (sections, lead)
         for rec in _recs(chunks, n):
-            assert f"{rec.rec_id}" in lead, (rec.rec_id, lead)
+            assert (rec.rec_id or "").casefold() in lead, (rec.rec_id, lead)
 
 
 def test_a_long_rationale_is_quoted_as_its_recommendation_sentences(chunks: list[Chunk]) -> None:
