@@ -135,6 +135,31 @@ def maxsim(query: np.ndarray, passages: Sequence[np.ndarray]) -> list[float]:
     return scores
 
 
+def token_support(query: np.ndarray, passages: Sequence[np.ndarray]) -> list[float]:
+    """Per question token: its best cosine with any token of any of the passages."""
+    present = [p for p in passages if len(p)]
+    if len(query) == 0 or not present:
+        return [0.0] * len(query)
+    rows = torch.from_numpy(np.concatenate(present)).float()
+    sims = torch.from_numpy(np.ascontiguousarray(query, dtype=np.float32)) @ rows.T
+    return [float(v) for v in sims.max(dim=1).values]
+
+
+def passage_rows(
+    candidates: Sequence[tuple[Chunk, str]],
+    store: TokenStore,
+    chunks_of: ChunksOf,
+    embedder: Embedder,
+) -> list[np.ndarray]:
+    """The token vectors of each candidate (chunk, document hash)."""
+    passages = []
+    for chunk, sha in candidates:
+        rows, spans = store.rows(sha, chunks_of, embedder)
+        start, end = spans[chunk.id]
+        passages.append(rows[start:end])
+    return passages
+
+
 def late_ranking(
     query: np.ndarray,
     candidates: Sequence[tuple[Chunk, str]],
@@ -143,11 +168,6 @@ def late_ranking(
     embedder: Embedder,
 ) -> list[tuple[Chunk, float]]:
     """Candidates (chunk, document hash) ordered by their MaxSim with the question."""
-    passages = []
-    for chunk, sha in candidates:
-        rows, spans = store.rows(sha, chunks_of, embedder)
-        start, end = spans[chunk.id]
-        passages.append(rows[start:end])
-    scores = maxsim(query, passages)
+    scores = maxsim(query, passage_rows(candidates, store, chunks_of, embedder))
     scored = [(chunk, score) for (chunk, _), score in zip(candidates, scores, strict=True)]
     return sorted(scored, key=lambda cs: (-cs[1], cs[0].position))

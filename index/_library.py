@@ -41,7 +41,7 @@ from index._chroma import (
 )
 from index._dense import DenseVectors
 from index._embedder import Embedder, load_embedder
-from index._late import TokenStore, late_ranking
+from index._late import TokenStore, late_ranking, passage_rows, token_support
 from index._manifest import MANIFEST_KEY, DocumentEntry, Manifest, write_local_copy
 from index._nodes import chunk_from_metadata, to_node
 from index._records import AddReport, DocumentInfo, Hit, IndexStatus
@@ -247,6 +247,20 @@ class GuideIndex:
             for cid, score in scored
             if cid in view.chunks and not navigational(view.chunks[cid])
         ]
+
+    def word_support(self, query: str, chunks: Sequence[Chunk]) -> list[float]:
+        """For each content word of ``query``, its best cosine with a word of ``chunks``
+        (late-interaction vectors): a word no passage comes near is what they miss."""
+        view = self._view
+        embedder = self.embedder()
+        known = [c for c in chunks if c.id in view.doc_sha]
+        rows = passage_rows(
+            [(c, view.doc_sha[c.id]) for c in known],
+            self._tokens,
+            lambda sha: [c for c in view.chunks.values() if view.doc_sha[c.id] == sha],
+            embedder,
+        )
+        return token_support(embedder.query_tokens(query), rows)
 
     def _late(
         self, view: _View, query: str, candidates: Sequence[Chunk]

@@ -1,0 +1,101 @@
+"""Answers worth pasting: quote-quality rules, sentence-case leads, evidence per passage."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import Assistant
+from assistant._lead import sentence_case
+from assistant._quality import quote_flags
+from ingest import Settings
+
+JUNK = [
+    (
+        "Actor Typical costs Own living costs during Stipends; no recruitment fees training",
+        "labels",
+    ),
+    ("Joint Training in Selection Work in Return and planning CoO", "labels"),
+    ("Public 14,529 8,547 58.8 Private 50,104 25,215 50.3 Total 64,633", "labels"),
+    ("Chapter 3. Financing the partnership ........ 23", "contents"),
+    ("HOW TO ENSURE ETHICAL RECRUITMENT IN THE CONTEXT OF SMPs?", "heading"),
+    ("Cross-references are kept to a minimum.", "meta"),
+    ("This chapter starts with the definition of SMPs and closes with a conclusion.", "meta"),
+    (
+        (
+            "Autor, D., F. Levy and R. Murnane (2003), The skill content of recent "
+            "technological change, Vol. 118/4, pp. 1279-1333."
+        ),
+        "bibliography",
+    ),
+]
+GOOD = [
+    "The partners agree on occupations, curricula and the recognition of skills.",
+    "The Global Skills Partnership on Migration (GSP) Programme was launched in 2019.",
+    "Employers should cover the recruitment costs of migrant workers.",
+    "SMPs are structured in three phases: design, implementation and evaluation.",
+]
+
+
+@pytest.mark.parametrize(("quote", "flag"), JUNK)
+def test_junk_is_flagged(quote: str, flag: str) -> None:
+    assert flag in quote_flags(quote, kind="narrative", question="Who pays for training?")
+
+
+@pytest.mark.parametrize("quote", GOOD)
+def test_running_text_is_not_flagged(quote: str) -> None:
+    assert quote_flags(quote, kind="narrative", question="Who pays for training?") == ()
+
+
+def test_a_reference_entry_is_fine_when_the_question_asks_for_reading() -> None:
+    entry = JUNK[-1][0]
+    assert (
+        quote_flags(entry, kind="further_resource", question="What should I read on skills?") == ()
+    )
+    assert "bibliography" in quote_flags(entry, kind="further_resource", question="Who pays?")
+
+
+def test_titles_are_given_in_sentence_case_keeping_names_and_acronyms() -> None:
+    lowercase = {"how", "to", "ensure", "ethical", "recruitment", "in", "the", "context", "of"}
+    title = "HOW TO ENSURE ETHICAL RECRUITMENT IN THE CONTEXT OF SMPs?"
+    assert (
+        sentence_case(title, lowercase)
+        == "How to ensure ethical recruitment in the context of SMPs?"
+    )
+    assert sentence_case("The Role of Nigeria", {"the", "role", "of"}) == "The role of Nigeria"
+
+
+@pytest.fixture(scope="module")
+def assistant(sample_settings: Settings) -> Assistant:
+    return Assistant(settings=sample_settings)
+
+
+def test_the_lead_names_the_passage_that_answers_in_sentence_case(assistant: Assistant) -> None:
+    answer = assistant.answer("Who should pay for training the candidates?")
+    lead = answer.text.splitlines()[0]
+    first = answer.citations[0]
+    assert lead.startswith(f"Chapter {first.chapter}, ") and "answers this most directly" in lead
+    assert first.chapter_title not in lead or not first.chapter_title.isupper(), lead
+    unit = first.rec_id or f"p. {first.page_labels[0]}"
+    assert unit in lead, lead
+
+
+def test_every_quote_of_the_gold_answers_passes_the_quality_rules(assistant: Assistant) -> None:
+    questions = [
+        "Who should pay for training the candidates?",
+        "How can trade unions be involved in a partnership?",
+        "What should a partnership monitor once it runs?",
+        "How are the skills of returning workers recognised?",
+    ]
+    for question in questions:
+        answer = assistant.answer(question)
+        assert answer.covered, question
+        for c in answer.citations:
+            assert quote_flags(c.quote, kind=c.kind, question=question) == (), c.quote
+
+
+def test_a_word_no_passage_comes_near_has_low_support(assistant: Assistant) -> None:
+    index = assistant.index
+    hits = index.search("How do we set up cryptocurrency payments for trainee stipends?", k=3)
+    odd = index.word_support("cryptocurrency", [h.chunk for h in hits])
+    usual = index.word_support("training", [h.chunk for h in hits])
+    assert min(odd) < min(usual) - 0.2, (odd, usual)
