@@ -60,11 +60,13 @@ _FUNCTION_WORDS = frozenset(
 _WORD = re.compile(r"[^\W_][\w'’./-]*")
 _LEADERS = re.compile(r"(?:\.\s?){4,}|…{2,}|\.{2,}\s*\d+\s*$")
 _ENDS_IN_PAGE = re.compile(r"^[A-Z][^.!?]{3,120}\s+\d{1,3}$")
-_CITATION_FORM = re.compile(
-    r"\(\s*(?:19|20)\d\d[a-z]?\s*\)|\b(?:19|20)\d\d[a-z]?\)\.|https?://|\bdoi\b|\bRetrieved\b"
-    r"|\bVol\.\s*\d|\bpp\.\s*\d",
-    re.IGNORECASE,
+_CITATION_FORMS = (
+    re.compile(r"\(\s*(?:19|20)\d\d[a-z]?\s*\)|\b(?:19|20)\d\d[a-z]?\)\."),  # (2023)
+    re.compile(r"https?://|\bdoi\b|\bRetrieved\b", re.IGNORECASE),  # where to find it
+    re.compile(r"\bVol\.\s*\d|\bpp\.\s*\d|\bNo\.\s*\d"),  # volume, pages, number
 )
+"""The parts of a reference entry: two different ones make an entry (a sentence may quote
+an address, or a year in brackets, but seldom both)."""
 _AUTHOR_INITIALS = re.compile(r"^[A-Z][\w’'-]+,\s+(?:[A-Z]\.\s?){1,3}")
 _SELF = re.compile(
     r"\b(?:this|the present|the following|each) (?:chapter|section|part|report|publication|"
@@ -144,7 +146,7 @@ def _is_heading(text: str) -> bool:
 def _is_reference_entry(text: str, kind: str) -> bool:
     if kind == "further_resource":
         return True
-    marks = len(_CITATION_FORM.findall(text))
+    marks = sum(bool(form.search(text)) for form in _CITATION_FORMS)
     return marks >= 2 or (marks >= 1 and bool(_AUTHOR_INITIALS.match(text)))
 
 

@@ -43,6 +43,7 @@ CHROMIUM_ARGS = [
 QUESTION = "Who should pay for training the candidates?"
 HOSTILE_QUESTION = "What does the zebrafish payroll audit check?"
 MARKUP_QUESTION = "What did auditors copy from a web form?"
+LEDGER_QUESTION = "What did the auditors copy and paste into the ledger?"
 HOSTILE_MARKUP = '<img src=x onerror="window.__xss=1">'
 BEACON = "http://beacon.invalid"  # never resolves: any request to it shows in page.on("request")
 IMAGE, LINK, BARE = f"![x]({BEACON}/beacon.png)", f"[site]({BEACON}/phish)", f"{BEACON}/bare"
@@ -81,8 +82,7 @@ def _markdown_pdf(path: Path) -> Path:
     lines = [
         first,
         "The zebrafish payroll audit checks every quarterly ledger of the pilot.",
-        f"Auditors copied {IMAGE} and {LINK} here.",
-        f"They also pasted {BARE} and www.beacon.invalid into the ledger.",
+        f"Auditors copied {IMAGE} and {LINK} and pasted {BARE} and www.beacon.invalid into the ledger.",
         "The zebrafish payroll audit report goes to the steering committee each year.",
     ]
     for row, line in enumerate(lines):
@@ -323,7 +323,7 @@ def test_document_markdown_shows_as_text_and_fetches_nothing(
     options = page.get_by_role("option").all_inner_texts()
     assert any(CHAPTER_IMAGE in option for option in options), options
     page.keyboard.press("Escape")
-    text = _ask(page, HOSTILE_QUESTION)
+    text = _ask(page, LEDGER_QUESTION)
     sources = page.locator("#sources").inner_text()
     for payload in (IMAGE, LINK, BARE, "www.beacon.invalid", CHAPTER_IMAGE):
         assert payload in text, f"the chat does not show {payload} as written: {text}"
