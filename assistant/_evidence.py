@@ -82,8 +82,9 @@ class TermStats:
         return cls(n, frequency, frozenset(lowercase))
 
     def weight(self, term: str) -> float:
-        """Inverse document frequency: a word every passage uses says nothing specific."""
-        return math.log((1 + self.n_chunks) / (1 + self.frequency[term]))
+        """Inverse document frequency: a word every passage uses says little that is
+        specific (smoothed, so that in a document of a few passages it still counts)."""
+        return math.log(1 + (1 + self.n_chunks) / (1 + self.frequency[term]))
 
 
 def stems_of(text: str) -> set[str]:

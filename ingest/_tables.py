@@ -277,7 +277,7 @@ def _runs(
         if continues or (aligned and _tabular(run)):
             yield source, table_rows([ln for ln in source if ln not in beside]) + beside
             i = end
-        elif aligned and _prose_columns(run, body):
+        elif aligned and _prose_columns(run, body, joined[i - 1] if i else None):
             yield source, _line_rows([ln for ln in run if ln not in beside]) + beside
             i = end
         else:
@@ -322,13 +322,19 @@ _PROSE_CELL = 3
 """Words in a cell of running prose, more than a term or a reference number has."""
 
 
-def _prose_columns(run: Sequence[Line], body: float) -> bool:
+def _prose_columns(run: Sequence[Line], body: float, above: Line | None) -> bool:
     """Side-by-side columns of wrapped prose set smaller than the text: a comparison
     table (the body's own columns are set in body type)."""
     rows = [ln for ln in run if len(ln.cells) >= 2]
     prose = sum(all(len(t.split()) >= _PROSE_CELL for _, t in ln.cells) for ln in rows)
     small = all(ln.size < 0.95 * body for ln in run)
-    return small and prose * 3 >= 2 * len(rows)
+    # A table heads its columns (a bold or larger first row, or a bold line right above);
+    # two flows of small print side by side (an imprint page's copyright and licence)
+    # have no header.
+    first = run[0]
+    headed = first.bold or any(first.size > ln.size + 0.5 for ln in run[1:])
+    headed = headed or (above is not None and above.bold)
+    return small and headed and prose * 3 >= 2 * len(rows)
 
 
 def _line_rows(run: Sequence[Line]) -> list[Line]:

@@ -166,3 +166,42 @@ def test_three_column_table_with_wrapped_cells_runs_down_to_its_source(tmp_path:
     assert "Relatives who arranged the recruitment" in tables, tables
     assert "Source: Interviews with returned migrants." in tables, tables
     assert not result.text_check.off_page, result.text_check.off_page
+
+
+def test_two_headerless_flows_of_small_print_are_not_a_table(tmp_path: Path) -> None:
+    """An imprint page sets its copyright and its licence side by side in small type: two
+    flows of prose with no header row, read one after the other."""
+
+    left = (
+        "© 2024 Example Council. Some rights",
+        "reserved. Published in 2024 by the council.",
+        "The views expressed here are those of the",
+        "authors and not those of the council members.",
+    )
+    right = (
+        "This work is available under an open licence",
+        "that allows reuse with attribution to the",
+        "council and a link to the licence, provided",
+        "that no change is made to the text itself.",
+    )
+    path = tmp_path / "imprint.pdf"
+    canvas = Canvas(str(path), pagesize=(595, 842))
+    canvas.setFont("Helvetica-Bold", 26)
+    canvas.drawString(70, 600, "Water Policy in Dry Regions")
+    canvas.showPage()
+    canvas.setFont("Helvetica", 7)
+    for x, column in ((50, left), (310, right)):
+        for i, line in enumerate(column):
+            canvas.drawString(x, 700 - 9 * i, line)
+    canvas.showPage()
+    canvas.setFont("Helvetica", 10)
+    for row in range(40):
+        canvas.drawString(
+            72, 780 - 14 * row, "Rivers in the dry regions carry less water each year."
+        )
+    canvas.showPage()
+    canvas.save()
+    chunks = ingest_pdf(path, settings=Settings()).chunks
+    assert not [c for c in chunks if c.kind == "table"], [c.text for c in chunks]
+    text = " ".join(c.text for c in chunks)
+    assert " ".join(left) in text and " ".join(right) in text, text[:500]
