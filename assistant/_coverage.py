@@ -15,28 +15,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from assistant._query import stem
+
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9+'’-]*|\d[\w+-]*")
-_SUFFIXES = ("ies", "es", "s", "ing", "ed", "al", "ly")
-
-
-def _stem(word: str) -> str:
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
 
 
 def unknown_names(question: str, vocabulary: Iterable[str]) -> list[str]:
     """Capitalised words or codes of the question that no indexed text contains."""
     known = set(vocabulary)
-    stems = {_stem(w) for w in known}
+    stems = {stem(w) for w in known}
     out = []
     for i, token in enumerate(_TOKEN.findall(question)):
         base = re.sub(r"['’]s$", "", token).strip("-")
         if i == 0 or len(base) < 3 or not (base[0].isupper() or base[0].isdigit()):
             continue
         lowered = base.lower()
-        if lowered in known or _stem(lowered) in stems or base[0].isdigit():
+        if lowered in known or stem(lowered) in stems or base[0].isdigit():
             continue
         out.append(base)
     return out

@@ -22,12 +22,11 @@ from dataclasses import dataclass
 
 from assistant._extractive import EmbedFn, best_quote
 from assistant._quality import quote_flags
-from assistant._query import content_words
+from assistant._query import content_words, stem
 from index import Hit
 from ingest import Chunk
 
 _WORD = re.compile(r"[a-z][a-z'-]*|\d[\d.,]*")
-_SUFFIXES = ("ations", "ation", "ies", "ing", "ed", "es", "s", "al", "ly")
 _ASKS_ACTION = re.compile(
     r"\b(?:should|recommend\w*|what (?:can|could|must) \w+ do|how (?:can|could|should|to)\b|"
     r"what (?:steps|measures|actions)|ways to|best way)",
@@ -52,13 +51,6 @@ _MIN_CONTENT = 0.05
 """Below this share of the question's specific content in every passage: not covered.
 Kept low: on the question sets, paraphrased answerable questions often share little
 vocabulary with their passage, and a false refusal costs more than a near-miss."""
-
-
-def stem(word: str) -> str:
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
 
 
 @dataclass(frozen=True)

@@ -134,6 +134,17 @@ STOPWORDS = frozenset(
 )
 
 
+_SUFFIXES = ("ations", "ation", "ies", "ing", "ed", "es", "s", "al", "ly")
+
+
+def stem(word: str) -> str:
+    """A crude stem, enough to match a question's word with its other forms in a passage."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
 def content_words(text: str) -> list[str]:
     return [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 2]
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote as url_quote
 
-from assistant._query import content_words
+from assistant._query import content_words, stem
 from assistant._records import Answer, Citation, Source
 from index import IndexStatus
 
@@ -86,20 +86,13 @@ def _answer_line(line: str) -> str:
 def highlight(text: str, question: str) -> str:
     """Escaped ``text`` with the question's content words (and their inflections) in <mark>."""
     safe = escape(text)
-    stems = sorted({_stem(w) for w in content_words(question) if len(_stem(w)) > 2}, key=len)
+    stems = sorted({stem(w) for w in content_words(question) if len(stem(w)) > 2}, key=len)
     if not stems:
         return safe
     alternatives = "|".join(re.escape(s) for s in reversed(stems))
     # Not inside an entity such as &amp; or &#x27;, and only at the start of a word.
     pattern = re.compile(rf"(?<![&#\w])(?:{alternatives})[\w'-]*", re.IGNORECASE)
     return pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", safe)
-
-
-def _stem(word: str) -> str:
-    for suffix in ("ies", "ing", "es", "ed", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
 
 
 def page_text(page_labels: Sequence[str], page_indexes: Sequence[int]) -> str:
