@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant._extractive import EmbedFn, best_quote
-from assistant._quality import quote_flags
+from assistant._quality import asks_for_reading, quote_flags
 from assistant._query import content_words, stem
 from index import Hit
 from ingest import Chunk
@@ -43,6 +43,13 @@ _LATE_WEIGHT = 1.0
 _FUSED_WEIGHT = 10.0
 """The fused score is a sum of 1/(60 + rank): about 0.03-0.07."""
 _QUOTED = 3
+_ASKS_EXAMPLE = re.compile(
+    r"\b(?:examples?|case stud(?:y|ies)|in practice|is there a case|instances?)\b", re.IGNORECASE
+)
+_KIND_BONUS = 0.15
+"""Evidence added to a passage of the kind the question asks for: an example (a box) or
+reading and tools (further resources). Calibrated on the question sets: it moved the
+sample's first citation on 4 questions and changed none on the real PDFs."""
 _MIN_WORD_SUPPORT = 0.20
 """Calibrated on the question sets with false refusals kept near 2%: unanswerable
 questions' weakest word has a median best match of 0.28 against 0.49 for answerable ones,
@@ -91,6 +98,8 @@ class Evidence:
     """Cosine of the quote with the question."""
     content: float
     """Share (by weight) of the question's specific words the passage contains."""
+    kind_bonus: float = 0.0
+    """Whether the passage is of the kind the question asks for (see ``kinds_asked``)."""
 
     @property
     def score(self) -> float:
@@ -99,6 +108,7 @@ class Evidence:
             + _CONTENT_WEIGHT * self.content
             + _LATE_WEIGHT * (self.hit.late or 0.0)
             + _FUSED_WEIGHT * self.hit.score
+            + self.kind_bonus
         )
 
 
@@ -137,19 +147,36 @@ def weighed(
     def junk(text: str, kind: str) -> bool:
         return bool(quote_flags(text, kind=kind, question=question))
 
+    wanted = kinds_asked(question)
+
     def cheap(hit: Hit) -> float:
         content = content_share(_where(hit.chunk), terms)
-        return Evidence(hit, "", 0.0, content).score
+        return Evidence(hit, "", 0.0, content, _bonus(hit, wanted)).score
 
     out = []
     for hit in sorted(hits, key=lambda h: -cheap(h)):
         chunk = hit.chunk
         quote, cosine = best_quote(chunk, vector, embed, reject=_rejecting(junk, chunk.kind))
         if quote:
-            out.append(Evidence(hit, quote, cosine, content_share(_where(chunk), terms)))
+            content = content_share(_where(chunk), terms)
+            out.append(Evidence(hit, quote, cosine, content, _bonus(hit, wanted)))
         if len(out) == quoted:
             break
     return sorted(out, key=lambda e: -e.score)
+
+
+def kinds_asked(question: str) -> frozenset[str]:
+    """The chunk kinds a question asks for beyond guidance: examples, reading and tools."""
+    kinds = set()
+    if _ASKS_EXAMPLE.search(question):
+        kinds.add("box")
+    if asks_for_reading(question):
+        kinds.add("further_resource")
+    return frozenset(kinds)
+
+
+def _bonus(hit: Hit, wanted: frozenset[str]) -> float:
+    return _KIND_BONUS if hit.chunk.kind in wanted else 0.0
 
 
 def _where(chunk: Chunk) -> str:

@@ -89,7 +89,8 @@ _OWN_LAYOUT = re.compile(
 with ...")."""
 _READING = re.compile(
     r"\b(?:read(?:ing)?|resources?|literature|references?|sources?|bibliography|"
-    r"publications?|studies|tools?|further|more information|learn more)\b",
+    r"publications?|studies|tools?|toolkits?|templates?|courses?|handbooks?|manuals?|"
+    r"further|more information|learn more|where can (?:i|we) find)\b",
     re.IGNORECASE,
 )
 _LABEL_SHARE = 0.55
@@ -108,11 +109,16 @@ def quote_flags(quote: str, *, kind: str, question: str = "") -> tuple[str, ...]
         flags.append("contents")
     if kind not in ("table", "glossary", "acronym") and _is_heading(text):
         flags.append("heading")
-    if _is_reference_entry(text, kind) and not _READING.search(question):
+    if _is_reference_entry(text, kind) and not asks_for_reading(question):
         flags.append("bibliography")
     if _about_itself(text):
         flags.append("meta")
     return tuple(flags)
+
+
+def asks_for_reading(question: str) -> bool:
+    """Whether the question asks for reading, tools or courses rather than guidance."""
+    return bool(_READING.search(question))
 
 
 def _words(text: str) -> list[str]:

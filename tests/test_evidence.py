@@ -99,3 +99,11 @@ def test_a_word_no_passage_comes_near_has_low_support(assistant: Assistant) -> N
     odd = index.word_support("cryptocurrency", [h.chunk for h in hits])
     usual = index.word_support("training", [h.chunk for h in hits])
     assert min(odd) < min(usual) - 0.2, (odd, usual)
+
+
+def test_a_question_asking_for_an_example_or_reading_names_that_kind() -> None:
+    from assistant._evidence import kinds_asked
+
+    assert kinds_asked("Is there an example of a union negotiating arrival support?") == {"box"}
+    assert kinds_asked("Is there a toolkit for planning reintegration?") == {"further_resource"}
+    assert kinds_asked("Who should pay for training?") == frozenset()
