@@ -103,7 +103,9 @@ def quote_flags(quote: str, *, kind: str, question: str = "") -> tuple[str, ...]
     if not text:
         return ("empty",)
     flags: list[str] = []
-    if kind != "table" and _reads_as_labels(text):
+    # A reference entry is mostly a title: asked for reading, that is what is wanted.
+    listing = kind == "table" or (kind == "further_resource" and asks_for_reading(question))
+    if not listing and _reads_as_labels(text):
         flags.append("labels")
     if _LEADERS.search(text) or _ENDS_IN_PAGE.match(text):
         flags.append("contents")

@@ -47,6 +47,8 @@ def test_running_text_is_not_flagged(quote: str) -> None:
 
 
 def test_a_reference_entry_is_fine_when_the_question_asks_for_reading() -> None:
+    course = "Online course: designing dual-track curricula. Open to all trainers."
+    assert quote_flags(course, kind="further_resource", question="Where can I find a course?") == ()
     entry = JUNK[-1][0]
     assert (
         quote_flags(entry, kind="further_resource", question="What should I read on skills?") == ()
