@@ -18,7 +18,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant._extractive import EmbedFn, best_quote
 from assistant._quality import asks_for_reading, quote_flags
@@ -148,18 +148,15 @@ def weighed(
         return bool(quote_flags(text, kind=kind, question=question))
 
     wanted = kinds_asked(question)
-
-    def cheap(hit: Hit) -> float:
-        content = content_share(_where(hit.chunk), terms)
-        return Evidence(hit, "", 0.0, content, _bonus(hit, wanted)).score
-
+    unquoted = [
+        Evidence(h, "", 0.0, content_share(_where(h.chunk), terms), _bonus(h, wanted)) for h in hits
+    ]
     out = []
-    for hit in sorted(hits, key=lambda h: -cheap(h)):
-        chunk = hit.chunk
-        quote, cosine = best_quote(chunk, vector, embed, reject=_rejecting(junk, chunk.kind))
+    for e in sorted(unquoted, key=lambda e: -e.score):
+        kind = e.hit.chunk.kind
+        quote, cosine = best_quote(e.hit.chunk, vector, embed, reject=_rejecting(junk, kind))
         if quote:
-            content = content_share(_where(chunk), terms)
-            out.append(Evidence(hit, quote, cosine, content, _bonus(hit, wanted)))
+            out.append(replace(e, quote=quote, sentence=cosine))
         if len(out) == quoted:
             break
     return sorted(out, key=lambda e: -e.score)

@@ -257,7 +257,7 @@ class GuideIndex:
         rows = passage_rows(
             [(c, view.doc_sha[c.id]) for c in known],
             self._tokens,
-            lambda sha: [c for c in view.chunks.values() if view.doc_sha[c.id] == sha],
+            _chunks_of(view),
             embedder,
         )
         return token_support(embedder.query_tokens(query), rows)
@@ -270,9 +270,7 @@ class GuideIndex:
             embedder.query_tokens(query),
             [(c, view.doc_sha[c.id]) for c in candidates],
             self._tokens,
-            # Called only when a document's token vectors must be recomputed (rare): a
-            # walk over every chunk is not paid on each search.
-            lambda sha: [c for c in view.chunks.values() if view.doc_sha[c.id] == sha],
+            _chunks_of(view),
             embedder,
         )
 
@@ -602,3 +600,9 @@ class GuideIndex:
 
 def open_index(*, settings: Settings) -> GuideIndex:
     return GuideIndex(settings=settings)
+
+
+def _chunks_of(view: _View) -> Callable[[str], list[Chunk]]:
+    """A document's chunks by its hash. Called only when a document's token vectors must
+    be recomputed (rare): a walk over every chunk is not paid on each search."""
+    return lambda sha: [c for c in view.chunks.values() if view.doc_sha[c.id] == sha]
