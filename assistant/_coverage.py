@@ -13,27 +13,43 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from assistant._query import stem
 
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9+'’-]*|\d[\w+-]*")
+_TOKEN = re.compile(r"[^\W\d_][\w+'’-]*|\d[\w+-]*")
 
 
 def unknown_names(question: str, vocabulary: Iterable[str]) -> list[str]:
-    """Capitalised words or codes of the question that no indexed text contains."""
-    known = set(vocabulary)
+    """Capitalised words or codes of the question that no indexed text contains.
+
+    Accents are ignored ("Kedougou" asked of a text writing "Kédougou"), and a compound
+    is known when each of its parts is ("Africa-specific").
+    """
+    known = {_folded(w) for w in vocabulary}
     stems = {stem(w) for w in known}
+
+    def is_known(word: str) -> bool:
+        return word in known or stem(word) in stems
+
     out = []
     for i, token in enumerate(_TOKEN.findall(question)):
         base = re.sub(r"['’]s$", "", token).strip("-")
         if i == 0 or len(base) < 3 or not (base[0].isupper() or base[0].isdigit()):
             continue
-        lowered = base.lower()
-        if lowered in known or stem(lowered) in stems or base[0].isdigit():
+        lowered = _folded(base)
+        parts = [p for p in lowered.split("-") if p]
+        if is_known(lowered) or base[0].isdigit() or all(map(is_known, parts)):
             continue
         out.append(base)
     return out
+
+
+def _folded(word: str) -> str:
+    """Lower case without accents."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def is_covered(

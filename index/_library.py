@@ -79,7 +79,7 @@ log = logging.getLogger(__name__)
 ProgressFn = Callable[[int, int], None]
 _CANDIDATES = 90
 _REFRESH_SECONDS = 2.0
-_WORDS = re.compile(r"[a-z0-9][a-z0-9'-]*")
+_WORDS = re.compile(r"[^\W_][\w'-]*")  # letters of any script: "kédougou" is one word
 
 
 @dataclass(frozen=True)
