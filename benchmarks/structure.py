@@ -33,6 +33,7 @@ from _common import ROOT, real_pdfs_dir
 from ingest import Chunk, IngestResult, Settings, build_sample_pdf, ingest_pdf
 from ingest._pdf import Page, read_page_or_none
 from ingest._verbatim import canonical, page_texts
+from ingest.sample import TableSpec, load_sample_text
 
 EXPECTED_DIR = ROOT / "benchmarks" / "expected"
 VERBATIM_TARGET = 0.995
@@ -139,13 +140,12 @@ def load_expected(path: Path, real_dir: Path | None) -> Expected:
 
 def sample_expected(folder: Path, *, outline: bool) -> Expected:
     """The generated sample and what its generator recorded about it."""
-    from ingest import _sample_text as txt
-
+    text = load_sample_text()
     pdf = folder / ("sample.pdf" if outline else "sample_no_outline.pdf")
     manifest = build_sample_pdf(pdf, outline=outline)
     texts = page_texts(_raw_pages(pdf))
     tables = []
-    for spec in _table_specs(txt.CHAPTERS):
+    for spec in _table_specs(text.chapters):
         cell = canonical(spec.rows[0][0])
         index = next((i for i, t in sorted(texts.items()) if cell in t.text), None)
         # Header cells of two words or more are distinctive; one-word ones ("Source") are not.
@@ -154,7 +154,7 @@ def sample_expected(folder: Path, *, outline: bool) -> Expected:
     return Expected(
         pdf.stem,
         pdf,
-        txt.PDF_TITLE,
+        text.pdf_title,
         (),
         tuple(
             {"number": c.number, "title": c.title, "printed": c.start_label, "index": c.start_index}
@@ -165,9 +165,7 @@ def sample_expected(folder: Path, *, outline: bool) -> Expected:
     )
 
 
-def _table_specs(value: object) -> Iterator[Any]:
-    from ingest._sample_text import TableSpec
-
+def _table_specs(value: object) -> Iterator[TableSpec]:
     if isinstance(value, TableSpec):
         yield value
     elif isinstance(value, (tuple, list)):

@@ -14,7 +14,7 @@ from ingest._records import (
     OffPage,
     VerbatimReport,
 )
-from ingest._sample_pdf import SampleManifest, build_sample_pdf
+from ingest.sample import SampleManifest, build_sample_pdf
 from ingest.settings import Settings
 
 __all__ = [

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from ingest._sample_pdf import SampleManifest, build_sample_pdf
+from ingest.sample import SampleManifest, build_sample_pdf
 
 
 def _norm(text: str) -> str:

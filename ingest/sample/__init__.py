@@ -12,7 +12,7 @@ the sample stays an independent check on it.
 
 from ingest.sample._build import build_sample_pdf
 from ingest.sample._labels import lower_roman, page_label
-from ingest.sample._load import SampleDataError, data_root, load_sample_text
+from ingest.sample._load import SampleDataError, data_root, load_sample_text, read_sample_text
 from ingest.sample._manifest import (
     SampleBox,
     SampleChapter,
@@ -57,4 +57,5 @@ __all__ = [
     "load_sample_text",
     "lower_roman",
     "page_label",
+    "read_sample_text",
 ]

@@ -182,8 +182,12 @@ def _chapters(folder: Traversable) -> tuple[Chapter, ...]:
 
 @functools.cache
 def load_sample_text() -> SampleText:
-    """The sample's text, read once per process (the records are immutable)."""
-    root = data_root()
+    """The sample's text from the package data, read once per process (records are immutable)."""
+    return read_sample_text(data_root())
+
+
+def read_sample_text(root: Traversable) -> SampleText:
+    """The sample's text from a folder laid out as ``data/`` (``document.yaml``, ``chapters/``)."""
     doc, where = _read(root.joinpath("document.yaml")), "document.yaml"
     pdf, cover = _mapping(doc.get("pdf"), where), _mapping(doc.get("cover"), where)
     goback = _mapping(doc.get("goback_after"), where)

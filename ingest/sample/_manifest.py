@@ -66,9 +66,7 @@ class SampleManifest:
 
 def _markup(text: SampleText) -> list[str]:
     blocks = [
-        b
-        for c in text.chapters
-        for b in (*c.intro, *(b for s in c.sections for b in s.blocks))
+        b for c in text.chapters for b in (*c.intro, *(b for s in c.sections for b in s.blocks))
     ]
     paras = [b.text for b in blocks if isinstance(b, Para)]
     return paras + [p for b in blocks if isinstance(b, Box) for p in b.paras]
