@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant
+from assistant._evidence import TermStats, question_terms, weighed
 from assistant._lead import sentence_case
 from assistant._quality import quote_flags
-from ingest import Settings
+from index import Hit
+from ingest import Chunk, ChunkKind, Settings
 
 JUNK = [
     (
@@ -108,4 +110,44 @@ def test_a_question_asking_for_an_example_or_reading_names_that_kind() -> None:
 
     assert kinds_asked("Is there an example of a union negotiating arrival support?") == {"box"}
     assert kinds_asked("Is there a toolkit for planning reintegration?") == {"further_resource"}
-    assert kinds_asked("Who should pay for training?") == frozenset()
+    assert kinds_asked("Who should pay for training?") == {"recommendation"}
+    assert kinds_asked("Who paid for the training?") == frozenset()
+
+
+def _hit(kind: ChunkKind, text: str, fused: float) -> Hit:
+    chunk = Chunk(
+        id=f"{kind}-{fused}",
+        document_id="d",
+        document_title="Guide",
+        position=0,
+        chapter=None if kind == "front_matter" else 3,
+        chapter_title="Foreword" if kind == "front_matter" else "Financing",
+        section="Foreword" if kind == "front_matter" else "Cost sharing",
+        kind=kind,
+        rec_id="R3.1" if kind == "recommendation" else None,
+        page_labels=("v",) if kind == "front_matter" else ("23",),
+        page_indexes=(4,) if kind == "front_matter" else (30,),
+        text=text,
+    )
+    return Hit(chunk=chunk, score=fused, late=0.5)
+
+
+def _first_kind(assistant: Assistant, question: str, hits: list[Hit]) -> str:
+    embedder = assistant.index.embedder()
+    terms = question_terms(question, TermStats.of(assistant.index.chunks()))
+    evidence = weighed(hits, question, embedder.query(question), embedder.texts, terms)
+    return evidence[0].hit.chunk.kind
+
+
+def test_a_recommendation_leads_when_the_question_asks_what_to_do(assistant: Assistant) -> None:
+    text = "Employers that gain trained workers should share the cost of their training."
+    # The narrative passage ranks a little higher: without the rule it would lead.
+    hits = [_hit("narrative", text, 0.062), _hit("recommendation", text, 0.060)]
+    assert _first_kind(assistant, "Who should pay for the training?", hits) == "recommendation"
+    assert _first_kind(assistant, "Who pays for the training?", hits) == "narrative"
+
+
+def test_the_body_leads_over_a_front_matter_summary_of_it(assistant: Assistant) -> None:
+    text = "Employers that gain trained workers share the cost of their training."
+    hits = [_hit("front_matter", text, 0.062), _hit("narrative", text, 0.060)]
+    assert _first_kind(assistant, "Who pays for the training?", hits) == "narrative"
