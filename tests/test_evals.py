@@ -12,12 +12,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from gates import gate_for, gate_misses, held_but_reached
 from helpers import run_cli
 from llama_index.core.llms import CompletionResponse, MockLLM
 from pydantic import Field
 
 from assistant import Answer, Assistant
-from evals import THRESHOLDS, RunReport, bundled_datasets, load_dataset, run_eval
+from evals import (
+    ANSWER_METRICS,
+    THRESHOLDS,
+    RunReport,
+    bundled_datasets,
+    load_dataset,
+    run_eval,
+)
 from evals._scoring import MetricSpec, score
 from evals._thresholds import (
     ANSWER_HIT_AT_1,
@@ -58,23 +66,43 @@ def _means(report: RunReport) -> dict[str, float | None]:
 
 
 # ----------------------------------------------------------------------- (1) CI gate
+# Where the sample is short of a target in THRESHOLDS, the level it reaches today (less at
+# most one question) is held here so that it cannot slip back; every other gated metric
+# must meet its target. Raise these as the answers improve; drop an entry once its
+# metric meets the target.
+SHORT_OF_TARGET: dict[str, float] = {
+    CITATION_PRECISION: 0.73,  # 0.740 of 75 cited answers
+    ANSWER_HIT_AT_1: 0.75,  # 0.760 (57 of 75)
+    FALSE_REFUSAL_RATE: 0.03,  # 0.026 (2 of 77 answerable refused); a ceiling
+}
+
+
+def test_held_levels_are_short_of_their_targets() -> None:
+    """A held level is a floor below its target (a ceiling above it), never a free pass."""
+    assert not held_but_reached(SHORT_OF_TARGET), held_but_reached(SHORT_OF_TARGET)
+
+
 @pytest.mark.slow
 def test_ci_gate_on_the_sample(gold_run: tuple[RunReport, Path]) -> None:
     report, _ = gold_run
     assert len(report.questions) == len(load_dataset(GOLD))
-    means = _means(report)
-    for name in (GROUNDED_SENTENCE_RATIO, CITATION_VALIDITY, NOT_COVERED_ACCURACY):
-        value = means[name]
-        assert value is not None, f"{name} was not measured"
-        worst = [(q.id, q.problems[:2]) for q in report.questions if (q.scores.get(name) or 0) < 1][
-            :5
-        ]
-        assert THRESHOLDS[name].passes(value), (
-            f"{name} = {value:.3f}, gate {THRESHOLDS[name].describe()}; e.g. {worst}"
-        )
+    misses = gate_misses(report.means(), SHORT_OF_TARGET, report.questions)
+    assert not misses, "\n".join(misses)
     by_name = {m.name: m for m in report.metrics}
     assert by_name[NOT_COVERED_ACCURACY].n == len(report.questions)
     assert by_name[PAGE_HIT_AT_5].n == sum(q.answerable for q in report.questions)
+
+
+def test_the_gate_fails_when_a_metric_drops() -> None:
+    """Every metric at its gate passes; any one of them a question worse (of 77) fails."""
+    at_gate = {name: gate_for(name, SHORT_OF_TARGET).value for name in THRESHOLDS}
+    assert gate_misses(at_gate, SHORT_OF_TARGET, []) == []
+    for name in THRESHOLDS:
+        gate = gate_for(name, SHORT_OF_TARGET)
+        worse = gate.value + 1 / 77 if gate.op == "<=" else gate.value - 1 / 77
+        missed = gate_misses(at_gate | {name: worse}, SHORT_OF_TARGET, [])
+        assert [line.split(" =")[0] for line in missed] == [name], (name, missed)
+    assert gate_misses({}, SHORT_OF_TARGET, []), "an unmeasured metric passed the gate"
 
 
 @pytest.mark.slow
@@ -199,6 +227,28 @@ def test_answer_quality_metrics_are_scored_in_their_scopes(
     assert f"| {NOT_COVERED_RECALL} |" in md and "Lower is better for" in md
 
 
+@pytest.mark.slow
+def test_answer_quality_is_reported_per_question(gold_run: tuple[RunReport, Path]) -> None:
+    """report.json and report.md give every question its five answer-quality scores."""
+    report, out = gold_run
+    names = list(ANSWER_METRICS)
+    saved = {
+        q["id"]: q["scores"] for q in json.loads((out / "report.json").read_text())["questions"]
+    }
+    md = (out / "report.md").read_text(encoding="utf-8")
+    header = "| question | answerable | covered | " + " | ".join(names) + " |"
+    assert "## Answer quality per question" in md and header in md, md[:2000]
+    rows = {
+        line.split(" | ")[0].lstrip("| "): line.strip("| ").split(" | ")[3:]
+        for line in md.split(header, 1)[1].split("\n\n", 1)[0].splitlines()[2:]
+    }
+    assert set(rows) == {q.id for q in report.questions}
+    for q in report.questions:
+        assert set(names) <= set(saved[q.id]), q.id
+        shown = ["-" if saved[q.id][n] is None else f"{saved[q.id][n]:.2f}" for n in names]
+        assert rows[q.id] == shown, (q.id, rows[q.id], shown)
+
+
 # ------------------------------------------------------------- (2) bad dataset lines
 def _bad_dataset(tmp_path: Path) -> Path:
     good = GOLD.read_text(encoding="utf-8").splitlines()[:2]
@@ -311,6 +361,7 @@ def test_cli_run_writes_a_report(
     assert proc.returncode == 0, proc.stderr
     summary = json.loads(proc.stdout)
     assert summary["out"] == str(out) and CITATION_VALIDITY in summary["metrics"]
+    assert set(ANSWER_METRICS) <= set(summary["metrics"]), sorted(summary["metrics"])
     assert (out / "report.json").is_file() and (out / "report.md").is_file()
     assert (out / ".ragas-home" / "ragas" / "uuid.json").is_file(), "ragas' uuid file elsewhere"
 

@@ -1,0 +1,48 @@
+"""The eval gate as the CI tests apply it: each metric's target, or the level held for now.
+
+A metric short of its target in ``evals.THRESHOLDS`` is held at the level it reaches
+today (a floor, or a ceiling for a lower-is-better rate), so it cannot slip back; each
+test file keeps its held levels in one table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from evals import THRESHOLDS, QuestionResult, Threshold
+from evals._thresholds import LOWER_IS_BETTER
+
+
+def gate_for(name: str, held: Mapping[str, float]) -> Threshold:
+    """The target of ``THRESHOLDS``, or the level ``held`` names for a metric short of it."""
+    target = THRESHOLDS[name]
+    return replace(target, value=held[name]) if name in held else target
+
+
+def gate_misses(
+    means: Mapping[str, float | None],
+    held: Mapping[str, float],
+    questions: Sequence[QuestionResult],
+) -> list[str]:
+    """One line per gated metric that misses its gate, naming its target and a few culprits."""
+    misses = []
+    for name, target in THRESHOLDS.items():
+        gate, value = gate_for(name, held), means.get(name)
+        shown = "unmeasured" if value is None else f"{value:.3f}"
+        line = f"{name} = {shown}, gate {gate.describe()}, target {target.describe()}"
+        print(line)  # every metric's gate beside its target, shown by pytest -s or on failure
+        if value is None or not gate.passes(value):
+            best = 0.0 if name in LOWER_IS_BETTER else 1.0
+            culprits = [q.id for q in questions if q.scores.get(name) not in (None, best)]
+            misses.append(f"{line}; e.g. {culprits[:5]}")
+    return misses
+
+
+def held_but_reached(held: Mapping[str, float]) -> list[str]:
+    """Held levels that meet their target anyway: they are no floor and should go."""
+    return [
+        f"{n}: {v} meets {THRESHOLDS[n].describe()}"
+        for n, v in held.items()
+        if THRESHOLDS[n].passes(v)
+    ]
