@@ -17,7 +17,10 @@ from evals._thresholds import LOWER_IS_BETTER
 def gate_for(name: str, held: Mapping[str, float]) -> Threshold:
     """The target of ``THRESHOLDS``, or the level ``held`` names for a metric short of it."""
     target = THRESHOLDS[name]
-    return replace(target, value=held[name]) if name in held else target
+    if name not in held:
+        return target
+    # a held level is a bound, never an equality: "== 1" held at 0.92 means ">= 0.92"
+    return replace(target, op="<=" if name in LOWER_IS_BETTER else ">=", value=held[name])
 
 
 def gate_misses(
