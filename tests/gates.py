@@ -49,3 +49,17 @@ def held_but_reached(held: Mapping[str, float]) -> list[str]:
         for n, v in held.items()
         if THRESHOLDS[n].passes(v)
     ]
+
+
+def drops_not_caught(held: Mapping[str, float], n: int) -> list[str]:
+    """Gated metrics whose drop by one question in ``n`` from their gate would still pass."""
+    at_gate = {name: gate_for(name, held).value for name in THRESHOLDS}
+    missed_at_gate = gate_misses(at_gate, held, [])
+    uncaught = [f"at the gate itself: {line}" for line in missed_at_gate]
+    for name in THRESHOLDS:
+        gate = gate_for(name, held)
+        worse = gate.value + 1 / n if gate.op == "<=" else gate.value - 1 / n
+        missed = [line.split(" =")[0] for line in gate_misses(at_gate | {name: worse}, held, [])]
+        if missed != [name]:
+            uncaught.append(f"{name} at {worse:.3f}: misses {missed}")
+    return uncaught

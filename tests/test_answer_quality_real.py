@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gates import gate_misses, held_but_reached
+from gates import drops_not_caught, gate_misses, held_but_reached
 
 from evals import RunReport, bundled_datasets, run_eval
 from evals._thresholds import (
@@ -64,6 +64,13 @@ def test_held_levels_are_short_of_their_targets() -> None:
     for name, held in SHORT_OF_TARGET.items():
         assert name in GATED_SETS, f"{name} is not gated here"
         assert not held_but_reached(held), (name, held_but_reached(held))
+
+
+@pytest.mark.parametrize("name", sorted(GATED_SETS))
+def test_the_gate_fails_when_a_metric_drops(name: str) -> None:
+    """A drop of one question in 25 (the smallest scope of a set) below any gate fails."""
+    held = SHORT_OF_TARGET.get(name, {})
+    assert not drops_not_caught(held, 25), drops_not_caught(held, 25)
 
 
 @pytest.mark.slow
