@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from evals._answer_quality import ANSWER_METRICS
 from evals._plots import plot_by_chapter, plot_distributions
 from evals._records import REPORT_JSON, MetricSummary, QuestionResult, RunReport
 from evals._thresholds import LOWER_IS_BETTER, THRESHOLDS, goodness
@@ -106,9 +107,9 @@ def markdown(report: RunReport) -> str:
         + ", ".join(f"`{name}`" for name in sorted(LOWER_IS_BETTER))
         + ".",
         "",
-        f"## The {WORST} worst questions",
-        "",
     ]
+    lines += _answer_quality_table(report.questions)
+    lines += [f"## The {WORST} worst questions", ""]
     worst = sorted(report.questions, key=lambda r: (r.overall(), r.id))[:WORST]
     for r in worst:
         failing = ", ".join(
@@ -133,3 +134,24 @@ def markdown(report: RunReport) -> str:
         ]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _answer_quality_table(results: Sequence[QuestionResult]) -> list[str]:
+    """The answer-quality metrics of every question; "-" where a metric does not score it."""
+    names = [name for name in ANSWER_METRICS if any(name in r.scores for r in results)]
+    if not names:
+        return []
+    lines = [
+        "## Answer quality per question",
+        "",
+        "| question | answerable | covered | " + " | ".join(names) + " |",
+        "|---|---|---|" + "---:|" * len(names),
+    ]
+    for r in results:
+        cells = ["-" if r.scores.get(n) is None else f"{r.scores[n]:.2f}" for n in names]
+        lines.append(
+            f"| {r.id} | {'yes' if r.answerable else 'no'} | {'yes' if r.covered else 'no'} | "
+            + " | ".join(cells)
+            + " |"
+        )
+    return [*lines, ""]

@@ -52,7 +52,7 @@ def goodness(metric: str, score: float) -> float:
 THRESHOLDS: dict[str, Threshold] = {
     t.metric: t
     for t in (
-        Threshold(GROUNDED_SENTENCE_RATIO, ">=", 0.98),
+        Threshold(GROUNDED_SENTENCE_RATIO, "==", 1.0),
         Threshold(CITATION_VALIDITY, "==", 1.0),
         Threshold(PAGE_HIT_AT_5, ">=", 0.95),
         Threshold(NOT_COVERED_ACCURACY, ">=", 0.92),

@@ -197,3 +197,29 @@ def sample_index_copy(tmp_path: Path, sample_settings: Any) -> Path:
     index = tmp_path / "index"
     shutil.copytree(sample_settings.resolved_index_dir(), index)
     return index
+
+
+@pytest.fixture(scope="session")
+def sample_assistant(sample_settings: Any) -> Any:
+    """One ``Assistant`` on the sample index for the session (model and index loaded once)."""
+    from assistant import Assistant
+
+    return Assistant(settings=sample_settings)
+
+
+@pytest.fixture(scope="session")
+def gold_run(
+    tmp_path_factory: pytest.TempPathFactory, sample_settings: Any, sample_assistant: Any
+) -> tuple[Any, Path]:
+    """The sample gold set answered and scored offline once (a ``RunReport``, its folder).
+
+    Shared by the eval tests and the CI gate: answering the set is the costly part.
+    """
+    from evals import bundled_datasets, run_eval
+
+    out = tmp_path_factory.mktemp("eval") / "run"
+    gold = bundled_datasets() / "sample_gold.jsonl"
+    report = run_eval(
+        settings=sample_settings, datasets=[gold], out_dir=out, assistant=sample_assistant
+    )
+    return report, out
