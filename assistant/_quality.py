@@ -11,6 +11,8 @@ kind ingest gave its chunk; none knows a document.
 - ``heading``: a title or running header alone, with no sentence to it.
 - ``bibliography``: a reference-list entry, unless the question asks for reading.
 - ``meta``: text about the document itself ("This chapter starts with ...").
+- ``cells``: a table's cells inside prose: the cell separator ingest writes for tables, or
+  figures run into a word ("organization5551 38 | 50").
 """
 
 from __future__ import annotations
@@ -58,6 +60,11 @@ _FUNCTION_WORDS = frozenset(
     ]
 )
 _WORD = re.compile(r"[^\W_][\w'’./-]*")
+_CELL_SEPARATOR = " | "
+"""How ingest joins a table row's cells: in prose, a table row read as text."""
+_GLUED_FIGURES = re.compile(r"[a-z]{2}\d{3,}(?![\w-])")
+"""Three or more digits glued to a word, in prose or a table cell: cells run together (a
+footnote call has at most two digits; a code such as "ISO27001" is written in capitals)."""
 _LEADERS = re.compile(r"(?:\.\s?){4,}|…{2,}|\.{2,}\s*\d+\s*$")
 _ENDS_IN_PAGE = re.compile(r"^[A-Z][^.!?]{3,120}\s+\d{1,3}$")
 _CITATION_FORMS = (
@@ -115,6 +122,8 @@ def quote_flags(quote: str, *, kind: str, question: str = "") -> tuple[str, ...]
         flags.append("bibliography")
     if _about_itself(text):
         flags.append("meta")
+    if (kind != "table" and _CELL_SEPARATOR in text) or _GLUED_FIGURES.search(text):
+        flags.append("cells")
     return tuple(flags)
 
 

@@ -19,6 +19,7 @@ from evals._answer_quality import (
     quote_quality,
 )
 from evals._thresholds import FALSE_REFUSAL_RATE, QUOTE_QUALITY, THRESHOLDS
+from evals.metrics import match_key
 
 PROSE = "Employers pay for the training of the workers they recruit abroad."
 CONTENTS = "Chapter 3 Financing the training ............................ 17"
@@ -123,3 +124,11 @@ def test_lower_is_better_thresholds_and_regressions() -> None:
     }
     assert rows[QUOTE_QUALITY].regressed, "a rising rate of flagged quotes is a regression"
     assert not rows["citation_precision"].regressed
+
+
+def test_a_quote_matches_its_page_across_glyph_bullets_and_kept_line_end_hyphens() -> None:
+    page = "Examples:\n/c110 A person who is both working is\nclassified as employed.\n/c110 A student"
+    quote = "• A person who is both working is classified as employed. • A student"
+    assert match_key(quote) in match_key(page)
+    assert match_key("on management- led reviews") == match_key("on management-\nled reviews")
+    assert match_key("the partners agree") not in match_key("the partners dis-\nagree")

@@ -22,6 +22,8 @@ JUNK = [
     ("HOW TO ENSURE ETHICAL RECRUITMENT IN THE CONTEXT OF SMPs?", "heading"),
     ("Cross-references are kept to a minimum.", "meta"),
     ("This chapter starts with the definition of SMPs and closes with a conclusion.", "meta"),
+    ("ICT systems are well integrated across the organization5551 38 | 50", "cells"),
+    ("Most staff agree that the tools are sufficient | 66 | 61", "cells"),
     (
         (
             "Autor, D., F. Levy and R. Murnane (2003), The skill content of recent "
@@ -35,6 +37,7 @@ GOOD = [
     "The Global Skills Partnership on Migration (GSP) Programme was launched in 2019.",
     "Employers should cover the recruitment costs of migrant workers.",
     "SMPs are structured in three phases: design, implementation and evaluation.",
+    "In 2019 the partners trained 1500 nurses to the ISO27001 standard.",
 ]
 
 

@@ -19,8 +19,10 @@ from evals._dataset import GoldQuestion
 from ingest.errors import DatasetError
 
 _HYPHENS = "-\u2010\u2011"
-_LINE_BREAK_HYPHEN = re.compile(rf"(\w)[{_HYPHENS}][ \t]*\n\s*(\w)")
-_BULLETS = re.compile("[\x7f•▪◦●■□➢►‣⁃]")
+_LINE_BREAK_HYPHEN = re.compile(rf"(\w)[{_HYPHENS}](?:[ \t]*\n\s*|[ \t]+)(\w)")
+"""A hyphen ending a line, or followed by a space where text joined the lines."""
+_BULLETS = re.compile("[\x7f•▪◦●■□➢►‣⁃]|(?<!\\S)/c\\d{2,3}(?!\\S)")
+"""Bullet glyphs, and the name extraction gives an unmapped one ("/c110")."""
 _INVISIBLE = re.compile("[\u00ad\ue000-\uf8ff\ufffd]")
 _LEADERS = re.compile(r"\s*(?:\.\s?){4,}\s*|\s*…+\s*")
 _FOOTNOTE_MARK = re.compile(r"(?<=[^\W\d_]|[.,;:)])\d{1,2}(?=[\s.,;:)]|$)")
@@ -68,10 +70,11 @@ def match_key(text: str) -> str:
     """Text as compared with a PDF page: whitespace-normalised, line-end hyphenation removed.
 
     pypdf returns a word broken at a line end as ``train-\\ning`` and a compound broken at
-    its own hyphen as ``rules-\\nbased``; after joining the break, every hyphen is dropped
-    on both sides so that ``training`` and ``rules-based`` match either form. A footnote
-    number glued to a word or its punctuation (``options3.``) is dropped too: ingest
-    removes footnote markers from chunk text, and dot leaders become one ellipsis.
+    its own hyphen as ``rules-\\nbased`` (a chunk may keep it as ``rules- based``); after
+    joining the break, every hyphen is dropped on both sides so that ``training`` and
+    ``rules-based`` match either form. A footnote number glued to a word or its
+    punctuation (``options3.``) is dropped too: ingest removes footnote markers from chunk
+    text, and dot leaders become one ellipsis.
     """
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text)
