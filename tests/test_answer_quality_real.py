@@ -19,7 +19,6 @@ from evals import RunReport, bundled_datasets, run_eval
 from evals._thresholds import (
     ANSWER_HIT_AT_1,
     CITATION_PRECISION,
-    CITATION_VALIDITY,
     FALSE_REFUSAL_RATE,
     NOT_COVERED_ACCURACY,
     PAGE_HIT_AT_5,
@@ -33,16 +32,14 @@ GATED_SETS = {"ilo": "ilo_labstat_module1.pdf", "jiu": "jiu_rep_2025_1.pdf"}
 # meet its target. Raise these as the answers improve; drop an entry once it is met.
 SHORT_OF_TARGET: dict[str, dict[str, float]] = {
     "ilo": {
-        CITATION_VALIDITY: 0.92,  # 0.926: 3 of 34 answers quote a line not found on its page
         PAGE_HIT_AT_5: 0.89,  # 0.893 (25 of 28)
         NOT_COVERED_ACCURACY: 0.85,  # 0.853 (29 of 34)
         ANSWER_HIT_AT_1: 0.78,  # 0.786 (22 of 28)
     },
     "jiu": {
-        CITATION_VALIDITY: 0.90,  # 0.903: 3 of 31 answers quote a line not found on its page
         NOT_COVERED_ACCURACY: 0.80,  # 0.806 (25 of 31)
-        CITATION_PRECISION: 0.68,  # 0.680 of 25 cited answers
-        ANSWER_HIT_AT_1: 0.68,  # 0.680 (17 of 25)
+        CITATION_PRECISION: 0.68,  # 0.700 of 25 cited answers
+        ANSWER_HIT_AT_1: 0.68,  # 0.720 (18 of 25)
     },
 }
 

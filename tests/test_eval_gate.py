@@ -30,9 +30,7 @@ GOLD = bundled_datasets() / "sample_gold.jsonl"
 # must meet its target. Raise these as the answers improve; drop an entry once its
 # metric meets the target.
 SHORT_OF_TARGET: dict[str, float] = {
-    CITATION_PRECISION: 0.73,  # 0.740 of 75 cited answers
-    ANSWER_HIT_AT_1: 0.75,  # 0.760 (57 of 75)
-    FALSE_REFUSAL_RATE: 0.03,  # 0.026 (2 of 77 answerable refused); a ceiling
+    ANSWER_HIT_AT_1: 0.76,  # 0.779 (60 of 77)
 }
 
 
