@@ -64,19 +64,24 @@ def _size_kb(folder: Path) -> int:
 
 @pytest.mark.slow
 def test_a_disk_that_fills_during_ingest_leaves_the_old_index_serving(
-    tmp_path: Path, sample_settings: Settings, real_pdfs_dir: Path, clean_env: dict[str, str]
+    tmp_path: Path,
+    sample_settings: Settings,
+    sample_pdf_no_outline: Path,
+    clean_env: dict[str, str],
 ) -> None:
     source = sample_settings.resolved_index_dir()
     mount, out = tmp_path / "small-disk", tmp_path / "out"
     mount.mkdir()
     out.mkdir()
     index = mount / "index"
-    size = _size_kb(source) + 3 * 1024  # room for the old index, not for a second report
+    # A second document as large as the first: its vectors need several times the room left.
+    other = tmp_path / "other.pdf"
+    shutil.copy(sample_pdf_no_outline, other)
+    size = _size_kb(source) + 3 * 1024  # room for the old index, not for a second document
     script = (
         f"mount -t tmpfs -o size={size}k tmpfs {mount} || exit {NOT_PERMITTED}\n"
         f"cp -r {source} {index}\n"
-        + _cli("ingest", str(real_pdfs_dir / "nist_sp_800_207.pdf"), "--index-dir", str(index),
-               out=out, name="ingest")
+        + _cli("ingest", str(other), "--index-dir", str(index), out=out, name="ingest")
         + _cli("ask", QUESTION, "--json", "--index-dir", str(index), out=out, name="ask")
         + _cli("index", "list", "--json", "--index-dir", str(index), out=out, name="list")
     )  # fmt: skip
