@@ -1,6 +1,6 @@
 """Assistant: cited answers (extractive by default, optional LLM), the CLI and the chat UI.
 
-Public surface: ``answer`` / ``Assistant`` and the records they return.
+Public surface: ``Assistant`` and the records they return.
 """
 
 from __future__ import annotations
@@ -9,18 +9,17 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from assistant._engine import Assistant, answer
+    from assistant._engine import Assistant
     from assistant._extractive import body_sentences
     from assistant._llm import build_llm
     from assistant._records import Answer, Citation, Source
 
-__all__ = ["Answer", "Assistant", "Citation", "Source", "answer", "body_sentences", "build_llm"]
+__all__ = ["Answer", "Assistant", "Citation", "Source", "body_sentences", "build_llm"]
 
 # The engine pulls in llama-index, Chroma and torch (seconds to import): load it on first
 # use so that `smp-guide --help` or a rejected PDF answers at once.
 _LAZY = {
     "Assistant": "assistant._engine",
-    "answer": "assistant._engine",
     "body_sentences": "assistant._extractive",
     "build_llm": "assistant._llm",
     "Answer": "assistant._records",

@@ -17,13 +17,23 @@ from ingest.errors import SmpGuideError
 EXIT_USAGE = 2
 EXIT_UNEXPECTED = 70  # EX_SOFTWARE
 EXIT_CANTCREAT = 73  # EX_CANTCREAT
-OFFLINE_ENV = {
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
+OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+"""Defaults: a caller who sets these otherwise (to fetch another model) is obeyed."""
+TELEMETRY_OFF_ENV = {
     "ANONYMIZED_TELEMETRY": "False",
     "GRADIO_ANALYTICS_ENABLED": "False",
     "RAGAS_DO_NOT_TRACK": "true",
 }
+"""Forced: the product sends no telemetry, whatever the caller's shell says."""
+
+
+def set_process_env() -> None:
+    """Offline and telemetry off, before Chroma, Gradio, transformers or ragas is imported
+    (some of them read these variables at import); only the entry point calls this."""
+    for name, value in OFFLINE_ENV.items():
+        os.environ.setdefault(name, value)
+    os.environ.update(TELEMETRY_OFF_ENV)
+
 
 # Settings fields that CLI flags override, as dotted paths ("section.field" or "field").
 PASSWORD = "ingest.password"

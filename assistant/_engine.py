@@ -27,7 +27,6 @@ from ingest.errors import QuestionError
 
 log = logging.getLogger(__name__)
 
-_SEARCH_K = 8
 _CONTEXT_K = 4
 _CONTEXT_BONUS = 0.05
 """Evidence added to a follow-up's passages in the previous answer's chapters or recs."""
@@ -93,7 +92,9 @@ class Assistant:
         kinds = ["recommendation"] if recommendations_only else None
         context = previous if query != question else None
         with cpu_slots():
-            hits = self.index.search(query, k=_SEARCH_K, chapters=chapters or None, kinds=kinds)
+            hits = self.index.search(
+                query, k=self.settings.index.top_k, chapters=chapters or None, kinds=kinds
+            )
             if context is not None and context.chapters and not chapters:
                 # A follow-up is about what the last answer was about: search there too.
                 near = self.index.search(query, k=_CONTEXT_K, chapters=sorted(context.chapters))
@@ -291,30 +292,3 @@ def cpu_slots() -> threading.BoundedSemaphore:
     while every answer in flight waits longer.
     """
     return threading.BoundedSemaphore(max(1, len(os.sched_getaffinity(0))))
-
-
-_LOADING = threading.Lock()
-
-
-def _assistant_for(settings: Settings) -> Assistant:
-    with _LOADING:  # one Assistant per settings, whichever thread asks first
-        return _cached_assistant(settings)
-
-
-@functools.lru_cache(maxsize=4)
-def _cached_assistant(settings: Settings) -> Assistant:
-    return Assistant(settings=settings)
-
-
-def answer(
-    question: str,
-    *,
-    history: Sequence[str] = (),
-    chapters: Sequence[int] | None = None,
-    recommendations_only: bool = False,
-    settings: Settings,
-) -> Answer:
-    """Answer one question; the Assistant (index and model) is loaded once per settings."""
-    return _assistant_for(settings).answer(
-        question, history=history, chapters=chapters, recommendations_only=recommendations_only
-    )

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import socket
 import tempfile
 import threading
@@ -407,8 +406,6 @@ def _free_port(host: str) -> int:
 def launch(settings: Settings, *, prevent_thread_lock: bool = False) -> gr.Blocks:
     """Load the index and model once, then serve the chat on ``settings.assistant.host``."""
     auth = login_auth(settings.auth)
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     assistant = Assistant(settings=settings)
     if assistant.index.status().documents:
         assistant.warm_up()

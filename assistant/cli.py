@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sys
 from collections.abc import Sequence
 from importlib.metadata import entry_points
@@ -29,7 +28,6 @@ from assistant._cli_common import (
     EXIT_CANTCREAT,
     EXIT_UNEXPECTED,
     INDEX_DIR,
-    OFFLINE_ENV,
     PASSWORD,
     ChromaUrlOption,
     IndexDirOption,
@@ -37,6 +35,7 @@ from assistant._cli_common import (
     edge,
     env_name,
     fail,
+    set_process_env,
     settings_from,
     unexpected,
 )
@@ -212,8 +211,7 @@ def _add_plugins(target: typer.Typer) -> None:
 
 def main() -> None:
     """Console entry point ``smp-guide``."""
-    for name, value in OFFLINE_ENV.items():
-        os.environ.setdefault(name, value)
+    set_process_env()
     try:
         _add_plugins(app)
         app()

@@ -4,18 +4,14 @@ Public surface: the dataset schema and loader, the run (``run_eval`` -> ``RunRep
 the thresholds of the CI gate, the answer-quality metrics as plain functions (reused by
 the benchmarks), run comparison and question generation. The metrics
 live in ``evals.metrics``; the CLI (``smp-guide eval``) in ``evals.cli``. Importing
-this package does not import ragas (``run_eval`` loads it on first use) but it does turn
-ragas telemetry off for the process.
+this package does not import ragas (``run_eval`` loads it on first use) and changes no
+environment variable: the ``smp-guide`` entry point turns ragas telemetry off, and a
+scoring run refuses to start while it is on.
 """
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Any
-
-# Before any module of this package imports ragas: ragas sends usage telemetry unless this
-# is exactly "true", and caches its reading on first use.
-os.environ["RAGAS_DO_NOT_TRACK"] = "true"
 
 from evals._answer_quality import (
     ANSWER_METRICS,

@@ -1,8 +1,8 @@
 """Ragas without telemetry.
 
 Ragas reads ``RAGAS_DO_NOT_TRACK`` once (cached) and sends usage events unless it is
-exactly "true"; ``evals/__init__.py`` forces it before any module of this package can
-import ragas (every such module is inside the package). Ragas also writes ``$XDG_DATA_HOME/ragas/uuid.json`` on the
+exactly "true"; the ``smp-guide`` entry point sets it and ``_scoring.score`` refuses to
+run without it. Ragas also writes ``$XDG_DATA_HOME/ragas/uuid.json`` on the
 first ``evaluate()`` of a process even when tracking is off; ``ragas_home`` points that
 file into the run's output folder (see ``_scoring.score``).
 """

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -59,6 +60,8 @@ from evals.metrics import (
 from ingest.errors import LLMUnavailableError
 
 log = logging.getLogger(__name__)
+
+TRACKING_ENV = "RAGAS_DO_NOT_TRACK"
 
 Scope = Literal["all", "answerable", "pages", "quote", "reference", "answer"]
 ScoredFn = Callable[[int], None]
@@ -163,6 +166,7 @@ def score(
     A metric that raises stops the run with its exception; a judge that fails becomes
     ``LLMUnavailableError``. ``home`` receives ragas' uuid file (XDG_DATA_HOME).
     """
+    _refuse_telemetry()
     _refuse_default_models(specs)
     by_question: dict[str, dict[str, float | None]] = {
         c.question.id: {s.metric.name: None for s in specs} for c in cases
@@ -211,6 +215,15 @@ def _evaluate(
         )
     assert isinstance(result, EvaluationResult)
     return result
+
+
+def _refuse_telemetry() -> None:
+    """Ragas sends usage events unless ``RAGAS_DO_NOT_TRACK`` is "true": never send them."""
+    if os.environ.get(TRACKING_ENV, "").lower() != "true":
+        raise ValueError(
+            f"ragas would send usage telemetry: set {TRACKING_ENV}=true "
+            "(the smp-guide command sets it)"
+        )
 
 
 def _refuse_default_models(specs: Sequence[MetricSpec]) -> None:

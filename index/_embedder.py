@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import logging
-import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -135,9 +134,6 @@ def load_embedder(name: str, *, batch_size: int) -> Embedder:
 
 @functools.lru_cache(maxsize=4)
 def _loaded_embedder(name: str, *, batch_size: int) -> Embedder:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     transformers_logging.disable_progress_bar()
     source, version = model_source(name)
     try:

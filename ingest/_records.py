@@ -45,11 +45,6 @@ class Chapter:
     printed_number: str = ""
     """The number as printed ("IV" for chapter 4), or '' when unnumbered."""
 
-    def label(self) -> str:
-        if self.number is None:
-            return self.title
-        return f"ch. {self.printed_number or self.number}"
-
 
 @dataclass(frozen=True)
 class Chunk:

@@ -12,17 +12,64 @@ from typing import Any
 import pytest
 from helpers import free_port
 
-for _name, _value in {
+ROOT = Path(__file__).resolve().parents[1]
+REAL_PDFS_ENV = "SMP_GUIDE_REAL_PDFS"
+TEST_ENV = {
     "HF_HUB_OFFLINE": "1",
     "TRANSFORMERS_OFFLINE": "1",
     "ANONYMIZED_TELEMETRY": "False",
     "GRADIO_ANALYTICS_ENABLED": "False",
     "RAGAS_DO_NOT_TRACK": "true",
-}.items():
-    os.environ.setdefault(_name, _value)
+}
+"""What the ``smp-guide`` entry point sets; in-process tests never pass through it."""
 
-ROOT = Path(__file__).resolve().parents[1]
-REAL_PDFS_ENV = "SMP_GUIDE_REAL_PDFS"
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Before any test module imports Chroma, Gradio, transformers or ragas.
+    for name, value in TEST_ENV.items():
+        os.environ.setdefault(name, value)
+    config.stash[_TREE] = _working_tree()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    before, after = session.config.stash.get(_TREE, None), _working_tree()
+    if before is None or after is None or before == after:
+        return
+    changed = "\n  ".join(sorted(before ^ after))
+    writer = session.config.get_terminal_writer()
+    writer.line()
+    writer.line(
+        f"tests changed the working tree (write under tmp_path instead):\n  {changed}", red=True
+    )
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_TREE = pytest.StashKey[frozenset[str] | None]()
+
+
+def _working_tree() -> frozenset[str] | None:
+    """Each changed or untracked file (``git status``, ignored files excluded) with its size
+    and time, so a file already modified before the run still shows a test's write."""
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=all"],
+            capture_output=True, text=True, timeout=30, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode != 0:
+        return None
+    return frozenset(f"{line} {_stamp(ROOT / line[3:])}" for line in done.stdout.splitlines())
+
+
+def _stamp(path: Path) -> str:
+    try:
+        found = path.stat()
+    except OSError:
+        return "(gone)"
+    return f"({found.st_size} bytes, mtime {found.st_mtime_ns})"
 
 
 def _is_local(family: int, address: Any) -> bool:
@@ -185,7 +232,9 @@ def sample_settings(
 
     root = tmp_path_factory.mktemp("sample-index")
     settings = Settings(data_dir=root / "data", index_dir=root / "index")
-    open_index(settings=settings).add(sample_ingested, pdf=sample_pdf)
+    report = open_index(settings=settings).add(sample_ingested, pdf=sample_pdf)
+    # Tests that copy this index rely on a complete first add.
+    assert report.status == "added" and report.embedded == len(sample_ingested.chunks), report
     return settings
 
 

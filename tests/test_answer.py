@@ -129,3 +129,17 @@ def test_llm_failure_falls_back_to_extractive(sample_settings: Settings) -> None
     )
     assert answer.covered and answer.citations and "[1]" in answer.text
     assert any("extractive" in n for n in answer.notices), answer.notices
+
+
+def test_top_k_sets_how_many_sources_an_answer_has(
+    assistant: Assistant, sample_settings: Settings
+) -> None:
+    question = "Who should pay for training the candidates?"
+    default = assistant.answer(question)
+    index = sample_settings.index.model_copy(update={"top_k": 3})
+    fewer = Assistant(settings=sample_settings.model_copy(update={"index": index})).answer(question)
+    assert default.covered and fewer.covered, (default.text, fewer.text)
+    assert len(default.sources) == sample_settings.index.top_k != 3, default.sources
+    assert len(fewer.sources) == 3, fewer.sources
+    assert [s.rank for s in fewer.sources] == [1, 2, 3]
+    assert len({s.chunk_id for s in fewer.sources}) == 3, fewer.sources

@@ -208,7 +208,7 @@ def test_streamed_answer_and_sources_match_the_assistant(
     assert f"Chapter {expected.chapter}:" in header, header
     meta = first.locator(".smp-meta").inner_text()
     assert page_text(expected.page_labels, expected.page_indexes) in meta, meta
-    screenshot = tmp_path / "screenshot.png"  # docs/screenshot.png is refreshed by hand
+    screenshot = tmp_path / "screenshot.png"  # docs/screenshot.png: scripts/screenshot.py only
     page.screenshot(path=str(screenshot))
     assert screenshot.stat().st_size < 400_000, f"{screenshot} is too large"
 

@@ -341,3 +341,26 @@ def test_a_failing_metric_stops_the_run(tmp_path: Path) -> None:
     unregistered = PageHitAtK(book=CaseBook())
     with pytest.raises(LookupError, match="no eval case"):
         score([case], [MetricSpec(unregistered, "pages")], home=tmp_path)
+
+
+def test_scoring_refuses_to_run_while_ragas_tracking_is_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing sets RAGAS_DO_NOT_TRACK at import any more: a library caller who forgot it
+    gets a clear refusal, never a usage event."""
+    question = next(q for q in load_dataset(GOLD) if q.answerable)
+    case = EvalCase(question, Answer(question.question, "- nothing [1]", True, (), ()), {})
+    book = CaseBook()
+    book.add(case)
+    for value in (None, "false", "1"):
+        if value is None:
+            monkeypatch.delenv("RAGAS_DO_NOT_TRACK", raising=False)
+        else:
+            monkeypatch.setenv("RAGAS_DO_NOT_TRACK", value)
+        with pytest.raises(ValueError, match="RAGAS_DO_NOT_TRACK=true"):
+            score([case], [MetricSpec(PageHitAtK(book=book), "pages")], home=tmp_path)
+    monkeypatch.setenv("RAGAS_DO_NOT_TRACK", "true")
+    metric = PageHitAtK(book=book)
+    assert score([case], [MetricSpec(metric, "pages")], home=tmp_path).metric_names == (
+        metric.name,
+    )

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import ast
 import importlib
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -46,3 +49,36 @@ def test_imports_flow_one_way(name: str) -> None:
     for path in sorted((ROOT / name).rglob("*.py")):
         wrong = _imported_packages(path) - allowed
         assert not wrong, f"{path.relative_to(ROOT)} imports {sorted(wrong)}, downstream of {name}"
+
+
+_ENV_PROBE = """
+import importlib, os, pkgutil, sys
+names = sys.argv[1:]
+for package in {packages!r}:
+    module = importlib.import_module(package)
+    for info in pkgutil.walk_packages(module.__path__, package + "."):
+        importlib.import_module(info.name)
+print(sorted(n for n in names if n in os.environ), file=sys.stderr)
+from assistant.cli import main
+sys.argv = ["smp-guide", "--help"]
+try:
+    main()
+except SystemExit:
+    pass
+print(sorted(n for n in names if n in os.environ), file=sys.stderr)
+"""
+
+
+def test_no_import_changes_the_environment_and_the_entry_point_sets_it() -> None:
+    from conftest import TEST_ENV
+
+    names = sorted(TEST_ENV)
+    env = {k: v for k, v in os.environ.items() if k not in TEST_ENV}
+    done = subprocess.run(
+        [sys.executable, "-c", _ENV_PROBE.format(packages=PACKAGES), *names],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    after_imports, after_main = done.stderr.strip().splitlines()[-2:]
+    assert after_imports == "[]", f"importing the packages set {after_imports}"
+    assert after_main == str(names), f"main() left unset: {set(names) - set(after_main)}"
