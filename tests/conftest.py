@@ -10,18 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import free_port
+from helpers import TEST_ENV, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_PDFS_ENV = "SMP_GUIDE_REAL_PDFS"
-TEST_ENV = {
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "ANONYMIZED_TELEMETRY": "False",
-    "GRADIO_ANALYTICS_ENABLED": "False",
-    "RAGAS_DO_NOT_TRACK": "true",
-}
-"""What the ``smp-guide`` entry point sets; in-process tests never pass through it."""
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -9,6 +9,15 @@ import time
 import urllib.request
 from pathlib import Path
 
+TEST_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "RAGAS_DO_NOT_TRACK": "true",
+}
+"""What the ``smp-guide`` entry point sets; in-process tests never pass through it."""
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

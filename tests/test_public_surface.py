@@ -70,7 +70,7 @@ print(sorted(n for n in names if n in os.environ), file=sys.stderr)
 
 
 def test_no_import_changes_the_environment_and_the_entry_point_sets_it() -> None:
-    from conftest import TEST_ENV
+    from helpers import TEST_ENV
 
     names = sorted(TEST_ENV)
     env = {k: v for k, v in os.environ.items() if k not in TEST_ENV}
