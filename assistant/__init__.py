@@ -1,6 +1,8 @@
 """Assistant: cited answers (extractive by default, optional LLM), the CLI and the chat UI.
 
-Public surface: ``Assistant`` and the records they return.
+Public surface: ``Assistant`` and the records they return, and ``quote_flags`` (the
+quote-quality rules the evals report with). ``assistant.cli_common`` holds what every CLI
+command shares (settings from env and flags, the error edge), for the evals CLI too.
 """
 
 from __future__ import annotations
@@ -12,9 +14,19 @@ if TYPE_CHECKING:
     from assistant._engine import Assistant
     from assistant._extractive import body_sentences
     from assistant._llm import build_llm
-    from assistant._records import Answer, Citation, Source
+    from assistant._quality import quote_flags
+    from assistant._records import Answer, Citation, Located, Source
 
-__all__ = ["Answer", "Assistant", "Citation", "Source", "body_sentences", "build_llm"]
+__all__ = [
+    "Answer",
+    "Assistant",
+    "Citation",
+    "Located",
+    "Source",
+    "body_sentences",
+    "build_llm",
+    "quote_flags",
+]
 
 # The engine pulls in llama-index, Chroma and torch (seconds to import): load it on first
 # use so that `smp-guide --help` or a rejected PDF answers at once.
@@ -25,6 +37,8 @@ _LAZY = {
     "Answer": "assistant._records",
     "Citation": "assistant._records",
     "Source": "assistant._records",
+    "Located": "assistant._records",
+    "quote_flags": "assistant._quality",
 }
 
 

@@ -13,7 +13,8 @@ from rich.markdown import Markdown
 from rich.markup import escape
 
 from assistant._batch import BatchItem, read_batch
-from assistant._cli_common import (
+from assistant._validate import checked_chapters
+from assistant.cli_common import (
     CHROMA_URL,
     INDEX_DIR,
     ChromaUrlOption,
@@ -21,7 +22,6 @@ from assistant._cli_common import (
     edge,
     settings_from,
 )
-from assistant._validate import checked_chapters
 from ingest.errors import DatasetError, QuestionError, UnknownChapterError
 
 if TYPE_CHECKING:

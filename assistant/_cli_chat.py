@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from assistant._cli_common import (
+from assistant.cli_common import (
     CHROMA_URL,
     INDEX_DIR,
     ChromaUrlOption,

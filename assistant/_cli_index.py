@@ -11,7 +11,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from assistant._cli_common import (
+from assistant._console import page_progress
+from assistant.cli_common import (
     CHROMA_URL,
     INDEX_DIR,
     ChromaUrlOption,
@@ -19,7 +20,6 @@ from assistant._cli_common import (
     edge,
     settings_from,
 )
-from assistant._console import page_progress
 
 index_app = typer.Typer(help="List, remove or rebuild indexed documents.", no_args_is_help=True)
 

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 
 from assistant._lead import lead_for, place_of
 from index import Hit
-from ingest import Chunk
-from ingest._text import split_sentences
+from ingest import Chunk, split_sentences
 
 log = logging.getLogger(__name__)
 

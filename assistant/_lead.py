@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from ingest import Chunk
-from ingest._records import page_span
+from ingest import Chunk, page_span
 
 _TOKEN = re.compile(r"[^\W\d_][\w’'-]*")
 

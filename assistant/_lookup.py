@@ -18,9 +18,7 @@ from assistant._extractive import Passage, body_lines
 from assistant._lead import sentence_case
 from assistant._validate import ranges
 from index import Hit
-from ingest import Chunk
-from ingest._records import page_span
-from ingest._text import split_sentences
+from ingest import Chunk, page_span, split_sentences
 
 _MAX_QUOTE_WORDS = 70
 _OPENING_WORDS = 40

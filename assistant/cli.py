@@ -23,7 +23,15 @@ from rich.console import Console
 
 from assistant._cli_ask import ask
 from assistant._cli_chat import chat
-from assistant._cli_common import (
+from assistant._cli_index import index_app
+from assistant._console import (
+    configure_logging,
+    index_json,
+    page_progress,
+    print_summary,
+    summary_json,
+)
+from assistant.cli_common import (
     CHROMA_URL,
     EXIT_CANTCREAT,
     EXIT_UNEXPECTED,
@@ -38,14 +46,6 @@ from assistant._cli_common import (
     set_process_env,
     settings_from,
     unexpected,
-)
-from assistant._cli_index import index_app
-from assistant._console import (
-    configure_logging,
-    index_json,
-    page_progress,
-    print_summary,
-    summary_json,
 )
 from ingest import IngestResult, build_sample_pdf, ingest_pdf
 

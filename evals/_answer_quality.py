@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from assistant._quality import quote_flags
+from assistant import quote_flags
 from evals._thresholds import (
     ANSWER_HIT_AT_1,
     CITATION_PRECISION,
@@ -33,8 +33,7 @@ from evals._thresholds import (
 )
 
 if TYPE_CHECKING:
-    from assistant import Answer
-    from assistant._records import Located
+    from assistant import Answer, Located
     from evals._dataset import GoldQuestion
 
 AnswerScore = Callable[["GoldQuestion", "Answer"], "float | None"]

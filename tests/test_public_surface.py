@@ -51,6 +51,33 @@ def test_imports_flow_one_way(name: str) -> None:
         assert not wrong, f"{path.relative_to(ROOT)} imports {sorted(wrong)}, downstream of {name}"
 
 
+def _private_imports(path: Path, own: str) -> list[str]:
+    """Modules of the other packages that ``path`` imports by a private name."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        else:
+            continue
+        for name in names:
+            package, *rest = name.split(".")
+            if package in PACKAGES and package != own and any(p.startswith("_") for p in rest):
+                found.append(name)
+    return found
+
+
+@pytest.mark.parametrize("name", PACKAGES)
+def test_no_module_imports_a_private_module_of_another_package(name: str) -> None:
+    wrong = {
+        str(path.relative_to(ROOT)): found
+        for path in sorted((ROOT / name).rglob("*.py"))
+        if (found := _private_imports(path, name))
+    }
+    assert not wrong, f"private modules of other packages imported: {wrong}"
+
+
 _ENV_PROBE = """
 import importlib, os, pkgutil, sys
 names = sys.argv[1:]
