@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -27,8 +28,7 @@ def unknown_names(question: str, vocabulary: Iterable[str]) -> list[str]:
     Accents are ignored ("Kedougou" asked of a text writing "Kédougou"), and a compound
     is known when each of its parts is ("Africa-specific").
     """
-    known = {_folded(w) for w in vocabulary}
-    stems = {stem(w) for w in known}
+    known, stems = _known_forms(frozenset(vocabulary))
 
     def is_known(word: str) -> bool:
         return word in known or stem(word) in stems
@@ -44,6 +44,14 @@ def unknown_names(question: str, vocabulary: Iterable[str]) -> list[str]:
             continue
         out.append(base)
     return out
+
+
+@functools.lru_cache(maxsize=4)
+def _known_forms(vocabulary: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The vocabulary without accents, and its stems: computed once per indexed library
+    rather than for every question (thousands of words)."""
+    known = frozenset(_folded(w) for w in vocabulary)
+    return known, frozenset(stem(w) for w in known)
 
 
 def _folded(word: str) -> str:
