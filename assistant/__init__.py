@@ -1,7 +1,7 @@
 """Assistant: cited answers (extractive by default, optional LLM), the CLI and the chat UI.
 
 Public surface: ``Assistant`` and the records they return, and ``quote_flags`` (the
-quote-quality rules the evals report with). ``assistant.cli_common`` holds what every CLI
+quote-quality rules the evals report with). ``assistant.cli`` exports what every CLI
 command shares (settings from env and flags, the error edge), for the evals CLI too.
 """
 

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from assistant.cli_common import (
+from assistant.cli import (
     CHROMA_URL,
     EXIT_CANTCREAT,
     INDEX_DIR,

@@ -37,7 +37,7 @@ def _with_login(sample_settings: Settings, tmp_path: Path) -> Settings:
 def served(
     sample_settings: Settings, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, Settings]]:
-    from assistant._ui import launch
+    from assistant.ui import launch
 
     settings = _with_login(sample_settings, tmp_path_factory.mktemp("chat-auth"))
     demo = launch(settings, prevent_thread_lock=True)
@@ -91,7 +91,7 @@ def test_pdf_route_needs_the_login(served: tuple[str, Settings]) -> None:
 
 @pytest.mark.parametrize("auth", [f"{USER}:", f":{PASSWORD}", ":", "", f"  :{PASSWORD}"])
 def test_launch_refuses_an_empty_user_or_password(auth: str, sample_settings: Settings) -> None:
-    from assistant._ui import launch
+    from assistant.ui import launch
 
     port = sample_settings.assistant.model_copy(update={"port": free_port()})
     with pytest.raises(InputError, match="neither part empty"):
@@ -105,7 +105,7 @@ def test_failed_logins_are_slowed_then_locked_out(
     sample_settings: Settings, tmp_path: Path
 ) -> None:
     """Its own server: the lock-out applies to every client on 127.0.0.1."""
-    from assistant._ui import launch
+    from assistant.ui import launch
 
     demo = launch(_with_login(sample_settings, tmp_path), prevent_thread_lock=True)
     try:

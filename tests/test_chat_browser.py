@@ -24,7 +24,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from assistant import Assistant
-from assistant._ui_render import page_text
+from assistant.ui._render import page_text
 from index import open_index
 from ingest import Settings, ingest_pdf
 
@@ -119,7 +119,7 @@ def reference(settings: Settings) -> Assistant:
 
 @pytest.fixture(scope="module")
 def demo(settings: Settings) -> Iterator[Any]:
-    from assistant._ui import launch
+    from assistant.ui import launch
 
     demo = launch(settings, prevent_thread_lock=True)
     yield demo
@@ -300,7 +300,7 @@ def test_pdf_route_serves_only_stored_pdfs(url: str, reference: Assistant) -> No
 @pytest.fixture(scope="module")
 def markdown_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An app over an index holding only the Markdown-carrying PDF."""
-    from assistant._ui import launch
+    from assistant.ui import launch
 
     root = tmp_path_factory.mktemp("chat-markdown")
     settings = Settings(data_dir=root / "data", index_dir=root / "index")

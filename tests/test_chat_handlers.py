@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from assistant import Answer, Assistant, Citation
-from assistant._ui import ChatSession
-from assistant._ui_render import brief_markdown, sources_html
+from assistant.ui import ChatSession
+from assistant.ui._render import brief_markdown, sources_html
 from ingest import Settings
 
 QUESTION = "Who should pay for training the candidates?"

@@ -82,7 +82,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="module")
 def url(settings: Settings) -> Iterator[str]:
-    from assistant._ui import launch
+    from assistant.ui import launch
 
     demo = launch(settings, prevent_thread_lock=True)
     yield str(demo.local_url).rstrip("/")
@@ -197,7 +197,7 @@ def test_a_data_folder_that_cannot_be_written_turns_export_and_feedback_off(
     """
     from gradio_client import Client
 
-    from assistant._ui import launch
+    from assistant.ui import launch
 
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the data folder's parent should be\n")

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from helpers import ROOT, run_cli
 
-from assistant.cli_common import EXIT_CANTCREAT, EXIT_UNEXPECTED
+from assistant.cli import EXIT_CANTCREAT, EXIT_UNEXPECTED
 from ingest.errors import SmpGuideError
 
 BAD_INPUT = 2

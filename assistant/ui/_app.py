@@ -4,8 +4,8 @@
 plain functions and generators (tested without a browser); ``build_app`` lays out
 the page; ``launch`` serves it with the ``/pdf/{document_id}`` route that opens a
 stored PDF at a cited page and the ``/brief/{token}`` route of exported briefs.
-Rendering lives in ``_ui_render``; request limits, logins and those routes in
-``_ui_guard``.
+Rendering lives in ``_render``; request limits, logins and those routes in
+``_guard``.
 
 Only ``/ask`` is a public API endpoint. The page's other events are private (hidden
 from ``view_api`` and refused by gradio_client); a raw HTTP client can still send them,
@@ -30,7 +30,7 @@ from starlette.middleware import Middleware
 
 from assistant._engine import Assistant
 from assistant._records import Answer, FollowUp
-from assistant._ui_guard import (
+from assistant.ui._guard import (
     BriefStore,
     LoginThrottle,
     RequestGuard,
@@ -38,14 +38,14 @@ from assistant._ui_guard import (
     login_token,
     pdf_route,
 )
-from assistant._ui_page import (
+from assistant.ui._page import (
     COPY_JS,
     CSS,
     EXAMPLES,
     NO_INDEX_TEXT,
     STORAGE_NOTICE,
 )
-from assistant._ui_render import (
+from assistant.ui._render import (
     answer_message,
     brief_markdown,
     escape,

@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from assistant._console import page_progress
-from assistant.cli_common import (
+from assistant.cli._console import page_progress
+from assistant.cli.common import (
     CHROMA_URL,
     INDEX_DIR,
     ChromaUrlOption,

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from assistant.cli_common import (
+from assistant.cli.common import (
     CHROMA_URL,
     INDEX_DIR,
     ChromaUrlOption,
@@ -60,7 +60,7 @@ def chat(
             login(settings.auth)
         options = settings.assistant
         check_port(options.host, options.port)  # before gradio, the index and the model load
-        from assistant._ui import launch  # gradio loads only for this command
+        from assistant.ui import launch  # gradio loads only for this command
 
         try:
             demo = launch(settings, prevent_thread_lock=True)

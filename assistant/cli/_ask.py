@@ -12,9 +12,9 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.markup import escape
 
-from assistant._batch import BatchItem, read_batch
+from assistant.cli._batch import BatchItem, read_batch
 from assistant._validate import checked_chapters
-from assistant.cli_common import (
+from assistant.cli.common import (
     CHROMA_URL,
     INDEX_DIR,
     ChromaUrlOption,

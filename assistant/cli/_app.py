@@ -21,17 +21,17 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 from rich.console import Console
 
-from assistant._cli_ask import ask
-from assistant._cli_chat import chat
-from assistant._cli_index import index_app
-from assistant._console import (
+from assistant.cli._ask import ask
+from assistant.cli._chat import chat
+from assistant.cli._index import index_app
+from assistant.cli._console import (
     configure_logging,
     index_json,
     page_progress,
     print_summary,
     summary_json,
 )
-from assistant.cli_common import (
+from assistant.cli.common import (
     CHROMA_URL,
     EXIT_CANTCREAT,
     EXIT_UNEXPECTED,

@@ -1,0 +1,10 @@
+"""The chat UI: a thin Gradio app over the assistant stage's public functions.
+
+Public surface: ``launch`` serves the chat, ``build_app`` lays out the page and
+``ChatSession`` holds its handlers (plain functions, testable without a browser).
+Importing this package imports Gradio: the CLI does so only for ``smp-guide chat``.
+"""
+
+from assistant.ui._app import ChatSession, build_app, launch
+
+__all__ = ["ChatSession", "build_app", "launch"]
