@@ -23,7 +23,6 @@ from rich.console import Console
 
 from assistant.cli._ask import ask
 from assistant.cli._chat import chat
-from assistant.cli._index import index_app
 from assistant.cli._console import (
     configure_logging,
     index_json,
@@ -31,6 +30,7 @@ from assistant.cli._console import (
     print_summary,
     summary_json,
 )
+from assistant.cli._index import index_app
 from assistant.cli.common import (
     CHROMA_URL,
     EXIT_CANTCREAT,

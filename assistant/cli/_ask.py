@@ -12,8 +12,8 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.markup import escape
 
-from assistant.cli._batch import BatchItem, read_batch
 from assistant._validate import checked_chapters
+from assistant.cli._batch import BatchItem, read_batch
 from assistant.cli.common import (
     CHROMA_URL,
     INDEX_DIR,
