@@ -26,13 +26,13 @@ TARGETS = {"answer_p95_ms": 150.0, "first_update_p95_ms": 1000.0, "server_rss_mb
 
 
 def build_index(work: Path) -> Path:
-    from index import open_index
-    from ingest import Settings, build_sample_pdf, ingest_pdf
+    from index import index_pdf
+    from ingest import Settings, build_sample_pdf
 
     pdf = work / "sample.pdf"
     build_sample_pdf(pdf)
     settings = Settings(data_dir=work / "data", index_dir=work / "index")
-    open_index(settings=settings).add(ingest_pdf(pdf, settings=settings), pdf=pdf)
+    index_pdf(pdf, settings=settings)
     return work / "index"
 
 

@@ -57,13 +57,13 @@ def answers(corpus: Corpus, work: Path) -> list[tuple]:
     """(gold question, answer) for every question of the corpus, on a fresh index."""
     from assistant import Assistant
     from evals import load_dataset
-    from index import open_index
-    from ingest import Settings, ingest_pdf
+    from index import index_pdf
+    from ingest import Settings
 
     root = work / corpus.name
     settings = Settings(data_dir=root / "data", index_dir=root / "index")
     start = time.perf_counter()
-    open_index(settings=settings).add(ingest_pdf(corpus.pdf, settings=settings), pdf=corpus.pdf)
+    index_pdf(corpus.pdf, settings=settings)
     log.info("%s: indexed in %.0f s", corpus.name, time.perf_counter() - start)
     assistant = Assistant(settings=settings)
     start = time.perf_counter()

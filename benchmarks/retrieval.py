@@ -29,12 +29,12 @@ class Ranked:
 
 
 def ours(corpus: Corpus, workdir: Path, questions: list) -> list[Ranked]:
-    from index import open_index
-    from ingest import Settings, ingest_pdf
+    from index import index_pdf, open_index
+    from ingest import Settings
 
     settings = Settings(data_dir=workdir, index_dir=workdir / f"index-{corpus.name}")
     library = open_index(settings=settings)
-    library.add(ingest_pdf(corpus.pdf, settings=settings))
+    index_pdf(corpus.pdf, settings=settings, into=library)
     out = []
     for q in questions:
         hits = library.search(q.question, k=K)

@@ -25,8 +25,8 @@ from reportlab.pdfgen import canvas
 
 from assistant import Assistant
 from assistant.ui._render import page_text
-from index import open_index
-from ingest import Settings, ingest_pdf
+from index import index_pdf
+from ingest import Settings
 
 pytestmark = pytest.mark.browser
 
@@ -263,7 +263,7 @@ def test_export_downloads_a_private_markdown_brief(
 def test_hostile_document_text_renders_as_text(page: Any, settings: Settings) -> None:
     # Indexed while the app runs: the app's index picks up the new document on its next search.
     hostile = _hostile_pdf(settings.data_dir / "hostile.pdf")
-    open_index(settings=settings).add(ingest_pdf(hostile, settings=settings), pdf=hostile)
+    index_pdf(hostile, settings=settings)
     page.locator("#chapters input").press("Backspace")  # clear the chapter filter
     text = _ask(page, MARKUP_QUESTION)
     assert "web form" in text, text
@@ -305,7 +305,7 @@ def markdown_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("chat-markdown")
     settings = Settings(data_dir=root / "data", index_dir=root / "index")
     pdf = _markdown_pdf(root / "markdown.pdf")
-    open_index(settings=settings).add(ingest_pdf(pdf, settings=settings), pdf=pdf)
+    index_pdf(pdf, settings=settings)
     settings = settings.model_copy(
         update={"assistant": settings.assistant.model_copy(update={"port": free_port()})}
     )

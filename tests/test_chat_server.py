@@ -24,8 +24,8 @@ from helpers import free_port
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from index import open_index
-from ingest import Settings, ingest_pdf
+from index import index_pdf, open_index
+from ingest import Settings
 
 QUESTION = "What does the zebrafish payroll audit check?"
 LINES = [
@@ -74,7 +74,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     root = tmp_path_factory.mktemp("chat-server")
     settings = Settings(data_dir=root / "data", index_dir=root / "index")
     pdf = _production_pdf(root / "payroll.pdf")
-    open_index(settings=settings).add(ingest_pdf(pdf, settings=settings), pdf=pdf)
+    index_pdf(pdf, settings=settings)
     return settings.model_copy(
         update={"assistant": settings.assistant.model_copy(update={"port": free_port()})}
     )

@@ -1,0 +1,28 @@
+"""One call from a PDF file to its indexed chunks: what the app and the benchmarks do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from index._library import GuideIndex, open_index
+from index._records import AddReport
+from ingest import ProgressFn, Settings, ingest_pdf
+
+
+def index_pdf(
+    path: Path,
+    *,
+    settings: Settings,
+    progress: ProgressFn | None = None,
+    into: GuideIndex | None = None,
+) -> AddReport:
+    """Ingest the PDF at ``path`` and add it, with a copy of the file, to the index.
+
+    ``into`` is an index the caller already holds open (the chat's, whose searches must see
+    the new document); otherwise the one ``settings`` names is opened, and only once the
+    PDF has parsed, so a file that is refused never touches the index. ``progress`` sees
+    the pages read, then the chunks embedded.
+    """
+    result = ingest_pdf(path, settings=settings, progress=progress)
+    library = into if into is not None else open_index(settings=settings)
+    return library.add(result, pdf=path, progress=progress)
