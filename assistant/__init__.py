@@ -1,8 +1,11 @@
-"""Assistant: cited answers (extractive by default, optional LLM), the CLI and the chat UI.
+"""Assistant: cited answers (extractive by default, optional LLM), briefs and feedback.
 
-Public surface: ``Assistant`` and the records they return, and ``quote_flags`` (the
-quote-quality rules the evals report with). ``assistant.cli`` exports what every CLI
-command shares (settings from env and flags, the error edge), for the evals CLI too.
+Public surface: ``Assistant`` and the records they return, ``quote_flags`` (the
+quote-quality rules the evals report with), and the files the app writes for a user:
+``export_brief``, ``record_feedback`` and ``storage_problem`` (can they be written).
+The application over this stage lives in two subpackages with their own small surface:
+``assistant.cli`` (the ``smp-guide`` command, and what every CLI command shares, for the
+evals CLI too) and ``assistant.ui`` (the Gradio chat).
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from assistant._brief import export_brief, storage_problem
     from assistant._engine import Assistant
     from assistant._extractive import body_sentences
+    from assistant._feedback import record_feedback
     from assistant._llm import build_llm
     from assistant._quality import quote_flags
     from assistant._records import Answer, Citation, Located, Source
@@ -25,7 +30,10 @@ __all__ = [
     "Source",
     "body_sentences",
     "build_llm",
+    "export_brief",
     "quote_flags",
+    "record_feedback",
+    "storage_problem",
 ]
 
 # The engine pulls in llama-index, Chroma and torch (seconds to import): load it on first
@@ -39,6 +47,9 @@ _LAZY = {
     "Source": "assistant._records",
     "Located": "assistant._records",
     "quote_flags": "assistant._quality",
+    "export_brief": "assistant._brief",
+    "storage_problem": "assistant._brief",
+    "record_feedback": "assistant._feedback",
 }
 
 

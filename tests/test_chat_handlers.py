@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from assistant import Answer, Assistant, Citation
+from assistant._brief import brief_markdown
 from assistant.ui import ChatSession
-from assistant.ui._render import brief_markdown, sources_html
+from assistant.ui._render import sources_html
 from ingest import Settings
 
 QUESTION = "Who should pay for training the candidates?"

@@ -5,6 +5,7 @@ Public surface: ``launch`` serves the chat, ``build_app`` lays out the page and
 Importing this package imports Gradio: the CLI does so only for ``smp-guide chat``.
 """
 
-from assistant.ui._app import ChatSession, build_app, launch
+from assistant.ui._app import build_app, launch
+from assistant.ui._session import ChatSession
 
 __all__ = ["ChatSession", "build_app", "launch"]

@@ -3,9 +3,10 @@
 ``RequestGuard`` is a small ASGI middleware: it refuses request bodies above a limit
 before Gradio parses them (a 20 MB chat history once held the answer slot for half a
 minute) and throttles ``POST /login`` per client address. ``BriefStore`` keeps exported
-briefs private: each is written with mode 0600 under an unguessable name and served by
-``GET /brief/{token}`` only to the login that made it (Gradio's own file route would
-serve it to anyone holding the path, from a world-readable copy in its cache).
+briefs private: each is written (by ``assistant.export_brief``) with mode 0600 under an
+unguessable name and served by ``GET /brief/{token}`` only to the login that made it
+(Gradio's own file route would serve it to anyone holding the path, from a world-readable
+copy in its cache).
 ``pdf_route`` serves the stored PDFs that source cards link to.
 """
 
@@ -14,9 +15,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
-import os
 import re
-import secrets
 import threading
 import time
 from collections import deque
@@ -29,6 +28,7 @@ from fastapi import HTTPException, Request
 from fastapi.responses import FileResponse
 from fastapi.routing import APIRoute
 
+from assistant._brief import BRIEF_PREFIX
 from ingest.errors import InputError
 
 Scope = MutableMapping[str, Any]
@@ -246,26 +246,22 @@ class Brief:
 
 
 class BriefStore:
-    """Exported briefs under ``folder``, each reachable by one unguessable token."""
+    """Exported briefs, each reachable by the unguessable token in its file name."""
 
-    def __init__(self, folder: Path, *, ttl: float = BRIEF_TTL) -> None:
-        self.folder = folder
+    def __init__(self, *, ttl: float = BRIEF_TTL) -> None:
         self.ttl = ttl
         self._briefs: dict[str, Brief] = {}
         self._lock = threading.Lock()
 
-    def save(self, text: str, *, owner: str | None, filename: str) -> tuple[str, Path]:
-        """Write the brief (mode 0600); return its token and path. Raises OSError."""
-        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        token = secrets.token_urlsafe(32)
-        path = self.folder / f"smp-brief-{token}.md"
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
+    def add(self, path: Path, *, owner: str | None, filename: str) -> str:
+        """Serve the brief at ``path`` (named ``smp-brief-{token}.md``); its token."""
+        token = path.stem.removeprefix(BRIEF_PREFIX)
+        if not _BRIEF_TOKEN.fullmatch(token):
+            raise ValueError(f"not an exported brief: {path.name}")
         with self._lock:
             self._forget_old()
             self._briefs[token] = Brief(path, owner, filename, time.monotonic())
-        return token, path
+        return token
 
     def lookup(self, token: str, *, owner: str | None) -> Brief | None:
         with self._lock:

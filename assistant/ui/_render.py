@@ -1,21 +1,20 @@
-"""Pure rendering for the chat UI: source cards, the status line, the exported brief.
+"""Pure rendering for the chat UI: source cards, chat messages and the status line.
 
 Everything taken from a document (titles, sections, quotes, references) is escaped
 here before any markup is added: HTML-escaped where it lands in HTML, so a PDF
 containing ``<img onerror=...>`` renders as text, and Markdown-escaped where it lands in
-Markdown (chat messages, the brief), so ``![x](http://host/beacon.png)``, ``[a](url)`` or
-a bare ``http://host/`` shows as those characters instead of an image or a link. The
-functions take records and return strings; they know nothing of Gradio.
+Markdown (chat messages, through ``assistant._markdown``, which the exported brief uses
+too). The functions take records and return strings; they know nothing of Gradio.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
 from urllib.parse import quote as url_quote
 
+from assistant._markdown import answer_markdown, literal
 from assistant._query import content_words, stem
 from assistant._records import Answer, Citation, Source
 from index import IndexStatus
@@ -29,58 +28,10 @@ def escape(text: str) -> str:
     return html.escape(text, quote=True).translate(_BRACES)
 
 
-# Markdown (CommonMark + GFM, as the chatbot's renderer reads it) turns these into markup:
-# inline punctuation, bare URLs and e-mail addresses (GFM autolinks), entity references,
-# and block markers at the start of a line. A backslash makes any of them a plain character.
-_MD_INLINE = re.compile(r"[\\`*_\[\]<>~|]|&(?=#?\w+;)")
-_MD_AUTOLINK = re.compile(r"(?i)\b(?:(https?|ftp)(:)(?=//)|(www)(\.))|(?<=\w)(@)(?=\w)")
-_MD_BLOCK = re.compile(r"^(\s*\d*)([#>+=*-]|(?<=\d)[.)])", re.MULTILINE)
-# A citation marker [n] is kept as written: with every bracket of the text around it
-# escaped, no link definition can exist, and a marker followed by "(", "[" or ":" (which
-# could start a link) is escaped like any other text.
-_MARKER = re.compile(r"\[\d{1,3}\](?![(\[:])")
-_LIST_ITEM = re.compile(r"([-*] |\d+\. )(.*)")
-_BOLD_LINE = re.compile(r"\*\*(.+)\*\*")
-
-
-def literal(text: str) -> str:
-    """Document (or user) text for a Markdown component: every character shown as itself."""
-    text = _MD_INLINE.sub(lambda m: "\\" + m.group(0), text)
-    text = _MD_AUTOLINK.sub(lambda m: "".join(_escaped_groups(m)), text)
-    return _MD_BLOCK.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text)
-
-
-def _escaped_groups(match: re.Match[str]) -> Iterator[str]:
-    for group in match.groups():
-        if group:
-            yield "\\" + group if len(group) == 1 and not group.isalnum() else group
-
-
 def answer_message(answer: Answer) -> str:
     """The chat message of an answer: its text and notes, document words literal."""
     notes = "".join(f"\n\n_Note: {literal(n)}_" for n in answer.notices)
     return answer_markdown(answer.text) + notes
-
-
-def answer_markdown(text: str) -> str:
-    """An answer for a Markdown view: its own layout kept, every word of it literal.
-
-    The answer's layout is line-based: ``**Chapter ...**`` headings, ``- quote [n]``
-    bullets (an LLM may also number them) and trailing citation markers. Everything
-    inside them comes from the document (or the LLM reading it) and is escaped.
-    """
-    return "\n".join(_answer_line(line) for line in text.split("\n"))
-
-
-def _answer_line(line: str) -> str:
-    if bold := _BOLD_LINE.fullmatch(line):
-        return f"**{literal(bold.group(1))}**"
-    prefix = ""
-    if item := _LIST_ITEM.fullmatch(line):
-        prefix, line = item.group(1), item.group(2)
-    pieces = _MARKER.split(line)
-    markers = [*_MARKER.findall(line), ""]
-    return prefix + "".join(literal(p) + m for p, m in zip(pieces, markers, strict=True))
 
 
 def highlight(text: str, question: str) -> str:
@@ -188,26 +139,3 @@ def status_line(status: IndexStatus) -> str:
         return f"No document indexed yet (index: {status.location})."
     docs = "; ".join(f"{d.title} ({d.n_pages} pages, {d.chunks} chunks)" for d in status.documents)
     return f"Indexed: {docs} · model {status.model}"
-
-
-def brief_markdown(turns: Sequence[Mapping[str, Any]], *, created: str) -> str:
-    """The exported brief: every question, its answer and its numbered references.
-
-    Questions, quotes and references are escaped: a Markdown viewer shows them as
-    written, never as images or links.
-    """
-    lines = ["# SMP Guide brief", "", f"Exported {created}.", ""]
-    for number, turn in enumerate(turns, start=1):
-        answer = answer_markdown(str(turn["answer"]).strip())
-        lines += [f"## {number}. {literal(turn['question'])}", "", answer, ""]
-        citations = turn.get("citations") or []
-        if citations:
-            lines += ["**References**", ""]
-            for c in citations:
-                lines.append(
-                    f"- [{c['n']}] {literal(c['reference'])} \u201c{literal(c['quote'])}\u201d"
-                )
-            lines.append("")
-        for notice in turn.get("notices") or []:
-            lines += [f"_Note: {literal(notice)}_", ""]
-    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,253 @@
+"""The chat's handlers: plain functions and generators over the assistant stage.
+
+``ChatSession`` holds the one Assistant of the process. Its handlers turn the stage's
+results into Gradio updates and do no storage or pipeline work themselves: answers come
+from ``Assistant.answer``, briefs from ``export_brief``, ratings go to
+``record_feedback`` and the sample is indexed by ``index_pdf``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from assistant._brief import export_brief, exports_folder, storage_problem
+from assistant._engine import Assistant
+from assistant._feedback import record_feedback
+from assistant._markdown import literal
+from assistant._records import Answer, FollowUp
+from assistant.ui._guard import BriefStore, login_token
+from assistant.ui._render import (
+    answer_message,
+    escape,
+    message_html,
+    sources_html,
+    status_html,
+    status_line,
+    stream_pieces,
+)
+from index import index_pdf
+from ingest import Settings, build_sample_pdf
+from ingest.errors import IndexNotBuiltError, SmpGuideError
+
+log = logging.getLogger(__name__)
+
+Message = dict[str, Any]
+Turn = dict[str, Any]
+AskUpdate = tuple[list[Message], str, list[Turn], Any]
+
+STREAM_DELAY = 0.02  # seconds between streamed pieces: enough for the page to show them
+SAMPLE_REFUSED = "The sample is built only while the index is empty; nothing was changed."
+
+
+class ChatSession:
+    """The handlers of one chat app; the Assistant is created once, on first need."""
+
+    def __init__(self, assistant: Assistant | None, *, settings: Settings) -> None:
+        self.settings = settings
+        self._assistant = assistant
+        self._lock = threading.Lock()
+        self._build_lock = threading.Lock()  # one sample build at a time
+        self.briefs = BriefStore()
+        self.storage_problem: str | None = None
+
+    def check_storage(self) -> str | None:
+        """Why exports and feedback cannot be written to DATA_DIR, or None if they can."""
+        self.storage_problem = storage_problem(settings=self.settings)
+        if self.storage_problem is not None:
+            log.warning(
+                "data folder %s is not writable (%s): chat export and feedback are off",
+                self.settings.data_dir,
+                self.storage_problem,
+            )
+        return self.storage_problem
+
+    # ------------------------------------------------------------ the assistant
+    def assistant(self) -> Assistant:
+        with self._lock:
+            if self._assistant is None:
+                self._assistant = Assistant(settings=self.settings)
+            return self._assistant
+
+    def has_documents(self) -> bool:
+        return bool(self.assistant().index.status().documents)
+
+    def status(self) -> str:
+        return status_line(self.assistant().index.status())
+
+    def chapter_choices(self) -> list[tuple[str, int]]:
+        if not self.has_documents():
+            return []
+        titles: dict[int, str] = {}
+        for chunk in self.assistant().index.chunks():
+            if chunk.chapter is not None:
+                titles.setdefault(chunk.chapter, chunk.chapter_title)
+        return [(f"{n}. {titles[n]}", n) for n in sorted(titles)]
+
+    def pdf_path(self, document_id: str) -> Path | None:
+        try:
+            return self.assistant().index.pdf_path(document_id)
+        except IndexNotBuiltError:
+            return None
+
+    # ------------------------------------------------------------ handlers
+    def ask(
+        self,
+        question: str,
+        messages: list[Message] | None,
+        turns: list[Turn] | None,
+        chapters: Sequence[int] | None = None,
+        recommendations_only: bool = False,
+    ) -> Iterator[AskUpdate]:
+        """Stream one answer: the growing text, then the final message and its sources.
+
+        The client sends the chat shown so far; only its last messages are kept and
+        returned (follow-ups read the server-side ``turns``, never the client's chat).
+        """
+        options = self.settings.assistant
+        history, turns = _recent(messages, turns, keep=options.max_history_messages - 2)
+        shown = " ".join((question or "")[: options.max_question_chars * 4].split())
+        if len(shown) > options.max_question_chars:
+            shown = shown[: options.max_question_chars] + "\u2026"
+        history.append({"role": "user", "content": literal(shown or "(empty)")})
+        try:
+            answer = self.assistant().answer(
+                question or "",
+                history=[t["question"] for t in turns],
+                chapters=[int(c) for c in chapters or []] or None,
+                recommendations_only=bool(recommendations_only),
+                previous=FollowUp.of(turns[-1]["citations"]) if turns else None,
+            )
+        except SmpGuideError as exc:
+            yield self._failed(history, turns, f"Sorry: {exc}")
+            return
+        except Exception as exc:  # one plain line in the chat, never a traceback
+            log.exception("chat handler failed")
+            yield self._failed(
+                history, turns, f"Sorry, something went wrong ({type(exc).__name__})."
+            )
+            return
+        sources = sources_html(answer)
+        final = answer_message(answer)
+        history.append({"role": "assistant", "content": ""})
+        for piece in stream_pieces(final):
+            history[-1] = {"role": "assistant", "content": piece}
+            if piece is final:
+                break
+            yield history, sources, turns, gr.skip()  # the box clears with the final update
+            time.sleep(STREAM_DELAY)
+        turns.append(_turn(answer, message_index=len(history) - 1))
+        yield history, sources, turns, ""
+
+    def _failed(self, history: list[Message], turns: list[Turn], text: str) -> AskUpdate:
+        history.append({"role": "assistant", "content": literal(text)})
+        return history, message_html(text), turns, ""
+
+    def save_brief(self, turns: list[Turn], *, owner: str | None) -> tuple[str, Path]:
+        """Export the conversation as a private brief for ``owner``; its token and path."""
+        now = datetime.now(UTC)
+        path = export_brief(turns, settings=self.settings, created=now)
+        filename = f"smp-brief-{now.strftime('%Y%m%d-%H%M%S')}.md"
+        return self.briefs.add(path, owner=owner, filename=filename), path
+
+    def export(self, turns: list[Turn] | None, request: gr.Request) -> Any:
+        """The page's Export button: a download link only this login can follow."""
+        if self.storage_problem is not None:
+            gr.Warning("Export is off: the server cannot write to its data folder.")
+            return gr.skip()
+        if not turns:
+            gr.Warning("Ask a question first: there is nothing to export yet.")
+            return gr.skip()
+        try:
+            token, _ = self.save_brief(turns, owner=_owner(request))
+        except OSError as exc:
+            log.error("brief not saved under %s: %s", exports_folder(self.settings), exc)
+            raise gr.Error(
+                f"The brief could not be saved ({exc.strerror or exc}); try again later.",
+                print_exception=False,  # logged above, in one line
+            ) from exc
+        return (
+            f'<a class="smp-brief" href="/brief/{escape(token)}" download>'
+            "Download the brief (Markdown)</a>"
+        )
+
+    def feedback(self, turns: list[Turn] | None, *, message_index: int, liked: bool) -> Path | None:
+        """Record the rating of the answer shown as message ``message_index`` (OSError)."""
+        turn = next((t for t in turns or [] if t["message_index"] == message_index), None)
+        if turn is None:
+            return None
+        return record_feedback(turn, liked=liked, settings=self.settings)
+
+    def on_like(self, turns: list[Turn] | None, data: gr.LikeData) -> None:
+        index = data.index if isinstance(data.index, int) else data.index[0]
+        liked = data.liked if isinstance(data.liked, bool) else str(data.liked) == "Like"
+        try:
+            self.feedback(turns, message_index=index, liked=liked)
+        except OSError as exc:
+            gr.Warning(
+                f"Your rating could not be saved ({exc.strerror or exc}); "
+                "it is kept in the server log."
+            )
+
+    def build_sample(self) -> tuple[str, Any, Any]:
+        """Build, ingest and index the sample PDF, only while the index is empty.
+
+        Checked here, at call time and under a lock, not by hiding the button: any
+        client can send the event, and two calls at once must not both build.
+        """
+        with self._build_lock:
+            if self.has_documents():
+                return status_html(SAMPLE_REFUSED), gr.update(), gr.update(visible=False)
+            try:
+                path = self.settings.data_dir / "sample.pdf"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                build_sample_pdf(path)
+                assistant = self.assistant()
+                index_pdf(path, settings=self.settings, into=assistant.index)
+                assistant.warm_up()
+            except (SmpGuideError, OSError) as exc:
+                message = f"Could not build the sample: {exc}"
+                return status_html(message), gr.update(), gr.update()
+        return (
+            status_html(self.status()),
+            gr.update(choices=self.chapter_choices(), value=[]),
+            gr.update(visible=False),
+        )
+
+
+def _recent(
+    messages: list[Message] | None, turns: list[Turn] | None, *, keep: int
+) -> tuple[list[Message], list[Turn]]:
+    """The last ``keep`` messages and the turns they show, their indexes shifted to match."""
+    messages = list(messages or [])
+    turns = list(turns or [])
+    dropped = max(0, len(messages) - keep)
+    recent = turns[max(0, len(turns) - keep // 2) :]
+    return messages[dropped:], [dict(t, message_index=t["message_index"] - dropped) for t in recent]
+
+
+def _owner(request: gr.Request | None) -> str | None:
+    """The login that asks (its Gradio cookie), or None when the app has no login."""
+    raw = getattr(request, "request", None) if request is not None else None
+    if raw is None or getattr(raw.app, "auth", None) is None:
+        return None
+    return login_token(raw)
+
+
+def _turn(answer: Answer, *, message_index: int) -> Turn:
+    return {
+        "question": answer.question,
+        "answer": answer.text,
+        "covered": answer.covered,
+        "citations": [c.to_json() for c in answer.citations],
+        "sources": [s.to_json() for s in answer.sources],
+        "notices": list(answer.notices),
+        "message_index": message_index,
+    }
