@@ -1,14 +1,27 @@
 """Assistant: cited answers (extractive by default, optional LLM), the CLI and the chat UI.
 
 Public surface: ``Assistant`` and the records they return, and ``quote_flags`` (the
-quote-quality rules the evals report with). ``assistant.cli_common`` holds what every CLI
-command shares (settings from env and flags, the error edge), for the evals CLI too.
+quote-quality rules the evals report with); the application's ``Settings`` (every stage's
+section, from the environment), the assistant's section and what ``Assistant`` reads of
+the settings (``AssistantConfig``); the assistant's errors. ``assistant.cli_common`` holds
+what every CLI command shares (settings from env and flags, the error edge and its exit
+codes), for the evals CLI too.
 """
 
 from __future__ import annotations
 
 import importlib
 from typing import TYPE_CHECKING, Any
+
+from assistant.errors import (
+    BatchError,
+    LLMUnavailableError,
+    OptionError,
+    PortInUseError,
+    QuestionError,
+    UnknownChapterError,
+)
+from assistant.settings import AssistantConfig, AssistantSettings, Settings
 
 if TYPE_CHECKING:
     from assistant._engine import Assistant
@@ -20,9 +33,18 @@ if TYPE_CHECKING:
 __all__ = [
     "Answer",
     "Assistant",
+    "AssistantConfig",
+    "AssistantSettings",
+    "BatchError",
     "Citation",
+    "LLMUnavailableError",
     "Located",
+    "OptionError",
+    "PortInUseError",
+    "QuestionError",
+    "Settings",
     "Source",
+    "UnknownChapterError",
     "body_sentences",
     "build_llm",
     "quote_flags",

@@ -56,8 +56,9 @@ from assistant._ui_render import (
     status_line,
     stream_pieces,
 )
-from ingest import Settings, build_sample_pdf, ingest_pdf
-from ingest.errors import IndexNotBuiltError, SmpGuideError
+from assistant.settings import Settings
+from index import IndexNotBuiltError
+from ingest import SmpGuideError, build_sample_pdf, ingest_pdf
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ from fastapi import HTTPException, Request
 from fastapi.responses import FileResponse
 from fastapi.routing import APIRoute
 
-from ingest.errors import InputError
+from ingest import InputError
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

@@ -45,6 +45,7 @@ from ragas.metrics._string import NonLLMStringSimilarity
 from ragas.metrics.base import MetricWithEmbeddings, MetricWithLLM, SingleTurnMetric
 from ragas.run_config import RunConfig
 
+from assistant import LLMUnavailableError
 from evals._answer_quality import ANSWER_METRICS
 from evals._ragas_env import ragas_home
 from evals.metrics import (
@@ -57,7 +58,6 @@ from evals.metrics import (
     PageHitAtK,
     PdfPages,
 )
-from ingest.errors import LLMUnavailableError
 
 log = logging.getLogger(__name__)
 

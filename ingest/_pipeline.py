@@ -27,7 +27,7 @@ from ingest._structure import Marker, Structure, find_structure
 from ingest._text import vocabulary
 from ingest._verbatim import verbatim_report
 from ingest.errors import CorruptPdfError, NoTextLayerError
-from ingest.settings import Settings
+from ingest.settings import IngestConfig
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ _BATCH = 6
 
 
 def ingest_pdf(
-    path: Path, *, settings: Settings, progress: ProgressFn | None = None
+    path: Path, *, settings: IngestConfig, progress: ProgressFn | None = None
 ) -> IngestResult:
     """Chunks of one PDF, each tagged with chapter, section, kind and printed pages."""
     started = time.perf_counter()
@@ -125,7 +125,7 @@ def _verbatim_warnings(report: VerbatimReport) -> tuple[str, ...]:
 
 
 def _read_pages(
-    path: Path, reader: pypdf.PdfReader, settings: Settings, progress: ProgressFn | None
+    path: Path, reader: pypdf.PdfReader, settings: IngestConfig, progress: ProgressFn | None
 ) -> tuple[list[Page], list[int]]:
     """Every page's lines; pages pypdf cannot parse (or that time out) are skipped."""
     total = len(reader.pages)

@@ -23,10 +23,10 @@ from helpers import free_port
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from assistant import Assistant
+from assistant import Assistant, Settings
 from assistant._ui_render import page_text
 from index import open_index
-from ingest import Settings, ingest_pdf
+from ingest import ingest_pdf
 
 pytestmark = pytest.mark.browser
 

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant import Answer, Assistant, Citation
+from assistant import Answer, Assistant, Citation, Settings
 from assistant._ui import ChatSession
 from assistant._ui_render import brief_markdown, sources_html
-from ingest import Settings
 
 QUESTION = "Who should pay for training the candidates?"
 HOSTILE = "<img src=x onerror=alert(1)>"

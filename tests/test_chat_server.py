@@ -24,8 +24,9 @@ from helpers import free_port
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
+from assistant import Settings
 from index import open_index
-from ingest import Settings, ingest_pdf
+from ingest import ingest_pdf
 
 QUESTION = "What does the zebrafish payroll audit check?"
 LINES = [

@@ -9,7 +9,8 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from ingest import Chunk, ChunkKind, Settings, ingest_pdf
+from assistant import Settings
+from ingest import Chunk, ChunkKind, ingest_pdf
 from ingest._pdf import Page, open_pdf, read_page
 from ingest._verbatim import off_page_sentences, verbatim_report
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from assistant import Answer
 from evals._dataset import GoldQuestion
-from ingest.errors import DatasetError
+from evals.errors import DatasetError
 
 _HYPHENS = "-\u2010\u2011"
 _LINE_BREAK_HYPHEN = re.compile(rf"(\w)[{_HYPHENS}](?:[ \t]*\n\s*|[ \t]+)(\w)")
