@@ -69,7 +69,9 @@ def run_eval(
     _check_documents(loaded, index)
 
     answers = _answer_all(assistant, loaded, progress)
-    texts = {c.id: c.text for c in index.chunks()}
+    chunks = index.chunks()
+    texts = {c.id: c.text for c in chunks}
+    entries = {c.id: entry for c in chunks if (entry := c.entry()) is not None}
     pages = PdfPages(index.pdf_path)
     out_dir.mkdir(parents=True, exist_ok=True)
 
@@ -81,7 +83,7 @@ def run_eval(
         for q in item.questions:
             answer = answers[(item.path, q.id)]
             cited = {c.chunk_id: texts[c.chunk_id] for c in answer.citations if c.chunk_id in texts}
-            case = EvalCase(q, answer, cited)
+            case = EvalCase(q, answer, cited, {i: entries[i] for i in cited if i in entries})
             book.add(case)
             cases.append(case)
         specs = offline_metrics(book, pages)

@@ -85,12 +85,7 @@ def ingest_pdf(
         n_pages=len(raw_pages),
         page_labels=layout.page_labels,
         chapters=chapters,
-        acronyms=tuple(
-            (d.term or "", d.text.split(": ", 1)[1]) for d in drafts if d.kind == "acronym"
-        ),
-        glossary=tuple(
-            (d.term or "", d.text.split(": ", 1)[1]) for d in drafts if d.kind == "glossary"
-        ),
+        entries=tuple(d.entry for d in drafts if d.entry is not None),
         author=facts.author,
         year=facts.year,
         skipped_pages=tuple(skipped),
