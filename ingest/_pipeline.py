@@ -20,7 +20,8 @@ from ingest._chunker import Draft, draft_chunks
 from ingest._cover import cover_facts
 from ingest._imprint import read_metadata
 from ingest._layout import Layout, analyse, without_running_titles
-from ingest._pdf import Page, open_pdf, read_page_or_none
+from ingest._open import open_pdf
+from ingest._pdf import Page, read_page_or_none
 from ingest._records import Chapter, Chunk, Document, IngestResult, VerbatimReport, chunk_id
 from ingest._regions import with_regions
 from ingest._structure import Marker, Structure, find_structure

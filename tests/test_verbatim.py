@@ -11,7 +11,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from assistant import Settings
 from ingest import Chunk, ChunkKind, ingest_pdf
-from ingest._pdf import Page, open_pdf, read_page
+from ingest._open import open_pdf
+from ingest._pdf import Page, read_page
 from ingest._verbatim import off_page_sentences, verbatim_report
 
 LEFT = ("The committee reviewed the annual", "budget in March and approved it.")
