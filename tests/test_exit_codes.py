@@ -23,7 +23,9 @@ from typing import Any
 import pytest
 from helpers import ROOT, run_cli
 
-from assistant.cli_common import EXIT_CANTCREAT, EXIT_CODES, EXIT_UNEXPECTED
+from assistant.cli_common import EXIT_CANTCREAT, EXIT_UNEXPECTED, exit_code_for
+from evals import DatasetError
+from ingest import SmpGuideError
 
 BAD_INPUT = 2
 CASE_SECONDS = 120  # a refused `chat` that starts serving anyway would otherwise never end
@@ -243,10 +245,18 @@ def _documented_codes() -> set[int]:
     return {int(code) for code in re.findall(r"^\| (\d+) \|", section, flags=re.MULTILINE)}
 
 
+def _error_classes(base: type[SmpGuideError]) -> Iterator[type[SmpGuideError]]:
+    for sub in base.__subclasses__():
+        yield sub
+        yield from _error_classes(sub)
+
+
 def test_every_exit_code_is_in_the_readme_errors_table() -> None:
     documented = _documented_codes()
     used = {c.code for c in CASES.values()} | {EXIT_UNEXPECTED, EXIT_CANTCREAT}
-    used |= {code for _, code in EXIT_CODES}
+    classes = list(_error_classes(SmpGuideError))
+    assert DatasetError in classes, "every stage's errors are walked, the evals' too"
+    used |= {exit_code_for(cls("probe")) for cls in classes}
     assert used <= documented, f"codes missing from README's Errors table: {used - documented}"
 
 
