@@ -164,7 +164,7 @@ def score(
     """Run every metric on the cases in its scope with ``raise_exceptions=True``.
 
     A metric that raises stops the run with its exception; a judge that fails becomes
-    ``LLMUnavailableError``. ``home`` receives ragas' uuid file (XDG_DATA_HOME).
+    ``LLMUnavailableError``. ``home`` receives ragas' uuid file (see ``_ragas_env``).
     """
     _refuse_telemetry()
     _refuse_default_models(specs)
