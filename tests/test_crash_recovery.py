@@ -228,7 +228,10 @@ def test_chroma_server_down_is_one_clear_error_and_restart_loses_nothing(
     for args in (["ask", question, *flags], ["index", "list", *flags]):
         proc = cli(*args, env=ingest_env, timeout=120)
         lines = proc.stderr.splitlines()
-        assert proc.returncode == exit_code_for(ChromaUnavailableError("probe")) == 3, (args, proc.stderr)
+        assert proc.returncode == exit_code_for(ChromaUnavailableError("probe")) == 3, (
+            args,
+            proc.stderr,
+        )
         assert len(lines) == 1 and lines[0].startswith("error:"), (args, proc.stderr)
         assert "not reachable" in lines[0] and private_chroma.url in lines[0], lines[0]
     with pytest.raises(ChromaUnavailableError, match="not reachable") as info:

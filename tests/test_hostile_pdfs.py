@@ -598,6 +598,8 @@ def test_bad_files_leave_an_existing_index_unchanged(
         proc = run_cli(
             "ingest", str(path), "--index-dir", str(tmp_path / "index"), env=clean_env, timeout=120
         )
-        assert proc.returncode == exit_code_for(error("probe")), f"{name}: exit {proc.returncode}: {proc.stderr}"
+        assert proc.returncode == exit_code_for(error("probe")), (
+            f"{name}: exit {proc.returncode}: {proc.stderr}"
+        )
         assert proc.stderr.startswith("error:") and len(proc.stderr.splitlines()) == 1, proc.stderr
     assert snapshot() == before, "a rejected file changed what the index serves"
