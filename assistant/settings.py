@@ -73,6 +73,8 @@ class AssistantSettings(BaseModel):
 
 
 class Settings(BaseSettings):
+    """Every stage's section and the application's own fields, from ``SMP_GUIDE_*``."""
+
     model_config = SettingsConfigDict(
         env_prefix="SMP_GUIDE_",
         env_nested_delimiter="__",
