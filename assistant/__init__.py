@@ -1,10 +1,13 @@
 """Assistant: cited answers (extractive by default, optional LLM), briefs and feedback.
 
 Public surface: ``Assistant`` and the records they return, ``quote_flags`` (the
-quote-quality rules the evals report with), and the files the app writes for a user:
-``export_brief``, ``record_feedback`` and ``storage_problem`` (can they be written).
-The application over this stage lives in two subpackages with their own small surface:
-``assistant.cli`` (the ``smp-guide`` command, and what every CLI command shares, for the
+quote-quality rules the evals report with), the files the app writes for a user
+(``export_brief``, ``record_feedback`` and ``storage_problem``: can they be written), the
+application's ``Settings`` (every stage's section, from the environment), the assistant's
+section and what ``Assistant`` reads of the settings (``AssistantConfig``), and the
+assistant's errors. The application over this stage lives in two subpackages with their
+own small surface: ``assistant.cli`` (the ``smp-guide`` command, and what every CLI
+command shares: settings from env and flags, the error edge and its exit codes; for the
 evals CLI too) and ``assistant.ui`` (the Gradio chat).
 """
 
@@ -12,6 +15,16 @@ from __future__ import annotations
 
 import importlib
 from typing import TYPE_CHECKING, Any
+
+from assistant.errors import (
+    BatchError,
+    LLMUnavailableError,
+    OptionError,
+    PortInUseError,
+    QuestionError,
+    UnknownChapterError,
+)
+from assistant.settings import AssistantConfig, AssistantSettings, Settings
 
 if TYPE_CHECKING:
     from assistant._brief import export_brief, storage_problem
@@ -25,9 +38,18 @@ if TYPE_CHECKING:
 __all__ = [
     "Answer",
     "Assistant",
+    "AssistantConfig",
+    "AssistantSettings",
+    "BatchError",
     "Citation",
+    "LLMUnavailableError",
     "Located",
+    "OptionError",
+    "PortInUseError",
+    "QuestionError",
+    "Settings",
     "Source",
+    "UnknownChapterError",
     "body_sentences",
     "build_llm",
     "export_brief",

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant._markdown import answer_markdown, literal
-from ingest import Settings
+from assistant.settings import Settings
 
 BRIEF_PREFIX = "smp-brief-"
 

@@ -21,9 +21,10 @@ from assistant._query import is_follow_up, search_query
 from assistant._records import Answer, Citation, FollowUp, Source
 from assistant._references import reference
 from assistant._validate import checked_chapters
+from assistant.errors import QuestionError
+from assistant.settings import AssistantConfig
 from index import GuideIndex, Hit, open_index
-from ingest import Chunk, Settings
-from ingest.errors import QuestionError
+from ingest import Chunk
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ def _with_query_shown(answer: Answer, question: str, query: str) -> Answer:
 class Assistant:
     """Answers questions from the indexed publications; load once, ask many times."""
 
-    def __init__(self, *, settings: Settings, llm: LLM | None = None) -> None:
+    def __init__(self, *, settings: AssistantConfig, llm: LLM | None = None) -> None:
         self.settings = settings
         self.index: GuideIndex = open_index(settings=settings)
         options = settings.assistant

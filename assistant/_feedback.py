@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ingest import Settings
+from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 

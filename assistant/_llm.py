@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from llama_index.core.llms import LLM
 
 from assistant._query import content_words
+from assistant.errors import LLMUnavailableError
 from ingest import Chunk
-from ingest.errors import LLMUnavailableError
 
 log = logging.getLogger(__name__)
 

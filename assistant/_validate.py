@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from ingest.errors import UnknownChapterError
+from assistant.errors import UnknownChapterError
 
 if TYPE_CHECKING:  # the CLI imports this module; the index package loads only when used
     from index import GuideIndex

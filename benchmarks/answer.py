@@ -26,8 +26,9 @@ TARGETS = {"answer_p95_ms": 150.0, "first_update_p95_ms": 1000.0, "server_rss_mb
 
 
 def build_index(work: Path) -> Path:
+    from assistant import Settings
     from index import index_pdf
-    from ingest import Settings, build_sample_pdf
+    from ingest import build_sample_pdf
 
     pdf = work / "sample.pdf"
     build_sample_pdf(pdf)
@@ -51,8 +52,7 @@ def questions(n: int) -> list[str]:
 
 
 def extractive_latency(index_dir: Path, asked: list[str]) -> dict[str, float]:
-    from assistant import Assistant
-    from ingest import Settings
+    from assistant import Assistant, Settings
 
     assistant = Assistant(settings=Settings(index_dir=index_dir))
     for q in ("warm up", "What is a skills mobility partnership?", "Who pays for training?"):

@@ -30,7 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 import pypdf
 
-from ingest import Settings, build_sample_pdf, ingest_pdf
+from assistant import Settings
+from ingest import build_sample_pdf, ingest_pdf
 
 GUIDE_PAGES = 106
 TARGET_SECONDS = 2.0

@@ -55,10 +55,9 @@ class CorpusResult:
 
 def answers(corpus: Corpus, work: Path) -> list[tuple]:
     """(gold question, answer) for every question of the corpus, on a fresh index."""
-    from assistant import Assistant
+    from assistant import Assistant, Settings
     from evals import load_dataset
     from index import index_pdf
-    from ingest import Settings
 
     root = work / corpus.name
     settings = Settings(data_dir=root / "data", index_dir=root / "index")

@@ -29,8 +29,8 @@ class Ranked:
 
 
 def ours(corpus: Corpus, workdir: Path, questions: list) -> list[Ranked]:
+    from assistant import Settings
     from index import index_pdf, open_index
-    from ingest import Settings
 
     settings = Settings(data_dir=workdir, index_dir=workdir / f"index-{corpus.name}")
     library = open_index(settings=settings)
@@ -48,8 +48,8 @@ def vanilla(corpus: Corpus, questions: list) -> list[Ranked]:
     import pypdf
     from llama_index.core import Document, VectorStoreIndex
 
+    from assistant import Settings
     from index._embedder import load_embedder
-    from ingest import Settings
 
     embed = load_embedder(Settings().index.embed_model, batch_size=32).model
     reader = pypdf.PdfReader(corpus.pdf)

@@ -60,15 +60,15 @@ class Runner:
     """Fresh index folders, full ingests and floor timings sharing one embedder."""
 
     def __init__(self, work: Path) -> None:
+        from assistant import Settings
         from index._embedder import load_embedder
-        from ingest import Settings
 
         self.work, self.runs = work, 0
         index = Settings(data_dir=work).index
         self.embedder = load_embedder(index.embed_model, batch_size=index.embed_batch_size)
 
     def settings(self, name: str, chroma_url: str | None = None):
-        from ingest import Settings
+        from assistant import Settings
 
         self.runs += 1
         folder = self.work / f"{name}-{self.runs}"

@@ -30,7 +30,8 @@ from typing import Any
 import pypdf
 from _common import ROOT, real_pdfs_dir
 
-from ingest import Chunk, IngestResult, Settings, build_sample_pdf, ingest_pdf
+from assistant import Settings
+from ingest import Chunk, IngestResult, build_sample_pdf, ingest_pdf
 from ingest._pdf import Page, read_page_or_none
 from ingest._verbatim import canonical, page_texts
 from ingest.sample import TableSpec, load_sample_text

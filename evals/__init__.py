@@ -2,10 +2,11 @@
 
 Public surface: the dataset schema and loader, the run (``run_eval`` -> ``RunReport``),
 the thresholds of the CI gate, the answer-quality metrics as plain functions (reused by
-the benchmarks), run comparison and question generation. The metrics
-live in ``evals.metrics``; the CLI (``smp-guide eval``) in ``evals.cli``. Importing
-this package does not import ragas (``run_eval`` loads it on first use) and changes no
-environment variable: the ``smp-guide`` entry point turns ragas telemetry off, and a
+the benchmarks), run comparison and question generation; the evals' settings
+(``EvalRunSettings``: the application's settings plus the ``evals`` section) and
+``DatasetError``. The metrics live in ``evals.metrics``; the CLI (``smp-guide eval``) in
+``evals.cli``. Importing this package does not import ragas (``run_eval`` loads it on
+first use) and changes no environment variable: the ``smp-guide`` entry point turns ragas telemetry off, and a
 scoring run refuses to start while it is on.
 """
 
@@ -24,6 +25,8 @@ from evals._compare import Delta, compare_means
 from evals._dataset import GoldQuestion, bundled_datasets, dataset_hash, load_dataset
 from evals._records import MetricSummary, QuestionResult, RunReport, read_means
 from evals._thresholds import THRESHOLDS, Threshold
+from evals.errors import DatasetError
+from evals.settings import EvalRunSettings, EvalSettings
 
 if TYPE_CHECKING:
     from evals._run import run_eval
@@ -32,7 +35,10 @@ __all__ = [
     "ANSWER_METRICS",
     "THRESHOLDS",
     "AnswerScore",
+    "DatasetError",
     "Delta",
+    "EvalRunSettings",
+    "EvalSettings",
     "GoldQuestion",
     "MetricSummary",
     "QuestionResult",

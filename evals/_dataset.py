@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ingest.errors import DatasetError
+from evals.errors import DatasetError
 
 
 class GoldQuestion(BaseModel):

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from evals._thresholds import goodness
-from ingest.errors import InputError
+from ingest import InputError
 
 REPORT_JSON = "report.json"
 

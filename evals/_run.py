@@ -19,10 +19,10 @@ from evals._judge import judge_metrics
 from evals._records import DatasetInfo, QuestionResult, RunMetadata, RunReport, SourceBrief
 from evals._report import summarise, write_report
 from evals._scoring import MetricSpec, in_spec, offline_metrics, score
+from evals.errors import DatasetError
 from evals.metrics import CaseBook, EvalCase, PdfPages
+from evals.settings import EvalRunSettings
 from index import GuideIndex
-from ingest import Settings
-from ingest.errors import DatasetError
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ class _Loaded:
 
 def run_eval(
     *,
-    settings: Settings,
+    settings: EvalRunSettings,
     datasets: Sequence[Path],
     out_dir: Path,
     limit: int | None = None,
@@ -69,7 +69,9 @@ def run_eval(
     _check_documents(loaded, index)
 
     answers = _answer_all(assistant, loaded, progress)
-    texts = {c.id: c.text for c in index.chunks()}
+    chunks = index.chunks()
+    texts = {c.id: c.text for c in chunks}
+    entries = {c.id: entry for c in chunks if (entry := c.entry()) is not None}
     pages = PdfPages(index.pdf_path)
     out_dir.mkdir(parents=True, exist_ok=True)
 
@@ -81,7 +83,7 @@ def run_eval(
         for q in item.questions:
             answer = answers[(item.path, q.id)]
             cited = {c.chunk_id: texts[c.chunk_id] for c in answer.citations if c.chunk_id in texts}
-            case = EvalCase(q, answer, cited)
+            case = EvalCase(q, answer, cited, {i: entries[i] for i in cited if i in entries})
             book.add(case)
             cases.append(case)
         specs = offline_metrics(book, pages)
@@ -111,7 +113,7 @@ def run_eval(
     return report
 
 
-def _judge_name(settings: Settings, judge_llm: LLM | None) -> str:
+def _judge_name(settings: EvalRunSettings, judge_llm: LLM | None) -> str:
     spec = settings.evals.judge
     if spec in (None, "", "none"):
         return type(judge_llm).__name__ if judge_llm is not None else "none"
@@ -186,7 +188,7 @@ def _result(
 
 
 def _metadata(
-    settings: Settings, index: GuideIndex, loaded: Sequence[_Loaded], judge: str
+    settings: EvalRunSettings, index: GuideIndex, loaded: Sequence[_Loaded], judge: str
 ) -> RunMetadata:
     manifest = index.manifest()
     documents = [
@@ -234,5 +236,5 @@ def git_commit() -> str:
     return commit if done.returncode == 0 and commit else "unknown"
 
 
-def default_out_dir(settings: Settings) -> Path:
+def default_out_dir(settings: EvalRunSettings) -> Path:
     return settings.data_dir / "evals" / datetime.now(UTC).strftime("%Y%m%d-%H%M%S")

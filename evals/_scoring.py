@@ -45,6 +45,7 @@ from ragas.metrics._string import NonLLMStringSimilarity
 from ragas.metrics.base import MetricWithEmbeddings, MetricWithLLM, SingleTurnMetric
 from ragas.run_config import RunConfig
 
+from assistant import LLMUnavailableError
 from evals._answer_quality import ANSWER_METRICS
 from evals._ragas_env import ragas_home
 from evals.metrics import (
@@ -57,7 +58,6 @@ from evals.metrics import (
     PageHitAtK,
     PdfPages,
 )
-from ingest.errors import LLMUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -164,7 +164,7 @@ def score(
     """Run every metric on the cases in its scope with ``raise_exceptions=True``.
 
     A metric that raises stops the run with its exception; a judge that fails becomes
-    ``LLMUnavailableError``. ``home`` receives ragas' uuid file (XDG_DATA_HOME).
+    ``LLMUnavailableError``. ``home`` receives ragas' uuid file (see ``_ragas_env``).
     """
     _refuse_telemetry()
     _refuse_default_models(specs)

@@ -33,6 +33,7 @@ from assistant.cli import (
 from evals._compare import compare_means
 from evals._dataset import bundled_datasets
 from evals._records import RunReport, read_means
+from evals.settings import EvalRunSettings
 from ingest import ingest_pdf
 
 JUDGE = "evals.judge"
@@ -120,12 +121,12 @@ def run(
                 CHROMA_URL: chroma_url,
                 JUDGE: None if judge in (None, "none") else judge,
                 JUDGE_BASE_URL: judge_base_url,
-            }
+            },
+            settings_type=EvalRunSettings,
         )
-        if judge == "none":
-            settings = settings.model_copy(
-                update={"evals": settings.evals.model_copy(update={"judge": None})}
-            )
+        if judge == "none":  # overrides a judge the environment names
+            evals = settings.evals.model_dump() | {"judge": None}
+            settings = EvalRunSettings.model_validate(settings.model_dump() | {"evals": evals})
         paths = dataset or [bundled_datasets() / "sample_gold.jsonl"]
         out_dir = out or default_out_dir(settings)
         try:

@@ -23,7 +23,8 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from index._embedder import Embedder
 from index._nodes import embed_content
-from ingest.errors import ChromaUnavailableError, IndexCorruptError, SmpGuideError
+from index.errors import ChromaUnavailableError, IndexCorruptError
+from ingest import SmpGuideError
 
 log = logging.getLogger(__name__)
 

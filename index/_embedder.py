@@ -15,8 +15,8 @@ import numpy as np
 from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 from transformers.utils import logging as transformers_logging
 
-from ingest.errors import EmbeddingModelError
-from ingest.settings import DEFAULT_EMBED_MODEL
+from index.errors import EmbeddingModelError
+from index.settings import DEFAULT_EMBED_MODEL
 
 log = logging.getLogger(__name__)
 

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Protocol
 
 from index._library import GuideIndex, open_index
 from index._records import AddReport
-from ingest import ProgressFn, Settings, ingest_pdf
+from index.settings import IndexConfig
+from ingest import IngestConfig, ProgressFn, ingest_pdf
+
+
+class IndexPdfConfig(IndexConfig, IngestConfig, Protocol):
+    """What ``index_pdf`` reads: the ingest and index sections (``assistant.Settings``)."""
 
 
 def index_pdf(
     path: Path,
     *,
-    settings: Settings,
+    settings: IndexPdfConfig,
     progress: ProgressFn | None = None,
     into: GuideIndex | None = None,
 ) -> AddReport:

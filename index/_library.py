@@ -66,13 +66,9 @@ from index._storage import (
     write_errors,
     write_lock,
 )
-from ingest import Chunk, IngestResult, Settings
-from ingest.errors import (
-    EmbeddingModelMismatchError,
-    IndexCorruptError,
-    IndexNotBuiltError,
-    InputError,
-)
+from index.errors import EmbeddingModelMismatchError, IndexCorruptError, IndexNotBuiltError
+from index.settings import IndexConfig
+from ingest import Chunk, IngestResult, InputError
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +91,7 @@ class _View:
 class GuideIndex:
     """One library of ingested documents. Create with ``open_index(settings=...)``."""
 
-    def __init__(self, *, settings: Settings) -> None:
+    def __init__(self, *, settings: IndexConfig) -> None:
         self._settings = settings
         self._dir = settings.resolved_index_dir()
         self._where = settings.chroma_url or str(self._dir)
@@ -598,7 +594,7 @@ class GuideIndex:
         return tuple(shas)
 
 
-def open_index(*, settings: Settings) -> GuideIndex:
+def open_index(*, settings: IndexConfig) -> GuideIndex:
     return GuideIndex(settings=settings)
 
 

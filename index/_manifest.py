@@ -13,8 +13,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from index.errors import IndexCorruptError
 from ingest import Document
-from ingest.errors import IndexCorruptError
 
 FORMAT = 1
 MANIFEST_KEY = "smp_guide_manifest"

@@ -10,11 +10,11 @@ from index._library import GuideIndex, ProgressFn
 from index._manifest import read_local_copy
 from index._records import AddReport
 from index._storage import not_writable, stored_chunks, writable, write_lock
-from ingest import Settings
-from ingest.errors import IndexNotBuiltError
+from index.errors import IndexNotBuiltError
+from index.settings import IndexConfig
 
 
-def rebuild_index(*, settings: Settings, progress: ProgressFn | None = None) -> list[AddReport]:
+def rebuild_index(*, settings: IndexConfig, progress: ProgressFn | None = None) -> list[AddReport]:
     """Re-embed every document from the local chunk store into a fresh collection.
 
     Works when the Chroma data is damaged or was built with another model: it needs

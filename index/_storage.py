@@ -22,8 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from index.errors import DiskFullError, IndexNotBuiltError, IndexNotWritableError
 from ingest import Chunk
-from ingest.errors import DiskFullError, IndexNotBuiltError, IndexNotWritableError
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ingest._blocks import Block
-from ingest._records import ChunkKind
+from ingest._records import ChunkKind, GlossaryEntry
 from ingest._recs import in_rec_region, mark_recs
 from ingest._structure import Marker
 from ingest._text import split_sentences, word_count
@@ -41,6 +41,8 @@ class Draft:
     term: str | None = None
     rec_label: str | None = None
     """The document's own citable recommendation ID ("R3"), if it gives one."""
+    entry: GlossaryEntry | None = None
+    """The glossary or acronym entry the text quotes as "term: definition"."""
 
 
 def draft_chunks(
@@ -193,8 +195,9 @@ def _acronym(block: Block, pages: tuple[int, ...]) -> Draft | None:
     head, _, rest = block.text.partition(" ")
     if not _ACRONYM_TOKEN.match(head) or sum(c.isupper() for c in head) < 2 or not rest:
         return None
+    entry = GlossaryEntry(head, rest.strip(), "acronym")
     return Draft(
-        block.chapter, block.section, "acronym", f"{head}: {rest.strip()}", pages, term=head
+        block.chapter, block.section, "acronym", entry.text(), pages, term=head, entry=entry
     )
 
 
@@ -207,13 +210,9 @@ def _glossary(block: Block, pages: tuple[int, ...]) -> Draft | None:
         term, sep, definition = block.text.partition(" – ")
     if not sep or len(term.split()) > 6 or not definition.strip():
         return None
+    entry = GlossaryEntry(term.strip(), definition.strip(), "glossary")
     return Draft(
-        block.chapter,
-        block.section,
-        "glossary",
-        f"{term.strip()}: {definition.strip()}",
-        pages,
-        term=term.strip(),
+        block.chapter, block.section, "glossary", entry.text(), pages, term=entry.term, entry=entry
     )
 
 

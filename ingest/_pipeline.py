@@ -20,14 +20,15 @@ from ingest._chunker import Draft, draft_chunks
 from ingest._cover import cover_facts
 from ingest._imprint import read_metadata
 from ingest._layout import Layout, analyse, without_running_titles
-from ingest._pdf import Page, open_pdf, read_page_or_none
+from ingest._open import open_pdf
+from ingest._pdf import Page, read_page_or_none
 from ingest._records import Chapter, Chunk, Document, IngestResult, VerbatimReport, chunk_id
 from ingest._regions import with_regions
 from ingest._structure import Marker, Structure, find_structure
 from ingest._text import vocabulary
 from ingest._verbatim import verbatim_report
 from ingest.errors import CorruptPdfError, NoTextLayerError
-from ingest.settings import Settings
+from ingest.settings import IngestConfig
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ _BATCH = 6
 
 
 def ingest_pdf(
-    path: Path, *, settings: Settings, progress: ProgressFn | None = None
+    path: Path, *, settings: IngestConfig, progress: ProgressFn | None = None
 ) -> IngestResult:
     """Chunks of one PDF, each tagged with chapter, section, kind and printed pages."""
     started = time.perf_counter()
@@ -85,12 +86,7 @@ def ingest_pdf(
         n_pages=len(raw_pages),
         page_labels=layout.page_labels,
         chapters=chapters,
-        acronyms=tuple(
-            (d.term or "", d.text.split(": ", 1)[1]) for d in drafts if d.kind == "acronym"
-        ),
-        glossary=tuple(
-            (d.term or "", d.text.split(": ", 1)[1]) for d in drafts if d.kind == "glossary"
-        ),
+        entries=tuple(d.entry for d in drafts if d.entry is not None),
         author=facts.author,
         year=facts.year,
         skipped_pages=tuple(skipped),
@@ -125,7 +121,7 @@ def _verbatim_warnings(report: VerbatimReport) -> tuple[str, ...]:
 
 
 def _read_pages(
-    path: Path, reader: pypdf.PdfReader, settings: Settings, progress: ProgressFn | None
+    path: Path, reader: pypdf.PdfReader, settings: IngestConfig, progress: ProgressFn | None
 ) -> tuple[list[Page], list[int]]:
     """Every page's lines; pages pypdf cannot parse (or that time out) are skipped."""
     total = len(reader.pages)

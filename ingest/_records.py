@@ -19,6 +19,24 @@ ChunkKind = Literal[
     "front_matter",
 ]
 CHUNK_KINDS: tuple[str, ...] = get_args(ChunkKind)
+EntryKind = Literal["glossary", "acronym"]
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """A term the document defines (a glossary term or an acronym) and its definition.
+
+    The entry's chunk quotes it as "term: definition"; code that needs the two halves reads
+    them here (or from ``Chunk.entry()``) rather than splitting that text again.
+    """
+
+    term: str
+    definition: str
+    kind: EntryKind
+
+    def text(self) -> str:
+        """The entry as its chunk quotes it."""
+        return f"{self.term}: {self.definition}"
 
 
 def page_span(labels: tuple[str, ...], indexes: tuple[int, ...]) -> str:
@@ -89,6 +107,17 @@ class Chunk:
         """Brief-ready reference: document, chapter, section, printed page."""
         return f"{self.document_title}, {self.location()}."
 
+    def entry(self) -> GlossaryEntry | None:
+        """The glossary or acronym entry this chunk quotes, if it is one: its term is a
+        field of the chunk, the definition the text after "term: "."""
+        if self.kind not in ("glossary", "acronym") or not self.term:
+            return None
+        head = f"{self.term}: "
+        if not self.text.startswith(head):
+            return None
+        kind: EntryKind = "acronym" if self.kind == "acronym" else "glossary"
+        return GlossaryEntry(self.term, self.text[len(head) :], kind)
+
     def embedding_text(self) -> str:
         """Exactly what is embedded: the heading path gives short passages their topic."""
         heading = (
@@ -125,11 +154,21 @@ class Document:
     n_pages: int
     page_labels: tuple[str, ...]
     chapters: tuple[Chapter, ...]
-    acronyms: tuple[tuple[str, str], ...] = ()
-    glossary: tuple[tuple[str, str], ...] = ()
+    entries: tuple[GlossaryEntry, ...] = ()
+    """The glossary terms and acronyms, in the order the document gives them."""
     author: str = ""
     year: str = ""
     skipped_pages: tuple[int, ...] = ()
+
+    @property
+    def acronyms(self) -> tuple[tuple[str, str], ...]:
+        """(acronym, expansion) pairs: the form the index's manifest stores."""
+        return tuple((e.term, e.definition) for e in self.entries if e.kind == "acronym")
+
+    @property
+    def glossary(self) -> tuple[tuple[str, str], ...]:
+        """(term, definition) pairs: the form the index's manifest stores."""
+        return tuple((e.term, e.definition) for e in self.entries if e.kind == "glossary")
 
 
 @dataclass(frozen=True)

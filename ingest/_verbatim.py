@@ -118,9 +118,8 @@ def checked_parts(chunk: Chunk) -> Iterator[str]:
         parts: list[str] = [c for row in chunk.text.split("\n") for c in row.split(" | ")]
     elif chunk.kind == "recommendation" and " | " in chunk.text:  # a table's row
         parts = [s for cell in chunk.text.split(" | ") for s in split_sentences(cell)]
-    elif chunk.kind in ("glossary", "acronym") and ": " in chunk.text:
-        term, definition = chunk.text.split(": ", 1)
-        parts = [term, *split_sentences(definition)]
+    elif (entry := chunk.entry()) is not None:
+        parts = [entry.term, *split_sentences(entry.definition)]
     elif chunk.kind == "front_matter":  # line groups on lines of their own
         parts = [s for group in chunk.text.split("\n") for s in split_sentences(group)]
     else:

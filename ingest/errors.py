@@ -1,29 +1,35 @@
-"""The project's exception tree, shared by every stage.
+"""The root of the project's exception tree, and the errors of reading a PDF.
 
-    SmpGuideError
-    ├── InputError                  bad user input (a file or a dataset line)
-    │   ├── NotAPdfError
-    │   ├── CorruptPdfError
-    │   ├── EncryptedPdfError
-    │   ├── NoTextLayerError
-    │   ├── EmptyPdfError
-    │   ├── PdfTooLargeError
-    │   ├── DatasetError
-    │   ├── QuestionError
-    │   │   └── UnknownChapterError
-    │   └── OptionError             a flag or setting that cannot be used as given
-    │       └── PortInUseError
-    ├── IndexError_                 the index cannot serve
+The first stage defines the root, ``SmpGuideError``, and ``InputError``; every later
+stage derives its own errors from them in its own ``errors.py``:
+
+    SmpGuideError                   ingest.errors: every error raised on purpose
+    ├── InputError                  ingest.errors: bad user input (a file, a line, a flag)
+    │   ├── NotAPdfError            ingest.errors
+    │   ├── CorruptPdfError         ingest.errors
+    │   ├── EncryptedPdfError       ingest.errors
+    │   ├── NoTextLayerError        ingest.errors
+    │   ├── EmptyPdfError           ingest.errors
+    │   ├── PdfTooLargeError        ingest.errors
+    │   ├── QuestionError           assistant.errors
+    │   │   └── UnknownChapterError assistant.errors
+    │   ├── BatchError              assistant.errors: a line or the file of ``ask --batch``
+    │   ├── OptionError             assistant.errors: a flag or setting that cannot be used
+    │   │   └── PortInUseError      assistant.errors
+    │   └── DatasetError            evals.errors
+    ├── IndexUnavailableError       index.errors: the index cannot serve
     │   ├── IndexNotBuiltError
     │   ├── IndexCorruptError
     │   ├── EmbeddingModelMismatchError
     │   └── ChromaUnavailableError
-    ├── IndexNotWritableError       the index folder cannot be written (exit 73)
+    ├── IndexNotWritableError       index.errors: the index folder cannot be written
     │   └── DiskFullError
-    ├── EmbeddingModelError
-    └── LLMUnavailableError
+    ├── EmbeddingModelError         index.errors
+    └── LLMUnavailableError         assistant.errors
 
-Each message says what to do next; the CLI and the UI print it as one line.
+Each message says what to do next. The errors carry no exit code: the CLI's edge maps
+classes to codes in one table (``assistant.cli.EXIT_CODES``), and the CLI and the
+UI print the message as one line.
 """
 
 from __future__ import annotations
@@ -32,11 +38,9 @@ from __future__ import annotations
 class SmpGuideError(Exception):
     """Base of every error this project raises on purpose."""
 
-    exit_code = 1
-
 
 class InputError(SmpGuideError):
-    exit_code = 2
+    """Input the user can fix: a file, a line of one, a flag or a setting."""
 
 
 class NotAPdfError(InputError):
@@ -61,61 +65,3 @@ class EmptyPdfError(InputError):
 
 class PdfTooLargeError(InputError):
     pass
-
-
-class DatasetError(InputError):
-    pass
-
-
-class QuestionError(InputError):
-    pass
-
-
-class UnknownChapterError(QuestionError):
-    """A chapter filter names a chapter that no indexed document has."""
-
-
-class OptionError(InputError):
-    """A command-line option (or its environment variable) that cannot be used as given."""
-
-
-class PortInUseError(OptionError):
-    """The chat server's port is taken by another program."""
-
-
-class IndexError_(SmpGuideError):
-    exit_code = 3
-
-
-class IndexNotBuiltError(IndexError_):
-    pass
-
-
-class IndexCorruptError(IndexError_):
-    pass
-
-
-class EmbeddingModelMismatchError(IndexError_):
-    pass
-
-
-class ChromaUnavailableError(IndexError_):
-    pass
-
-
-class IndexNotWritableError(SmpGuideError):
-    """An ingest cannot write the index folder: read-only, or no permission."""
-
-    exit_code = 73  # EX_CANTCREAT, like every other cannot-write case
-
-
-class DiskFullError(IndexNotWritableError):
-    """An ingest ran out of disk space; the last published index still serves."""
-
-
-class EmbeddingModelError(SmpGuideError):
-    exit_code = 4
-
-
-class LLMUnavailableError(SmpGuideError):
-    exit_code = 5

@@ -194,7 +194,8 @@ def real_ingested(real_pdfs_dir: Path) -> Callable[[str], Any]:
 
     Several test files read the same six PDFs; each ingest takes seconds, so they share one.
     """
-    from ingest import Settings, ingest_pdf
+    from assistant import Settings
+    from ingest import ingest_pdf
 
     cache: dict[str, Any] = {}
 
@@ -209,7 +210,8 @@ def real_ingested(real_pdfs_dir: Path) -> Callable[[str], Any]:
 @pytest.fixture(scope="session")
 def sample_ingested(sample_pdf: Path) -> Any:
     """The sample PDF ingested once per session (an ``IngestResult``)."""
-    from ingest import Settings, ingest_pdf
+    from assistant import Settings
+    from ingest import ingest_pdf
 
     return ingest_pdf(sample_pdf, settings=Settings())
 
@@ -219,8 +221,8 @@ def sample_settings(
     tmp_path_factory: pytest.TempPathFactory, sample_pdf: Path, sample_ingested: Any
 ) -> Any:
     """Settings of a read-only index holding the sample PDF (built once per session)."""
+    from assistant import Settings
     from index import open_index
-    from ingest import Settings
 
     root = tmp_path_factory.mktemp("sample-index")
     settings = Settings(data_dir=root / "data", index_dir=root / "index")
@@ -256,11 +258,14 @@ def gold_run(
 
     Shared by the eval tests and the CI gate: answering the set is the costly part.
     """
-    from evals import bundled_datasets, run_eval
+    from evals import EvalRunSettings, bundled_datasets, run_eval
 
     out = tmp_path_factory.mktemp("eval") / "run"
     gold = bundled_datasets() / "sample_gold.jsonl"
     report = run_eval(
-        settings=sample_settings, datasets=[gold], out_dir=out, assistant=sample_assistant
+        settings=EvalRunSettings.model_validate(sample_settings.model_dump()),
+        datasets=[gold],
+        out_dir=out,
+        assistant=sample_assistant,
     )
     return report, out

@@ -8,10 +8,8 @@ from typing import Any
 import pytest
 from llama_index.core.llms import CompletionResponse, MockLLM
 
-from assistant import Answer, Assistant, body_sentences
+from assistant import Answer, Assistant, QuestionError, Settings, body_sentences
 from evals import bundled_datasets, load_dataset
-from ingest import Settings
-from ingest.errors import QuestionError
 
 GOLD = load_dataset(bundled_datasets() / "sample_gold.jsonl")
 

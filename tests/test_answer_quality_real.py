@@ -47,11 +47,11 @@ SHORT_OF_TARGET: dict[str, dict[str, float]] = {
 def _answered(
     name: str, real_pdfs_dir: Path, real_ingested: Callable[[str], Any], work: Path
 ) -> RunReport:
+    from evals import EvalRunSettings
     from index import open_index
-    from ingest import Settings
 
     pdf = real_pdfs_dir / GATED_SETS[name]
-    settings = Settings(data_dir=work / "data", index_dir=work / "index")
+    settings = EvalRunSettings(data_dir=work / "data", index_dir=work / "index")
     open_index(settings=settings).add(real_ingested(pdf.name), pdf=pdf)
     dataset = bundled_datasets() / f"{name}_questions.jsonl"
     return run_eval(settings=settings, datasets=[dataset], out_dir=work / "run")

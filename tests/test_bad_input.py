@@ -20,14 +20,16 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from ingest import Settings, ingest_pdf
-from ingest.errors import (
+from assistant import Settings
+from assistant.cli import exit_code_for
+from ingest import (
     CorruptPdfError,
     EmptyPdfError,
     EncryptedPdfError,
     NotAPdfError,
     NoTextLayerError,
     SmpGuideError,
+    ingest_pdf,
 )
 
 PASSWORD = "s3cret-pw"
@@ -39,8 +41,9 @@ def assert_one_error_line(
 ) -> str:
     lines = proc.stderr.splitlines()
     assert proc.returncode != 0, f"CLI succeeded on bad input; stdout: {proc.stdout!r}"
-    assert proc.returncode == error.exit_code, (
-        f"exit code {proc.returncode}, expected {error.__name__}.exit_code={error.exit_code}; "
+    expected = exit_code_for(error("probe"))
+    assert proc.returncode == expected, (
+        f"exit code {proc.returncode}, expected {expected} for {error.__name__}; "
         f"stderr: {proc.stderr!r}"
     )
     assert "Traceback" not in proc.stderr, proc.stderr

@@ -9,9 +9,9 @@ from pathlib import Path
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from assistant import Settings
 from ingest import ingest_pdf
 from ingest._records import Chunk
-from ingest.settings import Settings
 
 PROSE = "Labour migration programmes depend on a steady flow of information between partners"
 RECS = [

@@ -13,10 +13,8 @@ from typing import Any
 import pytest
 from helpers import free_port
 
-from assistant import Assistant
-from ingest import Settings
-from ingest.errors import InputError
-from ingest.settings import AssistantSettings
+from assistant import Assistant, AssistantSettings, Settings
+from ingest import InputError
 
 USER, PASSWORD = "alice", "s3cret-pass"
 QUESTION = "Who should pay for training the candidates?"

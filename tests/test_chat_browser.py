@@ -23,10 +23,9 @@ from helpers import free_port
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from assistant import Assistant
+from assistant import Assistant, Settings
 from assistant.ui._render import page_text
 from index import index_pdf
-from ingest import Settings
 
 pytestmark = pytest.mark.browser
 

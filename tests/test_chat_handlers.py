@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant import Answer, Assistant, Citation
+from assistant import Answer, Assistant, Citation, Settings
 from assistant._brief import brief_markdown
 from assistant.ui import ChatSession
 from assistant.ui._render import sources_html
-from ingest import Settings
 
 QUESTION = "Who should pay for training the candidates?"
 HOSTILE = "<img src=x onerror=alert(1)>"

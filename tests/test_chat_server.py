@@ -24,8 +24,8 @@ from helpers import free_port
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
+from assistant import Settings
 from index import index_pdf, open_index
-from ingest import Settings
 
 QUESTION = "What does the zebrafish payroll audit check?"
 LINES = [

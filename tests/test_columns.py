@@ -11,7 +11,8 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from ingest import Settings, ingest_pdf
+from assistant import Settings
+from ingest import ingest_pdf
 from ingest._records import IngestResult
 
 WIDTH, HEIGHT = A4

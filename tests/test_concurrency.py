@@ -18,8 +18,7 @@ import pytest
 from fake_llm import base_url, slow_llm
 from helpers import ROOT, free_port, start_chat
 
-from assistant import Assistant
-from ingest import Settings
+from assistant import Assistant, Settings
 
 GOLD = ROOT / "evals" / "datasets" / "sample_gold.jsonl"
 COVERED = "Who should pay for training the candidates?"

@@ -19,8 +19,8 @@ from helpers import ROOT
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
+from assistant import Settings
 from index import open_index
-from ingest import Settings
 
 TOPICS = {
     "hatchery": (

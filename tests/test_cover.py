@@ -17,7 +17,8 @@ from pypdf.constants import PageLabelStyle
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from ingest import Document, Settings, ingest_pdf
+from assistant import Settings
+from ingest import Document, ingest_pdf
 from ingest._cover import cover_facts
 from ingest._imprint import read_metadata
 from ingest._layout import body_font_size

@@ -24,8 +24,10 @@ import psutil
 import pytest
 from helpers import run_cli
 
-from ingest import IngestResult, Settings
-from ingest.errors import ChromaUnavailableError
+from assistant import Settings
+from assistant.cli import exit_code_for
+from index import ChromaUnavailableError
+from ingest import IngestResult
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = [
@@ -226,7 +228,10 @@ def test_chroma_server_down_is_one_clear_error_and_restart_loses_nothing(
     for args in (["ask", question, *flags], ["index", "list", *flags]):
         proc = cli(*args, env=ingest_env, timeout=120)
         lines = proc.stderr.splitlines()
-        assert proc.returncode == ChromaUnavailableError.exit_code == 3, (args, proc.stderr)
+        assert proc.returncode == exit_code_for(ChromaUnavailableError("probe")) == 3, (
+            args,
+            proc.stderr,
+        )
         assert len(lines) == 1 and lines[0].startswith("error:"), (args, proc.stderr)
         assert "not reachable" in lines[0] and private_chroma.url in lines[0], lines[0]
     with pytest.raises(ChromaUnavailableError, match="not reachable") as info:

@@ -17,10 +17,13 @@ from helpers import run_cli
 from llama_index.core.llms import CompletionResponse, MockLLM
 from pydantic import Field
 
-from assistant import Answer, Assistant
+from assistant import Answer, Assistant, Settings
+from assistant.cli import exit_code_for
 from evals import (
     ANSWER_METRICS,
     THRESHOLDS,
+    DatasetError,
+    EvalRunSettings,
     RunReport,
     bundled_datasets,
     load_dataset,
@@ -34,8 +37,6 @@ from evals._thresholds import (
     PAGE_HIT_AT_5,
 )
 from evals.metrics import CaseBook, CitationValidity, EvalCase, PageHitAtK, PdfPages
-from ingest import Settings
-from ingest.errors import DatasetError
 
 GOLD = bundled_datasets() / "sample_gold.jsonl"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -44,6 +45,11 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 @pytest.fixture(scope="module")
 def assistant(sample_assistant: Assistant) -> Assistant:
     return sample_assistant
+
+
+def _eval_settings(settings: Settings) -> EvalRunSettings:
+    """The sample index's settings with the evals' section (from the environment: none)."""
+    return EvalRunSettings.model_validate(settings.model_dump())
 
 
 def _means(report: RunReport) -> dict[str, float | None]:
@@ -161,7 +167,7 @@ def test_cli_prints_one_error_line_for_a_bad_dataset(
         env=clean_env,
     )
     lines = proc.stderr.splitlines()
-    assert proc.returncode == DatasetError.exit_code, proc.stderr
+    assert proc.returncode == exit_code_for(DatasetError("probe")) == 2, proc.stderr
     assert "Traceback" not in proc.stderr, proc.stderr
     assert len(lines) == 1 and lines[0].startswith("error:"), proc.stderr
     assert "bad.jsonl line 3" in lines[0], lines[0]
@@ -175,7 +181,10 @@ def test_a_dataset_about_an_unindexed_document_is_refused(
     path.write_text(json.dumps(line | {"document": "other.pdf"}) + "\n", encoding="utf-8")
     with pytest.raises(DatasetError, match=r"other\.pdf.*not in the index.*ingest"):
         run_eval(
-            settings=sample_settings, datasets=[path], out_dir=tmp_path / "o", assistant=assistant
+            settings=_eval_settings(sample_settings),
+            datasets=[path],
+            out_dir=tmp_path / "o",
+            assistant=assistant,
         )
 
 
@@ -308,7 +317,7 @@ def test_judge_plumbing_with_mock_llm(
     path.write_text("\n".join(lines[:2]) + "\n", encoding="utf-8")
     judge = JudgeMock()
     report = run_eval(
-        settings=sample_settings,
+        settings=_eval_settings(sample_settings),
         datasets=[path],
         out_dir=tmp_path / "judged",
         judge_llm=judge,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from assistant import Assistant
+from assistant import Assistant, Settings
 from assistant._evidence import TermStats, question_terms, weighed
 from assistant._lead import sentence_case
 from assistant._quality import quote_flags
 from index import Hit
-from ingest import Chunk, ChunkKind, Settings
+from ingest import Chunk, ChunkKind
 
 JUNK = [
     (

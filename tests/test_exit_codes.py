@@ -23,8 +23,9 @@ from typing import Any
 import pytest
 from helpers import ROOT, run_cli
 
-from assistant.cli import EXIT_CANTCREAT, EXIT_UNEXPECTED
-from ingest.errors import SmpGuideError
+from assistant.cli import EXIT_CANTCREAT, EXIT_UNEXPECTED, exit_code_for
+from evals import DatasetError
+from ingest import SmpGuideError
 
 BAD_INPUT = 2
 CASE_SECONDS = 120  # a refused `chat` that starts serving anyway would otherwise never end
@@ -122,6 +123,17 @@ CASES: dict[str, Case] = {
         ("chat", "--port", "0", "--auth", "user:"), BAD_INPUT, "non-empty user and password"
     ),
     "chat_auth_empty": Case(("chat", "--port", "0", "--auth", ""), BAD_INPUT, "must be USER:PASS"),
+    "chat_port_out_of_range": Case(
+        ("chat", "--port", "99999"),
+        BAD_INPUT,
+        "invalid option --port 99999: Input should be less than or equal to 65535",
+    ),
+    "chat_port_env_out_of_range": Case(
+        ("chat",),
+        BAD_INPUT,
+        "invalid setting SMP_GUIDE_ASSISTANT__PORT: Input should be less than or equal to 65535",
+        env={"SMP_GUIDE_ASSISTANT__PORT": "99999"},
+    ),
     "chat_auth_env_colon_only": Case(
         ("chat", "--port", "0"),
         BAD_INPUT,
@@ -242,7 +254,9 @@ def _error_classes(base: type[SmpGuideError]) -> Iterator[type[SmpGuideError]]:
 def test_every_exit_code_is_in_the_readme_errors_table() -> None:
     documented = _documented_codes()
     used = {c.code for c in CASES.values()} | {EXIT_UNEXPECTED, EXIT_CANTCREAT}
-    used |= {cls.exit_code for cls in _error_classes(SmpGuideError)}
+    classes = list(_error_classes(SmpGuideError))
+    assert DatasetError in classes, "every stage's errors are walked, the evals' too"
+    used |= {exit_code_for(cls("probe")) for cls in classes}
     assert used <= documented, f"codes missing from README's Errors table: {used - documented}"
 
 

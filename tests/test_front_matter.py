@@ -17,7 +17,8 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from ingest import IngestResult, Settings, ingest_pdf
+from assistant import Settings
+from ingest import IngestResult, ingest_pdf
 
 TITLE = ("WATER POLICY", "IN DRY REGIONS")
 PUBLISHER = ("Regional Water Council", "12 River Road, Lakeside", "www.water.example.org")

@@ -9,8 +9,8 @@ from pathlib import Path
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from assistant import Settings
 from ingest import IngestResult, ingest_pdf
-from ingest.settings import Settings
 
 BODY = (
     "Regional training boards plan the supply of skilled workers with the employers of "

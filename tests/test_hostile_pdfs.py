@@ -31,13 +31,16 @@ from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from ingest import IngestResult, Settings, ingest_pdf
-from ingest.errors import (
+from assistant import Settings
+from assistant.cli import exit_code_for
+from ingest import (
     CorruptPdfError,
     EncryptedPdfError,
+    IngestResult,
     NoTextLayerError,
     PdfTooLargeError,
     SmpGuideError,
+    ingest_pdf,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -393,8 +396,8 @@ BOMBS: dict[str, tuple[Callable[[], bytes], str]] = {
 MEASURE = """
 import json, resource, sys, time
 from pathlib import Path
-from ingest import IngestResult, Settings, ingest_pdf
-from ingest.errors import SmpGuideError
+from assistant import Settings
+from ingest import IngestResult, SmpGuideError, ingest_pdf
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 started = time.monotonic()
 try:
@@ -595,6 +598,8 @@ def test_bad_files_leave_an_existing_index_unchanged(
         proc = run_cli(
             "ingest", str(path), "--index-dir", str(tmp_path / "index"), env=clean_env, timeout=120
         )
-        assert proc.returncode == error.exit_code, f"{name}: exit {proc.returncode}: {proc.stderr}"
+        assert proc.returncode == exit_code_for(error("probe")), (
+            f"{name}: exit {proc.returncode}: {proc.stderr}"
+        )
         assert proc.stderr.startswith("error:") and len(proc.stderr.splitlines()) == 1, proc.stderr
     assert snapshot() == before, "a rejected file changed what the index serves"

@@ -16,13 +16,17 @@ from pathlib import Path
 import pytest
 from helpers import run_cli
 
-from index import GuideIndex, expand_query, open_index, rebuild_index
-from ingest import IngestResult, Settings, ingest_pdf
-from ingest.errors import (
+from assistant import Settings
+from index import (
     EmbeddingModelMismatchError,
+    GuideIndex,
     IndexCorruptError,
     IndexNotBuiltError,
+    expand_query,
+    open_index,
+    rebuild_index,
 )
+from ingest import IngestResult, ingest_pdf
 
 MODES = ["embedded", "server"]
 

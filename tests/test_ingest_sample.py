@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from assistant import Settings
 from ingest import (
     Chapter,
     Chunk,
     IngestResult,
     SampleManifest,
-    Settings,
     build_sample_pdf,
     ingest_pdf,
 )

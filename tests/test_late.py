@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from assistant import Settings
 from index import GuideIndex, open_index
-from ingest import IngestResult, Settings
+from ingest import IngestResult
 
 
 def _settings(tmp: Path, **index: object) -> Settings:

@@ -15,7 +15,8 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from ingest import IngestResult, Settings, ingest_pdf
+from assistant import Settings
+from ingest import IngestResult, ingest_pdf
 from ingest._text import split_sentences
 
 BODY = (

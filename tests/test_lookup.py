@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from assistant import Answer, Assistant, body_sentences
+from assistant import Answer, Assistant, Settings, body_sentences
 from assistant._lookup import lookup
 from evals import bundled_datasets, load_dataset
-from ingest import Chunk, IngestResult, Settings
+from ingest import Chunk, IngestResult
 
 Case = tuple[str, list[Chunk]]
 ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII"]

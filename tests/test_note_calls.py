@@ -13,7 +13,8 @@ import pytest
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from ingest import IngestResult, Settings, ingest_pdf
+from assistant import Settings
+from ingest import IngestResult, ingest_pdf
 from ingest._text import split_sentences
 
 LINES = (

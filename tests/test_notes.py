@@ -14,7 +14,8 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from ingest import IngestResult, Settings, ingest_pdf
+from assistant import Settings
+from ingest import IngestResult, ingest_pdf
 
 TITLE = ("Skills Partnerships", "for Mobile Workers")
 PROSE = (

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ingest import Settings
+from evals import EvalRunSettings as Settings
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

@@ -10,7 +10,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
-from ingest import Chunk, IngestResult, Settings, ingest_pdf
+from assistant import Settings
+from ingest import Chunk, IngestResult, ingest_pdf
 from ingest._recs import rec_label
 
 _BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13, spaceAfter=8)

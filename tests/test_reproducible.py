@@ -33,7 +33,7 @@ SEARCH = """
 import json, sys
 from pathlib import Path
 from index import open_index
-from ingest import Settings
+from assistant import Settings
 library = open_index(settings=Settings(index_dir=Path(sys.argv[1])))
 for question in json.loads(sys.argv[2]):
     hits = library.search(question, k=8)

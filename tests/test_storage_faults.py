@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from helpers import ROOT, free_port
 
-from ingest import Settings
+from assistant import Settings
 
 QUESTION = "Who should pay for training the candidates?"
 NOT_PERMITTED = 99

@@ -18,7 +18,8 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from ingest import IngestResult, Settings, ingest_pdf
+from assistant import Settings
+from ingest import IngestResult, ingest_pdf
 from ingest._contents import read_contents
 from ingest._layout import Layout, analyse
 from ingest._pdf import read_page_or_none

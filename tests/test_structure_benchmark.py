@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from ingest import IngestResult, Settings, ingest_pdf
+from assistant import Settings
+from ingest import IngestResult, ingest_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "benchmarks" / "structure.py"

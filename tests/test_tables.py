@@ -13,9 +13,9 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from assistant import Settings
 from ingest import ingest_pdf
 from ingest._records import Chunk
-from ingest.settings import Settings
 
 PROSE = (
     "Labour migration programmes depend on a steady flow of information between the "

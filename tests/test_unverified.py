@@ -7,9 +7,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from assistant import Settings
 from assistant._extractive import quote_for
 from index._embedder import load_embedder
-from ingest import Chunk, Settings
+from ingest import Chunk
 
 UNODC = "unodc_glotip_2024_ch2.pdf"
 

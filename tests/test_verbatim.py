@@ -9,8 +9,10 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from ingest import Chunk, ChunkKind, Settings, ingest_pdf
-from ingest._pdf import Page, open_pdf, read_page
+from assistant import Settings
+from ingest import Chunk, ChunkKind, ingest_pdf
+from ingest._open import open_pdf
+from ingest._pdf import Page, read_page
 from ingest._verbatim import off_page_sentences, verbatim_report
 
 LEFT = ("The committee reviewed the annual", "budget in March and approved it.")
@@ -68,7 +70,9 @@ def pages(pdf: Path) -> list[Page]:
     return [read_page(reader, i, seconds=10) for i in range(len(reader.pages))]
 
 
-def _chunk(text: str, pages: tuple[int, ...], kind: ChunkKind = "narrative") -> Chunk:
+def _chunk(
+    text: str, pages: tuple[int, ...], kind: ChunkKind = "narrative", term: str | None = None
+) -> Chunk:
     return Chunk(
         id=f"c{abs(hash((text, pages)))}",
         document_id="d",
@@ -82,6 +86,7 @@ def _chunk(text: str, pages: tuple[int, ...], kind: ChunkKind = "narrative") -> 
         page_labels=tuple(str(p + 1) for p in pages),
         page_indexes=pages,
         text=text,
+        term=term,
     )
 
 
@@ -90,7 +95,8 @@ HONEST = [
     _chunk(" ".join(RIGHT), (0,)),
     _chunk("The organisation of the regional work was careful.", (0,)),
     _chunk("The organi-sation of the regional work was careful.", (0,)),
-    _chunk("Budget line: A single entry of the approved budget.", (0,), "glossary"),
+    # As ingest writes an entry: "term: definition", with the term in its own field.
+    _chunk("Budget line: A single entry of the approved budget.", (0,), "glossary", "Budget line"),
     _chunk(" | ".join(TABLE_ROW), (0,), "table"),
     _chunk(" ".join(RUN_ON), (0, 1)),
     _chunk("The committee reviewed the annual budget in  March and approved it .", (0,)),

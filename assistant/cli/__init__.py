@@ -9,6 +9,7 @@ from assistant.cli._app import app, main
 from assistant.cli.common import (
     CHROMA_URL,
     EXIT_CANTCREAT,
+    EXIT_CODES,
     EXIT_UNEXPECTED,
     EXIT_USAGE,
     INDEX_DIR,
@@ -17,6 +18,7 @@ from assistant.cli.common import (
     IndexDirOption,
     edge,
     env_name,
+    exit_code_for,
     fail,
     settings_from,
 )
@@ -24,6 +26,7 @@ from assistant.cli.common import (
 __all__ = [
     "CHROMA_URL",
     "EXIT_CANTCREAT",
+    "EXIT_CODES",
     "EXIT_UNEXPECTED",
     "EXIT_USAGE",
     "INDEX_DIR",
@@ -33,6 +36,7 @@ __all__ = [
     "app",
     "edge",
     "env_name",
+    "exit_code_for",
     "fail",
     "main",
     "settings_from",

@@ -22,7 +22,7 @@ from assistant.cli.common import (
     edge,
     settings_from,
 )
-from ingest.errors import DatasetError, QuestionError, UnknownChapterError
+from assistant.errors import BatchError, QuestionError, UnknownChapterError
 
 if TYPE_CHECKING:
     from assistant._engine import Assistant
@@ -91,7 +91,7 @@ def _batch(
         try:
             checked_chapters(assistant.index, item.chapters)
         except UnknownChapterError as exc:
-            raise DatasetError(f"{path} line {number}: {exc}") from exc
+            raise BatchError(f"{path} line {number}: {exc}") from exc
     for _, item in items:
         try:
             answer = assistant.answer(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ingest.errors import DatasetError
+from assistant.errors import BatchError
 
 
 class BatchItem(BaseModel):
@@ -42,16 +42,16 @@ def _text(path: Path) -> str:
     try:
         data = sys.stdin.buffer.read() if stdin else path.read_bytes()
     except FileNotFoundError as exc:
-        raise DatasetError(f"{path}: no such file; give a JSONL file of questions.") from exc
+        raise BatchError(f"{path}: no such file; give a JSONL file of questions.") from exc
     except IsADirectoryError as exc:
-        raise DatasetError(f"{path} is a folder; give a JSONL file of questions.") from exc
+        raise BatchError(f"{path} is a folder; give a JSONL file of questions.") from exc
     except OSError as exc:
-        raise DatasetError(f"cannot read {path}: {exc.strerror or exc}.") from exc
+        raise BatchError(f"cannot read {path}: {exc.strerror or exc}.") from exc
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise DatasetError(
+        raise BatchError(
             f"{path} line {line}: not UTF-8 text (byte {data[exc.start]:#04x}); "
             "save the file as UTF-8."
         ) from exc
@@ -61,13 +61,13 @@ def _item(line: str, number: int, path: Path) -> BatchItem:
     try:
         raw = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise DatasetError(f"{path} line {number}: not valid JSON ({exc.msg}).") from exc
+        raise BatchError(f"{path} line {number}: not valid JSON ({exc.msg}).") from exc
     if not isinstance(raw, dict):
-        raise DatasetError(f'{path} line {number}: needs a JSON object with "id" and "question".')
+        raise BatchError(f'{path} line {number}: needs a JSON object with "id" and "question".')
     try:
         return BatchItem.model_validate(raw)
     except ValidationError as exc:
-        raise DatasetError(f"{path} line {number}: {_problem(exc, raw)}.") from exc
+        raise BatchError(f"{path} line {number}: {_problem(exc, raw)}.") from exc
 
 
 def _problem(exc: ValidationError, raw: dict[str, object]) -> str:

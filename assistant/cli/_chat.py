@@ -17,7 +17,7 @@ from assistant.cli.common import (
     env_name,
     settings_from,
 )
-from ingest.errors import OptionError, PortInUseError
+from assistant.errors import OptionError, PortInUseError
 
 HOST = "assistant.host"
 PORT = "assistant.port"

@@ -31,7 +31,7 @@ from assistant.ui._page import (
 )
 from assistant.ui._render import message_html, status_html
 from assistant.ui._session import ChatSession
-from ingest import Settings
+from assistant.settings import Settings
 
 
 # -------------------------------------------------------------------- layout

@@ -29,7 +29,7 @@ from fastapi.responses import FileResponse
 from fastapi.routing import APIRoute
 
 from assistant._brief import BRIEF_PREFIX
-from ingest.errors import InputError
+from ingest import InputError
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

@@ -33,9 +33,9 @@ from assistant.ui._render import (
     status_line,
     stream_pieces,
 )
-from index import index_pdf
-from ingest import Settings, build_sample_pdf
-from ingest.errors import IndexNotBuiltError, SmpGuideError
+from assistant.settings import Settings
+from index import IndexNotBuiltError, index_pdf
+from ingest import SmpGuideError, build_sample_pdf
 
 log = logging.getLogger(__name__)
 

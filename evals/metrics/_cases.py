@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from assistant import Answer
 from evals._dataset import GoldQuestion
-from ingest.errors import DatasetError
+from evals.errors import DatasetError
+from ingest import GlossaryEntry
 
 _HYPHENS = "-\u2010\u2011"
 _LINE_BREAK_HYPHEN = re.compile(rf"(\w)[{_HYPHENS}](?:[ \t]*\n\s*|[ \t]+)(\w)")
@@ -36,6 +37,8 @@ class EvalCase:
     answer: Answer
     chunk_texts: Mapping[str, str]
     """Full text of every chunk the answer cites, by chunk ID (missing: not in the index)."""
+    entries: Mapping[str, GlossaryEntry] = field(default_factory=dict)
+    """The glossary or acronym entry of every cited chunk that holds one, by chunk ID."""
 
 
 @dataclass

@@ -13,12 +13,12 @@ from assistant import Citation
 from evals.metrics._base import OfflineMetric
 from evals.metrics._cases import EvalCase, match_key
 from evals.metrics._pdf_pages import PdfPages
+from ingest import GlossaryEntry
 
 if t.TYPE_CHECKING:
     from langchain_core.callbacks import Callbacks
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
-_ENTRY_KINDS = frozenset({"glossary", "acronym"})
 
 
 def _no_pdfs(document_id: str) -> None:
@@ -69,7 +69,7 @@ class CitationValidity(OfflineMetric):
             return f"no stored PDF for document {citation.document_id!r}"
         if not self.pages.has_pages(citation.document_id, citation.page_indexes):
             return f"cited PDF pages {list(citation.page_indexes)} do not exist"
-        parts = _parts(citation)
+        parts = _parts(citation, case.entries.get(citation.chunk_id))
         variants = self.pages.variants(citation.document_id, citation.page_indexes)
         if not any(_in_order(parts, match_key(text)) for text in variants):
             pages = "/".join(citation.page_labels) or str(list(citation.page_indexes))
@@ -87,16 +87,15 @@ def _outside_quotes(response: str | None, case: EvalCase) -> str:
     return text
 
 
-def _parts(citation: Citation) -> list[str]:
+def _parts(citation: Citation, entry: GlossaryEntry | None) -> list[str]:
     """What must appear on the page, in order: the quote, a glossary entry's two halves, or
     a table row's cells.
 
     Ingest writes a glossary or acronym entry as "term: definition" although the page
     sets the term and its definition apart (no colon); both halves must be on the page.
     """
-    if citation.kind in _ENTRY_KINDS and ": " in citation.quote:
-        term, _, definition = citation.quote.partition(": ")
-        return [match_key(term), match_key(definition)]
+    if entry is not None and citation.quote.startswith(f"{entry.term}: "):
+        return [match_key(entry.term), match_key(citation.quote[len(entry.term) + 2 :])]
     if citation.kind == "table":  # a row's cells, which ingest joins with " | "
         return [match_key(cell) for cell in citation.quote.split(" | ") if cell.strip()]
     return [match_key(citation.quote)]

@@ -39,8 +39,8 @@ ADDRESS_SPACE = 3 * 1024**3
 def child(path: str) -> None:
     """Run one case in this (child) process and print one JSON line."""
     resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
-    from ingest import Settings, ingest_pdf
-    from ingest.errors import SmpGuideError
+    from assistant import Settings
+    from ingest import SmpGuideError, ingest_pdf
 
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.monotonic()

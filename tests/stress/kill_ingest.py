@@ -68,7 +68,8 @@ def main() -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    from ingest import Settings, build_sample_pdf
+    from assistant import Settings
+    from ingest import build_sample_pdf
 
     rng = random.Random(args.seed)
     work = Path(tempfile.mkdtemp(prefix="smp-kill-"))
