@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import export_brief, record_feedback, storage_problem
-from assistant import Settings
+from assistant import Settings, export_brief, record_feedback, storage_problem
 
 CITATION = {"n": 1, "reference": "IOM (2023), p. 12", "quote": "Employers co-finance training."}
 SOURCE = {"rank": 1, "reference": "IOM (2023), p. 40", "quote": "Nearest passage."}

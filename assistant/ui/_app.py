@@ -21,6 +21,7 @@ import gradio as gr
 from starlette.middleware import Middleware
 
 from assistant._engine import Assistant
+from assistant.settings import Settings
 from assistant.ui._guard import LoginThrottle, RequestGuard, login_auth, pdf_route
 from assistant.ui._page import (
     COPY_JS,
@@ -31,7 +32,6 @@ from assistant.ui._page import (
 )
 from assistant.ui._render import message_html, status_html
 from assistant.ui._session import ChatSession
-from assistant.settings import Settings
 
 
 # -------------------------------------------------------------------- layout

@@ -23,6 +23,7 @@ from assistant._engine import Assistant
 from assistant._feedback import record_feedback
 from assistant._markdown import literal
 from assistant._records import Answer, FollowUp
+from assistant.settings import Settings
 from assistant.ui._guard import BriefStore, login_token
 from assistant.ui._render import (
     answer_message,
@@ -33,7 +34,6 @@ from assistant.ui._render import (
     status_line,
     stream_pieces,
 )
-from assistant.settings import Settings
 from index import IndexNotBuiltError, index_pdf
 from ingest import SmpGuideError, build_sample_pdf
 
