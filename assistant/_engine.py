@@ -189,7 +189,7 @@ class Assistant:
         stats = self._term_stats()
         evidence = weighed(hits, question, vector, embedder.texts, question_terms(query, stats))
         support = self.index.word_support(query, [e.hit.chunk for e in evidence[:3]])
-        why = uncovered(question, evidence, word_support=support)
+        why = uncovered(evidence, word_support=support)
         if why:
             return Answer(question, self._not_covered(hits, why), False, (), sources, query)
         picked = chosen(

@@ -220,7 +220,7 @@ def chosen(
 
 
 def uncovered(
-    question: str, evidence: Sequence[Evidence], *, word_support: Sequence[float] = (), top: int = 3
+    evidence: Sequence[Evidence], *, word_support: Sequence[float] = (), top: int = 3
 ) -> str:
     """Why the passages do not answer the question, or '' when they do.
 

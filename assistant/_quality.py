@@ -88,7 +88,8 @@ _ABOUT_ITSELF = re.compile(
     re.IGNORECASE,
 )
 _OWN_LAYOUT = re.compile(
-    r"\bcross-references?\b|\b(?:starts?|begins?|opens?) with\b.*\b(?:closes?|ends?|concludes?) with\b"
+    r"\bcross-references?\b"
+    r"|\b(?:starts?|begins?|opens?) with\b.*\b(?:closes?|ends?|concludes?) with\b"
     r"|\b(?:is|are) (?:structured|organi[sz]ed) (?:as follows|in \w+ (?:parts|chapters|sections))",
     re.IGNORECASE,
 )

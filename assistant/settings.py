@@ -31,7 +31,8 @@ class AssistantSettings(BaseModel):
         0.25,
         ge=-1.0,
         le=1.0,
-        description="Below this cosine similarity of the best passage, the question is not covered.",
+        description="Below this cosine similarity of the best passage, "
+        "the question is not covered.",
     )
     max_passages: int = Field(4, ge=1, le=10, description="Passages quoted in an answer.")
     passage_margin: float = Field(
@@ -49,7 +50,8 @@ class AssistantSettings(BaseModel):
     )
     llm: str | None = Field(
         None,
-        description="Optional answerer: 'ollama:MODEL' or 'openai:MODEL'; none means extractive answers.",
+        description="Optional answerer: 'ollama:MODEL' or 'openai:MODEL'; "
+        "none means extractive answers.",
     )
     llm_base_url: str | None = Field(None, description="Base URL of the LLM server.")
     llm_timeout: float = Field(
@@ -65,7 +67,8 @@ class AssistantSettings(BaseModel):
         40,
         ge=2,
         le=1000,
-        description="Chat messages kept per conversation (and sent back to the page); older ones are dropped.",
+        description="Chat messages kept per conversation (and sent back to the page); "
+        "older ones are dropped.",
     )
     max_request_kb: int = Field(
         1024, ge=16, description="The chat server refuses larger request bodies (HTTP 413)."

@@ -6,8 +6,8 @@ the benchmarks), run comparison and question generation; the evals' settings
 (``EvalRunSettings``: the application's settings plus the ``evals`` section) and
 ``DatasetError``. The metrics live in ``evals.metrics``; the CLI (``smp-guide eval``) in
 ``evals.cli``. Importing this package does not import ragas (``run_eval`` loads it on
-first use) and changes no environment variable: the ``smp-guide`` entry point turns ragas telemetry off, and a
-scoring run refuses to start while it is on.
+first use) and changes no environment variable: the ``smp-guide`` entry point turns
+ragas telemetry off, and a scoring run refuses to start while it is on.
 """
 
 from __future__ import annotations

@@ -50,7 +50,8 @@ def load_dataset(path: Path) -> list[GoldQuestion]:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"]) or "line"
             raise DatasetError(
-                f"{path.name} line {number}: {where}: {first['msg']} ({exc.error_count()} problem(s))."
+                f"{path.name} line {number}: {where}: {first['msg']} "
+                f"({exc.error_count()} problem(s))."
             ) from exc
         if question.id in seen:
             raise DatasetError(f"{path.name} line {number}: duplicate id {question.id!r}.")

@@ -28,7 +28,10 @@ _KEY_WORDS = 7
 
 
 def key_phrase(recommendation: str) -> str:
-    """The object of an imperative recommendation: 'Set out a phased roadmap, ...' -> 'phased roadmap'."""
+    """The object of an imperative recommendation.
+
+    'Set out a phased roadmap, ...' gives 'phased roadmap'.
+    """
     clause = _CLAUSE_END.split(" ".join(recommendation.split()), maxsplit=1)[0]
     words = clause.split()[1:]  # drop the imperative verb
     while words and words[0].lower() in _PARTICLES | _DETERMINERS:

@@ -125,7 +125,7 @@ def build_blocks(
             if current is not None:
                 yield current
             current = Block(
-                _kind(text, current, line),
+                _kind(text, line),
                 chapter,
                 section,
                 line.x,
@@ -188,7 +188,7 @@ def _section_title(structure: Structure, chapter: int, section: int) -> str:
     return start.title
 
 
-def _kind(text: str, previous: Block | None, line: Line) -> BlockKind:
+def _kind(text: str, line: Line) -> BlockKind:
     if line.role:
         return line.role
     if _REC_START.match(text):

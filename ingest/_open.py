@@ -96,7 +96,7 @@ def _reader(path: Path) -> pypdf.PdfReader:
             return pypdf.PdfReader(path, strict=False)
     except DependencyError as exc:  # an AES-256 file tries the empty password at once
         raise _no_crypto(path) from exc
-    except (*PARSE_ERRORS, OSError, AssertionError) as exc:
+    except (*PARSE_ERRORS, OSError, AssertionError) as exc:  # type: ignore[misc]
         raise CorruptPdfError(
             f"{path.name}: the PDF is damaged or truncated and cannot be read ({exc}); "
             "re-download or re-export it."

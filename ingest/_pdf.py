@@ -84,7 +84,7 @@ def _time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _raise_timeout(signum: int, frame: Any) -> None:
+def _raise_timeout(_signum: int, _frame: Any) -> None:
     raise PageTimeoutError
 
 

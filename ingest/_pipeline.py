@@ -179,7 +179,8 @@ def _read_range(
 
 def _pdf_labels(reader: pypdf.PdfReader) -> list[str] | None:
     try:
-        if "/PageLabels" not in reader.trailer["/Root"]:
+        root = reader.trailer["/Root"].get_object()
+        if not isinstance(root, pypdf.generic.DictionaryObject) or "/PageLabels" not in root:
             return None
         return [str(label) for label in reader.page_labels]
     except (KeyError, TypeError, ValueError, AttributeError, IndexError, pypdf.errors.PdfReadError):

@@ -103,7 +103,7 @@ def _outline_markers(reader: pypdf.PdfReader) -> tuple[list[Marker], list[Marker
         return None
     top_level = [e for e in entries if e[0] == 0]
     if len(top_level) == 1:  # a single root (the document title) holding the chapters
-        entries = [(lvl - 1, *rest) for lvl, *rest in entries if lvl > 0]  # type: ignore[misc]
+        entries = [(lvl - 1, *rest) for lvl, *rest in entries if lvl > 0]
         top_level = [e for e in entries if e[0] == 0]
     starts = [e[2] for e in top_level]
     if len(top_level) < 2 or starts != sorted(starts):

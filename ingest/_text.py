@@ -72,7 +72,7 @@ _ABBREVIATIONS = (
 )
 _CALL_AFTER_STOP = "|".join(
     f"(?<=[^\\W\\d_][.!?]{quote}{call})"
-    for quote in ("", "[\"”’)]")
+    for quote in ("", '["”’)]')
     for call in (r"\d", r"\d\d", r"\d\d\d", "[*†a-z]")
 )
 """A note call glued to the full stop ("families.30 Africa", "Kivu.b The"): the page ends

@@ -133,11 +133,14 @@ def ingest(
             count = _write_dump(dump, results)
             err.print(f"wrote {count} chunks to {dump}", highlight=False, soft_wrap=True)
     if as_json:
-        documents = [summary_json(r) | {"index": index_json(i)} for r, i in zip(results, reports)]
+        documents = [
+            summary_json(r) | {"index": index_json(i)}
+            for r, i in zip(results, reports, strict=True)
+        ]
         typer.echo(json.dumps({"documents": documents}, ensure_ascii=False))
         return
     out = Console()
-    for result, report in zip(results, reports):
+    for result, report in zip(results, reports, strict=True):
         print_summary(out, result, report)
 
 

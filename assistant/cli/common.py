@@ -55,7 +55,7 @@ CHROMA_URL = "chroma_url"
 
 
 def env_name(dotted: str) -> str:
-    """The environment variable of a settings field: ingest.password -> SMP_GUIDE_INGEST__PASSWORD."""
+    """The environment variable of a settings field (SMP_GUIDE_INGEST__PASSWORD for a password)."""
     return "SMP_GUIDE_" + dotted.replace(".", "__").upper()
 
 

@@ -2,8 +2,9 @@
 
 ``ChatSession`` (in ``_session``) holds the one Assistant of the process and the
 handlers, which are plain functions and generators (tested without a browser);
-``build_app`` lays out the page; ``launch`` serves it with the ``/pdf/{document_id}`` route that opens a
-stored PDF at a cited page and the ``/brief/{token}`` route of exported briefs.
+``build_app`` lays out the page; ``launch`` serves it with the ``/pdf/{document_id}``
+route that opens a stored PDF at a cited page and the ``/brief/{token}`` route of
+exported briefs.
 Rendering lives in ``_render``; request limits, logins and those routes in
 ``_guard``.
 

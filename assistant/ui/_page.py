@@ -13,7 +13,10 @@ element.addEventListener('click', (event) => {
   const button = event.target.closest('button[data-copy]');
   if (!button) return;
   const text = button.dataset.copy;
-  const done = () => { button.textContent = 'Copied'; setTimeout(() => { button.textContent = 'Copy citation'; }, 1500); };
+  const done = () => {
+    button.textContent = 'Copied';
+    setTimeout(() => { button.textContent = 'Copy citation'; }, 1500);
+  };
   if (navigator.clipboard && window.isSecureContext) {
     navigator.clipboard.writeText(text).then(done);
   } else {

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ragas.dataset_schema import SingleTurnSample
 from ragas.metrics.base import MetricType
+from typing_extensions import override
 
 from evals._answer_quality import AnswerScore
 from evals.metrics._base import OfflineMetric
@@ -16,7 +17,7 @@ if t.TYPE_CHECKING:
     from langchain_core.callbacks import Callbacks
 
 
-def _unset(question: object, answer: object) -> float | None:
+def _unset(_question: object, _answer: object) -> float | None:
     raise TypeError("AnswerMetric needs a function")
 
 
@@ -36,6 +37,7 @@ class AnswerMetric(OfflineMetric):
     def applies(self, case: EvalCase) -> bool:
         return self.function(case.question, case.answer) is not None
 
+    @override
     async def _single_turn_ascore(self, sample: SingleTurnSample, callbacks: Callbacks) -> float:
         case = self.book.case(sample.user_input)
         value = self.function(case.question, case.answer)

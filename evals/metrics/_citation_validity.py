@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from ragas.dataset_schema import SingleTurnSample
 from ragas.metrics.base import MetricType
+from typing_extensions import override
 
 from assistant import Citation
 from evals.metrics._base import OfflineMetric
@@ -21,7 +22,7 @@ if t.TYPE_CHECKING:
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 
 
-def _no_pdfs(document_id: str) -> None:
+def _no_pdfs(_document_id: str) -> None:
     return None
 
 
@@ -42,6 +43,7 @@ class CitationValidity(OfflineMetric):
         default_factory=lambda: {MetricType.SINGLE_TURN: {"user_input", "response"}}
     )
 
+    @override
     async def _single_turn_ascore(self, sample: SingleTurnSample, callbacks: Callbacks) -> float:
         case = self.book.case(sample.user_input)
         numbers = {c.n for c in case.answer.citations}

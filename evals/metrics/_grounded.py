@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ragas.dataset_schema import SingleTurnSample
 from ragas.metrics.base import MetricType
+from typing_extensions import override
 
 from assistant import body_sentences
 from evals.metrics._base import OfflineMetric
@@ -36,6 +37,7 @@ class GroundedSentenceRatio(OfflineMetric):
         default_factory=lambda: {MetricType.SINGLE_TURN: {"user_input", "response"}}
     )
 
+    @override
     async def _single_turn_ascore(self, sample: SingleTurnSample, callbacks: Callbacks) -> float:
         case = self.book.case(sample.user_input)
         lines = body_sentences(sample.response or "")

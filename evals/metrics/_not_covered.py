@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ragas.dataset_schema import SingleTurnSample
 from ragas.metrics.base import MetricType
+from typing_extensions import override
 
 from evals._answer_quality import not_covered_accuracy
 from evals.metrics._base import OfflineMetric
@@ -24,6 +25,7 @@ class NotCoveredAccuracy(OfflineMetric):
         default_factory=lambda: {MetricType.SINGLE_TURN: {"user_input"}}
     )
 
+    @override
     async def _single_turn_ascore(self, sample: SingleTurnSample, callbacks: Callbacks) -> float:
         case = self.book.case(sample.user_input)
         return not_covered_accuracy(case.question, case.answer)

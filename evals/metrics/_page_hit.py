@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ragas.dataset_schema import SingleTurnSample
 from ragas.metrics.base import MetricType
+from typing_extensions import override
 
 from evals._answer_quality import page_hit_at
 from evals.metrics._base import OfflineMetric
@@ -33,6 +34,7 @@ class PageHitAtK(OfflineMetric):
         if not self.name:
             self.name = f"page_hit@{self.k}"
 
+    @override
     async def _single_turn_ascore(self, sample: SingleTurnSample, callbacks: Callbacks) -> float:
         case = self.book.case(sample.user_input)
         value = page_hit_at(self.k)(case.question, case.answer)

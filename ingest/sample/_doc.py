@@ -89,10 +89,10 @@ class SampleDoc(BaseDocTemplate):  # type: ignore[misc]
             canv.bookmarkPage(name)
             canv.addOutlineEntry(title, name, level=level, closed=level == 0)
 
-    def _count_twocol(self, canv: Canvas, doc: BaseDocTemplate) -> None:
+    def _count_twocol(self, _canv: Canvas, _doc: BaseDocTemplate) -> None:
         self.twocol_pages += 1
 
-    def _decorate(self, canv: Canvas, doc: BaseDocTemplate) -> None:
+    def _decorate(self, canv: Canvas, _doc: BaseDocTemplate) -> None:
         index = self.page - 1
         canv.saveState()
         canv.setFont("Helvetica", 7.5)

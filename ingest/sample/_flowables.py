@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
+from typing_extensions import override
 
 from ingest.sample._styles import HEADING_SCALE, HEADING_SIZE, LABEL_W, TEXT_W
 
@@ -40,6 +41,7 @@ class ChapterHeading(Flowable):  # type: ignore[misc]
         self._lines: list[str] = []
         self._leading = HEADING_SIZE * 1.2
 
+    @override
     def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
         self._lines = []
         for forced in self._forced:
@@ -70,6 +72,7 @@ class LeaderEntry(Flowable):  # type: ignore[misc]
         self._lines: list[str] = []
         self._width = TEXT_W
 
+    @override
     def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
         self._width = avail_w
         room = avail_w - self._indent - LABEL_W - 8
