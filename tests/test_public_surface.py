@@ -109,3 +109,17 @@ def test_no_import_changes_the_environment_and_the_entry_point_sets_it() -> None
     after_imports, after_main = done.stderr.strip().splitlines()[-2:]
     assert after_imports == "[]", f"importing the packages set {after_imports}"
     assert after_main == str(names), f"main() left unset: {set(names) - set(after_main)}"
+
+
+MAX_MODULE_LINES = 400
+
+
+@pytest.mark.parametrize("name", PACKAGES)
+def test_every_module_is_under_400_lines(name: str) -> None:
+    """Modules of one concept: data files (the sample's YAML) are not modules."""
+    long = {
+        str(path.relative_to(ROOT)): lines
+        for path in sorted((ROOT / name).rglob("*.py"))
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) >= MAX_MODULE_LINES
+    }
+    assert not long, f"modules of {MAX_MODULE_LINES} lines or more: {long}"
