@@ -37,7 +37,11 @@ class Bm25Index:
     engine: bm25s.BM25
 
     def scores(self, query: str, admits: Admits | None, n: int) -> list[tuple[str, float]]:
-        """(chunk ID, BM25 score) of the ``n`` best admitted chunks, best first."""
+        """(chunk ID, BM25 score) of the ``n`` best admitted chunks, best first.
+
+        A chunk the mask leaves out scores 0 and can still fill a place when fewer than
+        ``n`` admitted chunks match: callers keep the positive scores.
+        """
         mask = None if admits is None else np.array([admits(c) for c in self.ids], dtype=float)
         k = min(n, len(self.ids) if mask is None else int(mask.sum()))
         if k == 0:
