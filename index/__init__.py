@@ -1,9 +1,11 @@
 """Index: embeddings, Chroma (embedded or server), BM25 and hybrid retrieval.
 
 Public surface: ``open_index`` returns a ``GuideIndex`` whose ``search`` returns ``Hit``s;
-``index_pdf`` ingests a PDF and adds it in one call; the index's settings section
-(``IndexSettings``), what it reads of the application's settings (``IndexConfig``) and its
-errors (``index.errors``).
+``index_pdf`` ingests a PDF and adds it in one call. ``GuideIndex`` composes a
+``Library`` (the storage core: manifest, Chroma, stores, write lock) and a ``Retriever``
+(the search pipeline over what the library publishes). Also the index's settings section
+(``IndexSettings``), what it reads of the application's settings (``IndexConfig``) and
+its errors (``index.errors``).
 """
 
 from __future__ import annotations
@@ -26,9 +28,11 @@ from index.errors import (
 from index.settings import DEFAULT_EMBED_MODEL, IndexConfig, IndexSettings
 
 if TYPE_CHECKING:
+    from index._guide import GuideIndex, open_index
     from index._index_pdf import index_pdf
-    from index._library import GuideIndex, open_index
+    from index._library import Library
     from index._rebuild import rebuild_index
+    from index._retriever import Retriever
 
 __all__ = [
     "DEFAULT_EMBED_MODEL",
@@ -48,6 +52,8 @@ __all__ = [
     "IndexSettings",
     "IndexStatus",
     "IndexUnavailableError",
+    "Library",
+    "Retriever",
     "expand_query",
     "index_pdf",
     "open_index",
@@ -59,8 +65,10 @@ __all__ = [
 # and settings section) answer at once.
 _LAZY = {
     "index_pdf": "index._index_pdf",
-    "GuideIndex": "index._library",
-    "open_index": "index._library",
+    "GuideIndex": "index._guide",
+    "open_index": "index._guide",
+    "Library": "index._library",
+    "Retriever": "index._retriever",
     "rebuild_index": "index._rebuild",
 }
 

@@ -5,26 +5,32 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+import threading
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Literal
 from urllib.parse import urlparse
 
 import chromadb
 import numpy as np
+from chromadb import Where
+from chromadb.api import ClientAPI, ServerAPI
+from chromadb.api.client import Client
 from chromadb.api.models.Collection import Collection
-from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
+from chromadb.config import System
 from chromadb.errors import NotFoundError
+from chromadb.telemetry.product import ProductTelemetryClient
 from llama_index.core.schema import TextNode
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
+from index._dense import Vectors
 from index._embedder import Embedder
-from index._nodes import embed_content
+from index._nodes import chunk_from_metadata, embed_content
 from index.errors import ChromaUnavailableError, IndexCorruptError
-from ingest import SmpGuideError
+from ingest import Chunk, SmpGuideError
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +60,23 @@ def chroma_errors(where: str) -> Iterator[None]:
         ) from exc
 
 
-def connect(*, chroma_url: str | None, path: Path) -> Any:
+_FAILED_OPENS: set[str] = set()
+"""Local folders whose last open failed: Chroma keeps the half-started system it made for
+one, so the next open of it starts a system of its own (see ``_fresh_client``)."""
+_FAILED_GUARD = threading.Lock()
+
+
+def _local_settings(path: Path) -> ChromaSettings:
+    """What ``chromadb.PersistentClient`` makes of its arguments, for a fresh system too."""
+    return ChromaSettings(
+        anonymized_telemetry=False,
+        allow_reset=False,
+        is_persistent=True,
+        persist_directory=str(path),
+    )
+
+
+def connect(*, chroma_url: str | None, path: Path) -> ClientAPI:
     settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if chroma_url:
         parsed = urlparse(chroma_url)
@@ -69,35 +91,49 @@ def connect(*, chroma_url: str | None, path: Path) -> Any:
             )
     with chroma_errors(str(path)):
         path.mkdir(parents=True, exist_ok=True)
+        with _FAILED_GUARD:
+            failed = str(path) in _FAILED_OPENS
+        if failed:
+            return _fresh_client(path)
         try:
-            return chromadb.PersistentClient(path=str(path), settings=settings)
+            return chromadb.PersistentClient(path=str(path), settings=_local_settings(path))
         except Exception:
-            _forget_system(path)
+            with _FAILED_GUARD:
+                _FAILED_OPENS.add(str(path))
             raise
 
 
-def reconnect(path: Path) -> Any:
+def reconnect(path: Path) -> ClientAPI:
     """A client on a local Chroma folder that reads it afresh, not through the process's cache.
 
     Clients and collections already handed out keep the system they were made with.
     """
-    _forget_system(path)
-    return connect(chroma_url=None, path=path)
+    with chroma_errors(str(path)):
+        return _fresh_client(path)
 
 
-def _forget_system(path: Path) -> None:
-    """Drop the half-started Chroma system a failed open leaves cached for ``path``.
+def _fresh_client(path: Path) -> ClientAPI:
+    """A client on a newly started Chroma system for ``path``, replacing the cached one.
 
     Chroma keeps one system per folder for the life of the process, registered before
     it starts; an open that fails (another process creating the folder, a damaged file)
-    would otherwise leave that broken system to every later open of the same folder,
-    so a retry could never succeed.
+    leaves that broken system to every later ``PersistentClient`` of the same folder, and
+    a working one keeps serving what it read before another process wrote. A system
+    started here is registered (``Client.from_system``) only once it has started.
     """
-    SharedSystemClient._identifier_to_system.pop(str(path), None)
-    SharedSystemClient._identifier_to_refcount.pop(str(path), None)
+    system = System(_local_settings(path))
+    # What chromadb's own client does to a system it creates, in the same order; the
+    # abstract types are what the system resolves to its configured implementations.
+    system.instance(ProductTelemetryClient)  # type: ignore[type-abstract]
+    system.instance(ServerAPI)  # type: ignore[type-abstract]
+    system.start()
+    client = Client.from_system(system)
+    with _FAILED_GUARD:
+        _FAILED_OPENS.discard(str(path))
+    return client
 
 
-def existing_collection(client: Any, name: str, where: str) -> Collection | None:
+def existing_collection(client: ClientAPI, name: str, where: str) -> Collection | None:
     with chroma_errors(where):
         try:  # one round trip; listing the collections first would be two
             return client.get_collection(name, embedding_function=None)
@@ -105,7 +141,9 @@ def existing_collection(client: Any, name: str, where: str) -> Collection | None
             return None
 
 
-def new_collection(client: Any, name: str, where: str, metadata: dict[str, str]) -> Collection:
+def new_collection(
+    client: ClientAPI, name: str, where: str, metadata: dict[str, str]
+) -> Collection:
     with chroma_errors(where):
         return client.get_or_create_collection(
             name,
@@ -115,7 +153,7 @@ def new_collection(client: Any, name: str, where: str, metadata: dict[str, str])
         )
 
 
-def private_copy(owner: object, source: Path) -> tuple[Path, Any]:
+def private_copy(owner: object, source: Path) -> tuple[Path, ClientAPI]:
     """A client on a temporary copy of a local Chroma folder, deleted with its owner.
 
     Chroma writes to its folder even to answer (its SQLite journal, applying its write
@@ -144,7 +182,10 @@ def embed_missing(
     progress: Callable[[int, int], None] | None,
     where: str,
 ) -> tuple[int, dict[str, np.ndarray]]:
-    """Embed and add the nodes of version ``sha`` Chroma lacks; returns their number and their token vectors."""
+    """Embed and add the nodes of version ``sha`` that Chroma lacks.
+
+    Returns their number and their token vectors.
+    """
     with chroma_errors(where):
         present = set(collection.get(where={"doc_sha": sha}, include=[])["ids"])
     todo = [n for n in nodes if n.node_id not in present]
@@ -169,9 +210,32 @@ def delete_unpublished(collection: Collection, active: Sequence[str], where: str
     """Delete the vectors of every version the manifest does not name."""
     with chroma_errors(where):
         if active:
-            unpublished: Any = {"doc_sha": {"$nin": list(active)}}
+            shas: list[str | int | float | bool] = list(active)
+            not_in: dict[Literal["$in", "$nin"], list[str | int | float | bool]] = {"$nin": shas}
+            unpublished: Where = {"doc_sha": not_in}
             collection.delete(where=unpublished)
         else:
             ids = collection.get(include=[])["ids"]
             if ids:
                 collection.delete(ids=ids)
+
+
+def version_chunks(collection: Collection, sha: str, where: str) -> list[Chunk]:
+    """The chunks of version ``sha`` as Chroma's metadata holds them."""
+    with chroma_errors(where):
+        got = collection.get(where={"doc_sha": sha}, include=["metadatas"])
+    return [chunk_from_metadata(m) for m in got["metadatas"] or []]
+
+
+def version_vectors(collection: Collection, sha: str, where: str) -> Vectors:
+    """(chunk IDs, embeddings) of version ``sha``."""
+    with chroma_errors(where):
+        got = collection.get(where={"doc_sha": sha}, include=["embeddings"])
+    embeddings = got["embeddings"]
+    rows = np.asarray([] if embeddings is None else embeddings, dtype=np.float32)
+    return (list(got["ids"]), rows)
+
+
+def version_count(collection: Collection, sha: str, where: str) -> int:
+    with chroma_errors(where):
+        return len(collection.get(where={"doc_sha": sha}, include=[])["ids"])

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import torch
+
+Vectors = tuple[list[str], np.ndarray]
+"""(chunk IDs, their embeddings), e.g. one document version's as Chroma returns them."""
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ class DenseVectors:
         return cls((), np.zeros((0, 1), dtype=np.float32))
 
     @classmethod
-    def of(cls, parts: Sequence[tuple[Sequence[str], Any]]) -> DenseVectors:
+    def of(cls, parts: Sequence[Vectors]) -> DenseVectors:
         """Joined from (chunk IDs, their embeddings) pairs, e.g. one per document."""
         ids = tuple(cid for part_ids, _ in parts for cid in part_ids)
         rows = [np.asarray(vectors, dtype=np.float32) for ids_, vectors in parts if len(ids_)]

@@ -12,10 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+from llama_index.core.embeddings import BaseEmbedding
+from pydantic import ConfigDict, Field
+from sentence_transformers import SentenceTransformer
+from transformers import PreTrainedTokenizerBase
 from transformers.utils import logging as transformers_logging
 
-from index.errors import EmbeddingModelError
+from index._manifest import Manifest
+from index.errors import EmbeddingModelError, EmbeddingModelMismatchError
 from index.settings import DEFAULT_EMBED_MODEL
 
 log = logging.getLogger(__name__)
@@ -33,10 +37,48 @@ class ModelInfo:
     dimension: int
 
 
+class SentenceEmbedding(BaseEmbedding):
+    """The loaded SentenceTransformer as a llama-index embedding (for ragas and benchmarks).
+
+    Encodes exactly as llama-index's ``HuggingFaceEmbedding`` did: the same prompt names,
+    batch size and normalisation, so its vectors equal the index's.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, protected_namespaces=())
+    sentence_model: SentenceTransformer = Field(exclude=True)
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "SentenceEmbedding"
+
+    def _encoded(self, texts: list[str], prompt: str) -> list[list[float]]:
+        vectors = self.sentence_model.encode(
+            texts,
+            batch_size=self.embed_batch_size,
+            prompt_name=prompt,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        result: list[list[float]] = vectors.tolist()
+        return result
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return self._encoded([query], "query")[0]
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self._encoded([text], "text")[0]
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self._encoded(texts, "text")
+
+
 @dataclass(frozen=True)
 class Embedder:
     info: ModelInfo
-    model: HuggingFaceEmbedding
+    model: SentenceEmbedding
     cache: dict[str, list[float]] = field(default_factory=dict)
     """Vectors of texts seen in this process: a new version of a PDF mostly repeats them."""
     queries: dict[str, tuple[list[float], np.ndarray]] = field(default_factory=dict)
@@ -92,9 +134,9 @@ class Embedder:
         return found
 
     def _encode(self, texts: list[str], *, prompt: str) -> list[dict[str, Any]]:
-        # llama-index's HuggingFaceEmbedding wraps a SentenceTransformer; asking it for every
-        # output at once gives the sentence vector and the token vectors from one forward pass.
-        st = self.model._model
+        # Asking the SentenceTransformer for every output at once gives the sentence vector
+        # and the token vectors from one forward pass.
+        st = self.model.sentence_model
         with self.model_lock:
             outputs: list[dict[str, Any]] = list(
                 st.encode(  # type: ignore[arg-type]
@@ -108,8 +150,9 @@ class Embedder:
             )
         return outputs
 
-    def _tokenizer(self) -> Any:
-        return self.model._model.tokenizer
+    def _tokenizer(self) -> PreTrainedTokenizerBase:
+        tokenizer: PreTrainedTokenizerBase = self.model.sentence_model.tokenizer
+        return tokenizer
 
 
 def model_source(name: str) -> tuple[str, str]:
@@ -137,17 +180,41 @@ def _loaded_embedder(name: str, *, batch_size: int) -> Embedder:
     transformers_logging.disable_progress_bar()
     source, version = model_source(name)
     try:
-        model = HuggingFaceEmbedding(
-            model_name=source, device="cpu", embed_batch_size=batch_size, show_progress_bar=False
+        # Empty prompts under both names, as llama-index's HuggingFaceEmbedding set them.
+        sentence_model = SentenceTransformer(
+            source, device="cpu", prompts={"query": "", "text": ""}
         )
     except (OSError, ValueError, RuntimeError) as exc:
         raise EmbeddingModelError(
             f"embedding model {name!r} could not be loaded offline ({exc.__class__.__name__}); "
             "give a local model folder with SMP_GUIDE_INDEX__EMBED_MODEL."
         ) from exc
+    model = SentenceEmbedding(
+        model_name=source, embed_batch_size=batch_size, sentence_model=sentence_model
+    )
     dimension = len(model.get_text_embedding("dimension probe"))
     log.info("loaded embedding model %s (%d dimensions)", name, dimension)
     return Embedder(ModelInfo(name, version, dimension), model)
+
+
+def checked_embedder(
+    manifest: Manifest | None, *, name: str, batch_size: int, where: str
+) -> Embedder:
+    """The configured model, refused when the index was built with another one."""
+    built = manifest is not None and bool(manifest.documents)
+    if manifest is not None and built and manifest.model != name:
+        raise EmbeddingModelMismatchError(
+            f"the index at {where} was built with {manifest.model!r} but "
+            f"{name!r} is configured; set SMP_GUIDE_INDEX__EMBED_MODEL={manifest.model} "
+            "or run `smp-guide index rebuild` to re-embed."
+        )
+    embedder = load_embedder(name, batch_size=batch_size)
+    if manifest is not None and built and embedder.info.dimension != manifest.dimension:
+        raise EmbeddingModelMismatchError(
+            f"{name!r} gives {embedder.info.dimension}-dimensional vectors but the "
+            f"index holds {manifest.dimension}; run `smp-guide index rebuild`."
+        )
+    return embedder
 
 
 # Question words: the same in every question, they match every passage equally.
@@ -160,7 +227,9 @@ _STOPWORDS = frozenset(_QUESTION_WORDS.split())
 _CONTENT = re.compile(r"^(##|\u2581|\u0120)?[^\W_]", re.UNICODE)
 
 
-def _content_rows(output: dict[str, Any], tokenizer: Any, *, query: bool) -> np.ndarray:
+def _content_rows(
+    output: dict[str, Any], tokenizer: PreTrainedTokenizerBase, *, query: bool
+) -> np.ndarray:
     """Token vectors without padding and special tokens; for a query, content words only.
 
     Question words ("how", "should", "we") match every passage equally and only add noise

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from index._library import GuideIndex, open_index
+from index._guide import GuideIndex, open_index
 from index._records import AddReport
 from index.settings import IndexConfig
 from ingest import IngestConfig, ProgressFn, ingest_pdf

@@ -39,7 +39,7 @@ class TokenStore:
 
     def __init__(self, folder: Path, model: str) -> None:
         self._folder = folder
-        self._model = model
+        self._model_name = model
         self._rows: dict[str, tuple[np.ndarray, dict[str, tuple[int, int]]]] = {}
 
     def save(self, sha: str, ids: Sequence[str], tokens: Sequence[np.ndarray]) -> None:
@@ -50,7 +50,7 @@ class TokenStore:
         tmp = self._folder / f"{sha}.tokens.tmp.npy"
         np.save(tmp, rows)
         tmp.replace(self._rows_path(sha))
-        meta = {"model": self._model, "ids": list(ids), "offsets": offsets, "rows": len(rows)}
+        meta = {"model": self._model_name, "ids": list(ids), "offsets": offsets, "rows": len(rows)}
         tmp_meta = self._folder / f"{sha}.tokens.json.tmp"
         tmp_meta.write_text(json.dumps(meta), encoding="utf-8")
         tmp_meta.replace(self._meta_path(sha))
@@ -98,7 +98,11 @@ class TokenStore:
         except (OSError, ValueError):
             return None
         offsets = meta.get("offsets", [])
-        if meta.get("model") != self._model or rows.shape[0] != meta.get("rows") or not offsets:
+        if (
+            meta.get("model") != self._model_name
+            or rows.shape[0] != meta.get("rows")
+            or not offsets
+        ):
             return None
         return rows, _spans(meta["ids"], offsets)
 

@@ -50,8 +50,8 @@ class DocumentEntry(BaseModel):
             ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
             author=document.author,
             year=document.year,
-            acronyms=[tuple(a) for a in document.acronyms],  # type: ignore[misc]
-            glossary=[tuple(g) for g in document.glossary],  # type: ignore[misc]
+            acronyms=[tuple(a) for a in document.acronyms],
+            glossary=[tuple(g) for g in document.glossary],
         )
 
 
@@ -74,6 +74,21 @@ class Manifest(BaseModel):
             if ref in (entry.key, entry.id) or ref.casefold() == entry.title.casefold():
                 return entry
         return None
+
+    def with_entry(self, key: str, entry: DocumentEntry | None) -> Manifest:
+        """The next generation, with ``entry`` under ``key`` (None removes the document)."""
+        documents = {k: v for k, v in self.documents.items() if k != key}
+        if entry is not None:
+            documents = {**self.documents, key: entry}
+        return self.model_copy(update={"documents": documents, "generation": self.generation + 1})
+
+    def differs_from(self, current: Manifest | None) -> bool:
+        """Whether this manifest publishes something other than ``current`` does."""
+        return (
+            current is None
+            or self.generation != current.generation
+            or self.active_shas() != current.active_shas()
+        )
 
     def to_json(self) -> str:
         return self.model_dump_json()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from llama_index.core.schema import MetadataMode, TextNode
@@ -43,5 +44,5 @@ def embed_content(node: TextNode) -> str:
     return node.get_content(metadata_mode=MetadataMode.EMBED)
 
 
-def chunk_from_metadata(metadata: dict[str, Any]) -> Chunk:
+def chunk_from_metadata(metadata: Mapping[str, object]) -> Chunk:
     return Chunk.from_json(json.loads(str(metadata["chunk"])))

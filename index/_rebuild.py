@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from index._chroma import chroma_errors, connect, existing_collection
-from index._library import GuideIndex, ProgressFn
+from index._library import Library, ProgressFn
 from index._manifest import read_local_copy
 from index._records import AddReport
 from index._storage import not_writable, stored_chunks, writable, write_lock
@@ -41,7 +41,7 @@ def rebuild_index(*, settings: IndexConfig, progress: ProgressFn | None = None) 
         else:
             _discard_local_chroma(folder / "chroma")
         shutil.rmtree(folder / "bm25", ignore_errors=True)
-        library = GuideIndex(settings=settings)
+        library = Library(settings=settings)
         return [library.add_stored(entry, chunks, progress=progress) for entry, chunks in stored]
 
 

@@ -15,7 +15,8 @@ class IndexSettings(BaseModel):
 
     embed_model: str = Field(
         DEFAULT_EMBED_MODEL,
-        description="Embedding model: the bundled package name, a local folder, or a sentence-transformers name already in the local cache.",
+        description="Embedding model: the bundled package name, a local folder, "
+        "or a sentence-transformers name already in the local cache.",
     )
     collection: str = Field("smp_guide", description="Chroma collection name.")
     top_k: int = Field(8, ge=1, le=50, description="Passages returned by a search.")
@@ -26,13 +27,15 @@ class IndexSettings(BaseModel):
         0.45,
         ge=0.0,
         le=1.0,
-        description="Cosine similarity above which a glossary term is added to the query (1 = off).",
+        description="Cosine similarity above which a glossary term is added to the query "
+        "(1 = off).",
     )
     late_weight: float = Field(
         2.0,
         ge=0.0,
         le=10.0,
-        description="Weight of the late-interaction (token MaxSim) ranking in the fusion (0 = off).",
+        description="Weight of the late-interaction (token MaxSim) ranking in the fusion "
+        "(0 = off).",
     )
     embed_batch_size: int = Field(32, ge=1, le=256, description="Passages embedded per batch.")
 
