@@ -30,6 +30,7 @@ from pydantic import Field
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
+from typing_extensions import override
 
 from ingest import IngestResult, Settings, ingest_pdf
 from ingest.errors import (
@@ -469,6 +470,7 @@ class PromptCapturingLLM(MockLLM):
 
     prompts: list[str] = Field(default_factory=list)
 
+    @override
     def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
         self.prompts.append(prompt)
         return CompletionResponse(text="Employers should pay recruitment costs [1].")

@@ -337,9 +337,7 @@ def test_page_labels_match_the_document(case: Case, manifest: SampleManifest) ->
         )
 
 
-def test_ids_unique_and_stable(
-    case: Case, manifest: SampleManifest, tmp_path_factory: pytest.TempPathFactory
-) -> None:
+def test_ids_unique_and_stable(case: Case, tmp_path_factory: pytest.TempPathFactory) -> None:
     ids = [c.id for c in case.chunks]
     repeated = [i for i, n in Counter(ids).items() if n > 1]
     assert not repeated, f"duplicate chunk IDs: {repeated}"
