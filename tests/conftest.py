@@ -165,24 +165,45 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, str]
     return dict(os.environ)
 
 
+def _built_sample(factory: pytest.TempPathFactory, name: str, *, outline: bool) -> Any:
+    from ingest import build_sample_pdf
+
+    path = factory.mktemp(name) / f"{name}.pdf"
+    return path, build_sample_pdf(path, outline=outline)
+
+
 @pytest.fixture(scope="session")
-def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _sample(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return _built_sample(tmp_path_factory, "sample", outline=True)
+
+
+@pytest.fixture(scope="session")
+def _sample_no_outline(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return _built_sample(tmp_path_factory, "sample-no-outline", outline=False)
+
+
+@pytest.fixture(scope="session")
+def sample_pdf(_sample: Any) -> Path:
     """The project's sample PDF, with chapter bookmarks, built once per session."""
-    from ingest import build_sample_pdf
-
-    path = tmp_path_factory.mktemp("sample") / "sample.pdf"
-    build_sample_pdf(path, outline=True)
-    return path
+    return Path(_sample[0])
 
 
 @pytest.fixture(scope="session")
-def sample_pdf_no_outline(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The same sample without bookmarks: chapters must come from the headings."""
-    from ingest import build_sample_pdf
+def sample_manifest(_sample: Any) -> Any:
+    """The ground truth (a ``SampleManifest``) the build of ``sample_pdf`` returned."""
+    return _sample[1]
 
-    path = tmp_path_factory.mktemp("sample-no-outline") / "sample-no-outline.pdf"
-    build_sample_pdf(path, outline=False)
-    return path
+
+@pytest.fixture(scope="session")
+def sample_pdf_no_outline(_sample_no_outline: Any) -> Path:
+    """The same sample without bookmarks: chapters must come from the headings."""
+    return Path(_sample_no_outline[0])
+
+
+@pytest.fixture(scope="session")
+def sample_no_outline_manifest(_sample_no_outline: Any) -> Any:
+    """The ground truth the build of ``sample_pdf_no_outline`` returned."""
+    return _sample_no_outline[1]
 
 
 @pytest.fixture(scope="session")
@@ -269,6 +290,14 @@ def sample_ingested(sample_pdf: Path) -> Any:
     from ingest import Settings, ingest_pdf
 
     return ingest_pdf(sample_pdf, settings=Settings())
+
+
+@pytest.fixture(scope="session")
+def sample_no_outline_ingested(sample_pdf_no_outline: Path) -> Any:
+    """The sample without bookmarks ingested once per session (an ``IngestResult``)."""
+    from ingest import Settings, ingest_pdf
+
+    return ingest_pdf(sample_pdf_no_outline, settings=Settings())
 
 
 @pytest.fixture(scope="session")
