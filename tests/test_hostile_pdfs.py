@@ -572,12 +572,12 @@ def scanned_pdf(path: Path) -> Path:
 
 
 def test_bad_files_leave_an_existing_index_unchanged(
-    sample_pdf: Path, sample_ingested: IngestResult, tmp_path: Path, clean_env: dict[str, str]
+    sample_pdf: Path, sample_index_copy: Path, tmp_path: Path, clean_env: dict[str, str]
 ) -> None:
     from index import open_index
 
-    settings = Settings(data_dir=tmp_path / "data", index_dir=tmp_path / "index")
-    open_index(settings=settings).add(sample_ingested, pdf=sample_pdf)
+    # A copy of the session's index of the sample, at tmp_path / "index".
+    settings = Settings(data_dir=tmp_path / "data", index_dir=sample_index_copy)
     questions = ["Who should pay recruitment fees?", "How are skills recognised?", "visa"]
 
     def snapshot() -> tuple[int, list[list[tuple[str, float]]]]:
