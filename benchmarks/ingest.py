@@ -28,10 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent]
 sys.path.insert(0, str(ROOT))
 
-import pypdf
+import pypdf  # noqa: E402 (after the path fix above)
 
-from assistant import Settings
-from ingest import build_sample_pdf, ingest_pdf
+from assistant import Settings  # noqa: E402
+from ingest import build_sample_pdf, ingest_pdf  # noqa: E402
 
 GUIDE_PAGES = 106
 TARGET_SECONDS = 2.0

@@ -199,7 +199,8 @@ def target(name: str, value: float, limit: float, unit: str) -> dict:
 def report(out: dict) -> None:
     m = out["machine"]
     print(f"mode: {out['mode']}; {m['cores']} cores, 1-min load {m['load_start']} at start, "
-          f"{m['load_end']} at end; this process: {m['cpu_s']:.0f} CPU s in {m['wall_s']:.0f} s")  # fmt: skip
+          f"{m['load_end']} at end; this process: {m['cpu_s']:.0f} CPU s "
+          f"in {m['wall_s']:.0f} s")  # fmt: skip
     print(f"{'ingest':8} {'pages':>5} {'chunks':>6} {'runs':>4} {'ingest s':>8} {'floor s':>8} "
           f"{'chunks/s':>8} {'x floor':>7}")  # fmt: skip
     for name, r in out["ingest"].items():

@@ -1,10 +1,16 @@
-"""Shared fixtures: no network, telemetry off, the generated sample PDFs, the real-PDF folder."""
+"""Shared fixtures: no network, telemetry off, the generated sample PDFs, the real-PDF folder.
+
+The run also guards two folders: it fails if it changed the checkout or the user's own data
+folder (every test's data lives in a temporary folder).
+"""
 
 from __future__ import annotations
 
 import ipaddress
 import os
+import shutil
 import socket
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +20,7 @@ from helpers import TEST_ENV, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_PDFS_ENV = "SMP_GUIDE_REAL_PDFS"
+DATA_DIR_ENV = "SMP_GUIDE_DATA_DIR"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -21,22 +28,71 @@ def pytest_configure(config: pytest.Config) -> None:
     for name, value in TEST_ENV.items():
         os.environ.setdefault(name, value)
     config.stash[_TREE] = _working_tree()
+    config.stash[_USER_DATA] = _user_data()
+    # Settings() and CLI children given no data folder of their own default to the user's
+    # (platformdirs' user data folder): point them at a throwaway one, even over the shell's.
+    data = Path(tempfile.mkdtemp(prefix="smp-guide-test-data-"))
+    config.stash[_DATA] = data
+    os.environ[DATA_DIR_ENV] = str(data)
 
 
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    before, after = session.config.stash.get(_TREE, None), _working_tree()
+def pytest_unconfigure(config: pytest.Config) -> None:
+    data = config.stash.get(_DATA, None)
+    if data is not None:
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    stash = session.config.stash
+    _fail_if_changed(
+        session, stash.get(_TREE, None), _working_tree(), "the working tree (write under tmp_path)"
+    )
+    _fail_if_changed(
+        session,
+        stash.get(_USER_DATA, None),
+        _user_data(),
+        f"the user's data folder {_user_data_dir()} (give Settings a data_dir or use clean_env)",
+    )
+
+
+def _fail_if_changed(
+    session: pytest.Session,
+    before: frozenset[str] | None,
+    after: frozenset[str] | None,
+    where: str,
+) -> None:
     if before is None or after is None or before == after:
         return
     changed = "\n  ".join(sorted(before ^ after))
     writer = session.config.get_terminal_writer()
     writer.line()
-    writer.line(
-        f"tests changed the working tree (write under tmp_path instead):\n  {changed}", red=True
-    )
+    writer.line(f"tests changed {where}:\n  {changed}", red=True)
     session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 _TREE = pytest.StashKey[frozenset[str] | None]()
+_USER_DATA = pytest.StashKey[frozenset[str] | None]()
+_DATA = pytest.StashKey[Path]()
+
+
+def _user_data_dir() -> Path:
+    """Where ``Settings().data_dir`` points when nothing overrides it."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("smp-guide"))
+
+
+def _user_data() -> frozenset[str] | None:
+    """Each file (with its size and time) and folder in the user's data folder, empty if there
+    is none: a test creating, changing or removing anything there shows."""
+    folder = _user_data_dir()
+    if not folder.exists():
+        return frozenset()
+    try:
+        paths = [folder, *folder.rglob("*")]
+    except OSError:
+        return None
+    return frozenset(f"{p}/" if p.is_dir() else f"{p} {_stamp(p)}" for p in paths)
 
 
 def _working_tree() -> frozenset[str] | None:
@@ -100,7 +156,8 @@ def _no_network() -> Iterator[None]:
 
 @pytest.fixture
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, str]:
-    """No SMP_GUIDE_* from the caller's shell; data under tmp_path. Also returned for subprocesses."""
+    """No SMP_GUIDE_* from the caller's shell; data under tmp_path. Also returned for
+    subprocesses."""
     for name in list(os.environ):
         if name.startswith("SMP_GUIDE_"):
             monkeypatch.delenv(name)
@@ -108,24 +165,45 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, str]
     return dict(os.environ)
 
 
+def _built_sample(factory: pytest.TempPathFactory, name: str, *, outline: bool) -> Any:
+    from ingest import build_sample_pdf
+
+    path = factory.mktemp(name) / f"{name}.pdf"
+    return path, build_sample_pdf(path, outline=outline)
+
+
 @pytest.fixture(scope="session")
-def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _sample(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return _built_sample(tmp_path_factory, "sample", outline=True)
+
+
+@pytest.fixture(scope="session")
+def _sample_no_outline(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return _built_sample(tmp_path_factory, "sample-no-outline", outline=False)
+
+
+@pytest.fixture(scope="session")
+def sample_pdf(_sample: Any) -> Path:
     """The project's sample PDF, with chapter bookmarks, built once per session."""
-    from ingest import build_sample_pdf
-
-    path = tmp_path_factory.mktemp("sample") / "sample.pdf"
-    build_sample_pdf(path, outline=True)
-    return path
+    return Path(_sample[0])
 
 
 @pytest.fixture(scope="session")
-def sample_pdf_no_outline(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The same sample without bookmarks: chapters must come from the headings."""
-    from ingest import build_sample_pdf
+def sample_manifest(_sample: Any) -> Any:
+    """The ground truth (a ``SampleManifest``) the build of ``sample_pdf`` returned."""
+    return _sample[1]
 
-    path = tmp_path_factory.mktemp("sample-no-outline") / "sample-no-outline.pdf"
-    build_sample_pdf(path, outline=False)
-    return path
+
+@pytest.fixture(scope="session")
+def sample_pdf_no_outline(_sample_no_outline: Any) -> Path:
+    """The same sample without bookmarks: chapters must come from the headings."""
+    return Path(_sample_no_outline[0])
+
+
+@pytest.fixture(scope="session")
+def sample_no_outline_manifest(_sample_no_outline: Any) -> Any:
+    """The ground truth the build of ``sample_pdf_no_outline`` returned."""
+    return _sample_no_outline[1]
 
 
 @pytest.fixture(scope="session")
@@ -177,7 +255,7 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 process.kill()
                 raise RuntimeError(
                     f"chroma server did not start: {(data / 'server.log').read_text()}"
-                )
+                ) from None  # the last refused connection says nothing more
             time.sleep(0.2)
     yield url
     process.terminate()
@@ -214,6 +292,14 @@ def sample_ingested(sample_pdf: Path) -> Any:
     from ingest import ingest_pdf
 
     return ingest_pdf(sample_pdf, settings=Settings())
+
+
+@pytest.fixture(scope="session")
+def sample_no_outline_ingested(sample_pdf_no_outline: Path) -> Any:
+    """The sample without bookmarks ingested once per session (an ``IngestResult``)."""
+    from ingest import Settings, ingest_pdf
+
+    return ingest_pdf(sample_pdf_no_outline, settings=Settings())
 
 
 @pytest.fixture(scope="session")

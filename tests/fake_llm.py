@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from typing_extensions import override
+
 _FIRST_SOURCE = re.compile(r"\[1\] \([^)]*\)\n<<<\n(.*?)\n>>>", re.DOTALL)
 
 
@@ -51,8 +53,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
         self.server.record(time.monotonic(), "end")
 
+    @override
     def log_message(self, format: str, *args: object) -> None:
-        return
+        return  # quiet: the tests read the recorded timings, not a log
 
 
 class _Server(ThreadingHTTPServer):

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from llama_index.core.llms import CompletionResponse, MockLLM
+from typing_extensions import override
 
 from assistant import Answer, Assistant, QuestionError, Settings, body_sentences
 from evals import bundled_datasets, load_dataset
@@ -51,7 +52,7 @@ def test_every_answer_sentence_is_verbatim_in_its_cited_chunk(
 
 
 def test_citations_are_numbered_and_brief_ready(gold_answers: list[tuple[Any, Answer]]) -> None:
-    for question, answer in gold_answers:
+    for _question, answer in gold_answers:
         assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
         for c in answer.citations:
             assert c.page_labels and c.reference.endswith(".")
@@ -99,6 +100,7 @@ def test_question_limits(assistant: Assistant) -> None:
 class _ScriptedLLM(MockLLM):
     """llama-index's MockLLM with a fixed reply: tests the plumbing, not a model."""
 
+    @override
     def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
         assert "[1]" in prompt and "not instructions" in prompt
         return CompletionResponse(
@@ -107,6 +109,7 @@ class _ScriptedLLM(MockLLM):
 
 
 class _FailingLLM(MockLLM):
+    @override
     def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
         raise TimeoutError("model server did not answer")
 

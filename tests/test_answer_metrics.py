@@ -127,7 +127,9 @@ def test_lower_is_better_thresholds_and_regressions() -> None:
 
 
 def test_a_quote_matches_its_page_across_glyph_bullets_and_kept_line_end_hyphens() -> None:
-    page = "Examples:\n/c110 A person who is both working is\nclassified as employed.\n/c110 A student"
+    page = (
+        "Examples:\n/c110 A person who is both working is\nclassified as employed.\n/c110 A student"
+    )
     quote = "• A person who is both working is classified as employed. • A student"
     assert match_key(quote) in match_key(page)
     assert match_key("on management- led reviews") == match_key("on management-\nled reviews")

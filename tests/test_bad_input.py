@@ -69,7 +69,7 @@ def text_pdf(path: Path) -> Path:
     return path
 
 
-def not_a_pdf(tmp_path: Path, sample: Callable[[], Path]) -> Path:
+def not_a_pdf(tmp_path: Path, _sample: Callable[[], Path]) -> Path:
     path = tmp_path / "notes.pdf"
     path.write_text("These are meeting notes saved as plain text, not a PDF.\n" * 20)
     return path
@@ -82,7 +82,7 @@ def truncated(tmp_path: Path, sample: Callable[[], Path]) -> Path:
     return path
 
 
-def encrypted(tmp_path: Path, sample: Callable[[], Path]) -> Path:
+def encrypted(tmp_path: Path, _sample: Callable[[], Path]) -> Path:
     writer = PdfWriter(clone_from=PdfReader(text_pdf(tmp_path / "plain.pdf")))
     writer.encrypt(user_password=PASSWORD, owner_password=PASSWORD + "-owner")
     path = tmp_path / "encrypted.pdf"
@@ -91,7 +91,7 @@ def encrypted(tmp_path: Path, sample: Callable[[], Path]) -> Path:
     return path
 
 
-def scanned(tmp_path: Path, sample: Callable[[], Path]) -> Path:
+def scanned(tmp_path: Path, _sample: Callable[[], Path]) -> Path:
     """Pages that are only a raster 'scan' and shapes: no text layer at all."""
     from PIL import Image, ImageDraw
 
@@ -112,14 +112,14 @@ def scanned(tmp_path: Path, sample: Callable[[], Path]) -> Path:
     return path
 
 
-def zero_pages(tmp_path: Path, sample: Callable[[], Path]) -> Path:
+def zero_pages(tmp_path: Path, _sample: Callable[[], Path]) -> Path:
     path = tmp_path / "empty.pdf"
     with path.open("wb") as handle:
         PdfWriter().write(handle)
     return path
 
 
-def missing(tmp_path: Path, sample: Callable[[], Path]) -> Path:
+def missing(tmp_path: Path, _sample: Callable[[], Path]) -> Path:
     return tmp_path / "does-not-exist.pdf"
 
 
@@ -151,10 +151,9 @@ def make(tmp_path: Path, request: pytest.FixtureRequest) -> Callable[[Case], Pat
     return lambda case: case.build(tmp_path, sample)
 
 
+@pytest.mark.usefixtures("clean_env")  # Settings() reads the environment it sets
 @pytest.mark.parametrize("name", list(CASES))
-def test_library_raises_specific_error(
-    name: str, make: Callable[[Case], Path], clean_env: dict[str, str]
-) -> None:
+def test_library_raises_specific_error(name: str, make: Callable[[Case], Path]) -> None:
     case = CASES[name]
     path = make(case)
     settings = Settings()

@@ -15,7 +15,10 @@ from ingest._records import Chunk
 
 PROSE = "Labour migration programmes depend on a steady flow of information between partners"
 RECS = [
-    ("Offer pre-departure training to all", "workers before they travel abroad.", "Strong", "Moderate"),
+    (
+        "Offer pre-departure training to all", "workers before they travel abroad.",
+        "Strong", "Moderate",
+    ),
     ("Publish recruitment fees charged by", "licensed agencies every year.", "Strong", "High"),
     ("Let workers change employer without", "losing their residence permit.", "Conditional", "Low"),
     ("Fund legal aid for migrants who file", "complaints against employers.", "Strong", "Moderate"),
@@ -49,7 +52,9 @@ def _cell_drawn_tables(path: Path) -> None:
     canvas.drawString(72, y, "Table 1. Recommendations on the fair recruitment of workers")
     y -= 18
     canvas.setFont("Helvetica-Bold", 9)
-    for x, cell in zip((72, 300, 400), ("Recommendation", "Strength", "Quality of evidence")):
+    for x, cell in zip(
+        (72, 300, 400), ("Recommendation", "Strength", "Quality of evidence"), strict=True
+    ):
         canvas.drawString(x, y, cell)
     y -= 14
     canvas.setFont("Helvetica", 9)

@@ -81,7 +81,8 @@ def _markdown_pdf(path: Path) -> Path:
     lines = [
         first,
         "The zebrafish payroll audit checks every quarterly ledger of the pilot.",
-        f"Auditors copied {IMAGE} and {LINK} and pasted {BARE} and www.beacon.invalid into the ledger.",
+        f"Auditors copied {IMAGE} and {LINK} and pasted {BARE} and www.beacon.invalid "
+        "into the ledger.",
         "The zebrafish payroll audit report goes to the steering committee each year.",
     ]
     for row, line in enumerate(lines):

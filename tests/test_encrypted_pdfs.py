@@ -88,7 +88,7 @@ def test_right_password_gives_the_plain_files_chunks(
     pdf = encrypted[algorithm]
     chunks = dumped_chunks(pdf, tmp_path / "chunks.jsonl", clean_env, "--password", PASSWORD)
     assert len(chunks) == len(plain_chunks), f"{algorithm}: {len(chunks)} != {len(plain_chunks)}"
-    for got, want in zip(chunks, plain_chunks):
+    for got, want in zip(chunks, plain_chunks, strict=True):
         assert got == want, f"{algorithm}: chunk {want['position']} differs from the plain file's"
 
 

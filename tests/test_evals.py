@@ -16,6 +16,7 @@ import pytest
 from helpers import run_cli
 from llama_index.core.llms import CompletionResponse, MockLLM
 from pydantic import Field
+from typing_extensions import override
 
 from assistant import Answer, Assistant, Settings
 from assistant.cli import exit_code_for
@@ -83,9 +84,7 @@ def test_every_offline_metric_is_measured(gold_run: tuple[RunReport, Path]) -> N
 
 
 @pytest.mark.slow
-def test_citation_validity_catches_a_wrong_page(
-    gold_run: tuple[RunReport, Path], assistant: Assistant, tmp_path: Path
-) -> None:
+def test_citation_validity_catches_a_wrong_page(assistant: Assistant, tmp_path: Path) -> None:
     """The metric can fail: the same quote cited on another page is invalid, with a reason."""
     question = next(q for q in load_dataset(GOLD) if q.answerable)
     answer = assistant.answer(question.question)
@@ -298,6 +297,7 @@ class JudgeMock(MockLLM):
 
     prompts: list[str] = Field(default_factory=list)
 
+    @override
     def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
         self.prompts.append(prompt)
         schema = prompt.split(_SCHEMA_START, 1)[1].split("Do not use single quotes", 1)[0]

@@ -30,6 +30,7 @@ from pydantic import Field
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
+from typing_extensions import override
 
 from assistant import Settings
 from assistant.cli import exit_code_for
@@ -472,6 +473,7 @@ class PromptCapturingLLM(MockLLM):
 
     prompts: list[str] = Field(default_factory=list)
 
+    @override
     def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
         self.prompts.append(prompt)
         return CompletionResponse(text="Employers should pay recruitment costs [1].")
@@ -573,12 +575,12 @@ def scanned_pdf(path: Path) -> Path:
 
 
 def test_bad_files_leave_an_existing_index_unchanged(
-    sample_pdf: Path, sample_ingested: IngestResult, tmp_path: Path, clean_env: dict[str, str]
+    sample_pdf: Path, sample_index_copy: Path, tmp_path: Path, clean_env: dict[str, str]
 ) -> None:
     from index import open_index
 
-    settings = Settings(data_dir=tmp_path / "data", index_dir=tmp_path / "index")
-    open_index(settings=settings).add(sample_ingested, pdf=sample_pdf)
+    # A copy of the session's index of the sample, at tmp_path / "index".
+    settings = Settings(data_dir=tmp_path / "data", index_dir=sample_index_copy)
     questions = ["Who should pay recruitment fees?", "How are skills recognised?", "visa"]
 
     def snapshot() -> tuple[int, list[list[tuple[str, float]]]]:

@@ -31,6 +31,13 @@ from ingest import IngestResult, ingest_pdf
 MODES = ["embedded", "server"]
 
 
+def _part(result: IngestResult) -> IngestResult:
+    """Every fifth chunk of a document (41 of the sample's 205, two embedding batches): for the
+    tests that embed a document of their own, whose mechanism (idempotence, replacement, the
+    document filter) works alike on any number of chunks."""
+    return replace(result, chunks=result.chunks[::5])
+
+
 def _settings(tmp: Path, mode: str, url: str | None, name: str) -> Settings:
     # Each test gets its own collection, so the shared server needs no clean-up between
     # tests; on disk each has its own folder, and the default collection (the session's).
@@ -51,17 +58,24 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def library(
-    settings: Settings, sample_settings: Settings, sample_ingested: IngestResult
-) -> GuideIndex:
-    """A private index of the sample, for a test that writes to it: on disk a copy of the
+def indexed(settings: Settings, sample_ingested: IngestResult) -> IngestResult:
+    """What ``library`` holds: on disk the whole sample (a copy of the session's index); on the
+    server, where each test embeds its own, a part of it (``shared`` serves the whole)."""
+    if settings.chroma_url is None:
+        return sample_ingested
+    return _part(sample_ingested)
+
+
+@pytest.fixture
+def library(settings: Settings, sample_settings: Settings, indexed: IngestResult) -> GuideIndex:
+    """A private index of ``indexed``, for a test that writes to it: on disk a copy of the
     session's (whose build asserts the same), on the server embedded here."""
     if settings.chroma_url is None:
         shutil.copytree(sample_settings.resolved_index_dir(), settings.resolved_index_dir())
         return open_index(settings=settings)
     index = open_index(settings=settings)
-    report = index.add(sample_ingested)
-    assert report.status == "added" and report.embedded == len(sample_ingested.chunks)
+    report = index.add(indexed)
+    assert report.status == "added" and report.embedded == len(indexed.chunks)
     return index
 
 
@@ -84,23 +98,30 @@ def shared(
 
 
 def test_reingest_is_idempotent(
-    library: GuideIndex, settings: Settings, sample_ingested: IngestResult
+    library: GuideIndex, settings: Settings, indexed: IngestResult
 ) -> None:
     before = [h.chunk.id for h in library.search("who pays for training?", k=8)]
-    report = open_index(settings=settings).add(sample_ingested)
+    report = open_index(settings=settings).add(indexed)
     assert report.status == "unchanged" and report.embedded == 0
     again = open_index(settings=settings)
     assert [h.chunk.id for h in again.search("who pays for training?", k=8)] == before
-    assert len(again.chunks()) == len(sample_ingested.chunks)
+    assert len(again.chunks()) == len(indexed.chunks)
+
+
+@pytest.fixture(scope="module")
+def changed_version(
+    tmp_path_factory: pytest.TempPathFactory, sample_pdf_no_outline: Path
+) -> IngestResult:
+    """Part of another version of ``sample.pdf`` (same file name, other bytes), ingested once."""
+    changed = tmp_path_factory.mktemp("same-name") / "sample.pdf"
+    shutil.copy(sample_pdf_no_outline, changed)
+    return _part(ingest_pdf(changed, settings=Settings()))
 
 
 def test_changed_pdf_replaces_its_chunks(
-    library: GuideIndex, settings: Settings, sample_pdf_no_outline: Path, tmp_path: Path
+    library: GuideIndex, changed_version: IngestResult
 ) -> None:
-    changed = tmp_path / "same-name" / "sample.pdf"  # same file name, other bytes
-    changed.parent.mkdir()
-    shutil.copy(sample_pdf_no_outline, changed)
-    result = ingest_pdf(changed, settings=settings)
+    result = changed_version
     report = library.add(result)
     assert report.status == "replaced"
     ids = {c.id for c in library.chunks()}
@@ -121,9 +142,9 @@ def test_filters_are_honoured(shared: tuple[GuideIndex, Settings]) -> None:
 
 
 def test_document_filter_with_two_documents(
-    library: GuideIndex, sample_pdf_no_outline: Path, settings: Settings
+    library: GuideIndex, sample_no_outline_ingested: IngestResult
 ) -> None:
-    other = ingest_pdf(sample_pdf_no_outline, settings=settings)
+    other = _part(sample_no_outline_ingested)
     assert library.add(other).status == "added"
     assert len(library.status().documents) == 2
     hits = library.search("visa processing", k=10, documents=["sample-no-outline.pdf"])

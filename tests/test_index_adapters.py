@@ -65,7 +65,7 @@ def test_bm25_mask_admits_only_the_filtered_chunks() -> None:
     best = index.scores("migrant workers", lambda cid: cid in {"b", "c"}, 10)
     # A masked-out chunk scores 0 and may fill the list; the retriever keeps scores > 0.
     assert [cid for cid, score in best if score > 0] == ["b"], best
-    assert index.scores("migrant workers", lambda cid: False, 10) == []
+    assert index.scores("migrant workers", lambda _cid: False, 10) == []
 
 
 def test_chroma_adapter_writes_reads_and_reopens(tmp_path: Path) -> None:

@@ -23,7 +23,6 @@ from ingest import (
     Chunk,
     IngestResult,
     SampleManifest,
-    build_sample_pdf,
     ingest_pdf,
 )
 
@@ -92,16 +91,21 @@ _FRONT_MATTER_BEFORE_CONTENTS = Chapter(None, "Front matter", 0, "", 0, "front_m
 
 
 @pytest.fixture(scope="module")
-def manifest(tmp_path_factory: pytest.TempPathFactory) -> SampleManifest:
-    return build_sample_pdf(tmp_path_factory.mktemp("manifest") / "sample.pdf", outline=True)
+def manifest(sample_manifest: SampleManifest) -> SampleManifest:
+    return sample_manifest
 
 
 @pytest.fixture(scope="module")
-def results(sample_pdf: Path, sample_pdf_no_outline: Path) -> dict[bool, Case]:
-    """Each sample PDF ingested once per module."""
+def results(
+    sample_pdf: Path,
+    sample_pdf_no_outline: Path,
+    sample_ingested: IngestResult,
+    sample_no_outline_ingested: IngestResult,
+) -> dict[bool, Case]:
+    """Each sample PDF as the session ingested it (default settings)."""
     return {
-        outline: Case(outline, path, ingest_pdf(path, settings=Settings()))
-        for outline, path in ((True, sample_pdf), (False, sample_pdf_no_outline))
+        True: Case(True, sample_pdf, sample_ingested),
+        False: Case(False, sample_pdf_no_outline, sample_no_outline_ingested),
     }
 
 
@@ -337,9 +341,7 @@ def test_page_labels_match_the_document(case: Case, manifest: SampleManifest) ->
         )
 
 
-def test_ids_unique_and_stable(
-    case: Case, manifest: SampleManifest, tmp_path_factory: pytest.TempPathFactory
-) -> None:
+def test_ids_unique_and_stable(case: Case, tmp_path_factory: pytest.TempPathFactory) -> None:
     ids = [c.id for c in case.chunks]
     repeated = [i for i, n in Counter(ids).items() if n > 1]
     assert not repeated, f"duplicate chunk IDs: {repeated}"

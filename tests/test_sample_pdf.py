@@ -15,9 +15,9 @@ def _norm(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, SampleManifest]:
-    out = tmp_path_factory.mktemp("sample") / "sample.pdf"
-    return out, build_sample_pdf(out)
+def built(sample_pdf: Path, sample_manifest: SampleManifest) -> tuple[Path, SampleManifest]:
+    """The session's build, with bookmarks (the default)."""
+    return sample_pdf, sample_manifest
 
 
 def test_build_is_deterministic(tmp_path: Path, built: tuple[Path, SampleManifest]) -> None:
@@ -57,10 +57,13 @@ def test_outline_and_page_labels(built: tuple[Path, SampleManifest]) -> None:
     assert reader.page_labels[1] == "i"
 
 
-def test_without_outline(tmp_path: Path, built: tuple[Path, SampleManifest]) -> None:
-    out = tmp_path / "plain.pdf"
-    manifest = build_sample_pdf(out, outline=False)
-    reader = PdfReader(out)
+def test_without_outline(
+    sample_pdf_no_outline: Path,
+    sample_no_outline_manifest: SampleManifest,
+    built: tuple[Path, SampleManifest],
+) -> None:
+    manifest = sample_no_outline_manifest  # the session's build_sample_pdf(outline=False)
+    reader = PdfReader(sample_pdf_no_outline)
     assert reader.outline == []
     assert "/PageLabels" not in reader.root_object
     assert manifest.chapters == built[1].chapters, "outline must not change the layout"

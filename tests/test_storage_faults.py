@@ -72,11 +72,9 @@ def _size_kb(folder: Path) -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("clean_env")  # the CLI children inherit its environment
 def test_a_disk_that_fills_during_ingest_leaves_the_old_index_serving(
-    tmp_path: Path,
-    sample_settings: Settings,
-    sample_pdf_no_outline: Path,
-    clean_env: dict[str, str],
+    tmp_path: Path, sample_settings: Settings, sample_pdf_no_outline: Path
 ) -> None:
     source = sample_settings.resolved_index_dir()
     mount, out = tmp_path / "small-disk", tmp_path / "out"
@@ -117,8 +115,9 @@ def _read_only_script(index: Path, body: str) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("clean_env")  # the CLI children inherit its environment
 def test_a_read_only_index_answers_and_refuses_ingest(
-    tmp_path: Path, sample_index_copy: Path, sample_pdf: Path, clean_env: dict[str, str]
+    tmp_path: Path, sample_index_copy: Path, sample_pdf: Path
 ) -> None:
     index, out = sample_index_copy, tmp_path / "out"
     shutil.rmtree(index / "bm25", ignore_errors=True)  # nothing cached: a reader must cope

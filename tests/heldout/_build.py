@@ -1,4 +1,5 @@
-"""Two-pass build of one document: lay it out, fill in the contents, label pages, write the truth."""
+"""Two-pass build of one document: lay it out, fill in the contents, label pages, write the
+truth."""
 
 from __future__ import annotations
 
@@ -114,7 +115,7 @@ def write_page_labels(path: Path, folios: dict[int, str | None], prefix: str) ->
 def roman_value(text: str) -> int:
     values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
     total = 0
-    for glyph, following in zip(text, text[1:] + " "):
+    for glyph, following in zip(text, text[1:] + " ", strict=True):
         value = values[glyph]
         total += -value if values.get(following, 0) > value else value
     return total

@@ -99,8 +99,10 @@ class Layout:
 
     @property
     def width(self) -> float:
-        l, r, _, _ = self.look.margins
-        return (self.look.page[0] - l - r - (self.columns - 1) * self.look.gutter) / self.columns
+        left, right, _, _ = self.look.margins
+        return (
+            self.look.page[0] - left - right - (self.columns - 1) * self.look.gutter
+        ) / self.columns
 
     @property
     def x(self) -> float:
@@ -348,7 +350,8 @@ class Layout:
 def one_text_object(
     c: Canvas, x: float, y: float, runs: Sequence[tuple[float, str, float, str]]
 ) -> None:
-    """Runs (offset from x, font, size, text) in a single text object, so they extract as one line."""
+    """Runs (offset from x, font, size, text) in a single text object, so they extract as one
+    line."""
     obj = c.beginText(x, y)
     at = 0.0
     for offset, font, size, text in runs:

@@ -33,7 +33,8 @@ from ._tables import table, two_column_pairs
 
 INLINE = re.compile(r"\{(fn|en):([^}]*)\}")
 
-# layout, number, printed number, title, a callback marking the opening page; returns that page's index
+# layout, number, printed number, title, a callback marking the opening page; returns that
+# page's index
 Opener = Callable[[Layout, int, str, str, Callable[[], None]], int]
 
 
@@ -127,7 +128,7 @@ def contents_entries(blocks: Blocks, options: Options) -> list[tuple[int, str]]:
     """What the contents page lists, known before anything is laid out."""
     entries: list[tuple[int, str]] = []
     following = [head for head, _, _ in blocks.items[1:]] + [""]
-    for (head, arg, _), after in zip(blocks.items, following):
+    for (head, arg, _), after in zip(blocks.items, following, strict=True):
         if after == "@contents":
             continue  # the contents page does not list itself
         if head == "=":
@@ -298,7 +299,7 @@ class Renderer:
     def do_rectable(self, arg: str, body: tuple[str, ...]) -> None:
         rows = [[cell.strip() for cell in row.split("|")] for row in body]
         placed = self.place_table(arg, rows, ruled=True, widths=(0.6, 0.18, 0.22))
-        for row, index in zip(rows[1:], placed):
+        for row, index in zip(rows[1:], placed, strict=True):
             self.add_rec(None, index, row[0])
 
     def do_table(self, arg: str, body: tuple[str, ...]) -> None:
@@ -313,7 +314,9 @@ class Renderer:
         caption = f"{label}. {title}"
         placed = table(self.lay, label, caption, rows, ruled=ruled, widths=widths)
         first = [
-            row for row, index in zip(rows[1:], placed.row_pages) if index == placed.first_page
+            row
+            for row, index in zip(rows[1:], placed.row_pages, strict=True)
+            if index == placed.first_page
         ]
         cells = [first[0][0], first[0][-1]] + ([first[1][0]] if len(first) > 1 else [])
         self.truth.tables.append(

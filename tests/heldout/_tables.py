@@ -25,7 +25,8 @@ def table(
     ruled: bool,
     widths: Sequence[float] | None = None,
 ) -> Placed:
-    """Caption, a header row, body rows; a row that does not fit moves on under '<label> (continued)'."""
+    """Caption, a header row, body rows; a row that does not fit moves on under
+    '<label> (continued)'."""
     look = lay.look
     header, body = rows[0], rows[1:]
     fractions = widths or [1 / len(header)] * len(header)
@@ -35,7 +36,8 @@ def table(
 
     def cells(row: Sequence[str], font: str) -> list[list[str]]:
         return [
-            lay.wrap(text, font, size, lay.width * f - 2 * pad) for text, f in zip(row, fractions)
+            lay.wrap(text, font, size, lay.width * f - 2 * pad)
+            for text, f in zip(row, fractions, strict=True)
         ]
 
     def row_height(wrapped: list[list[str]]) -> float:
@@ -48,7 +50,7 @@ def table(
             lay.c.setFillColor(look.shade)
             lay.c.rect(lay.x, lay.y - height, lay.width, height, fill=1, stroke=0)
             lay.c.setFillColor(black)
-        for lines, f in zip(wrapped, fractions):
+        for lines, f in zip(wrapped, fractions, strict=True):
             w = lay.width * f
             if ruled:
                 lay.c.setLineWidth(0.5)
@@ -103,7 +105,7 @@ def two_column_pairs(
         wrapped = [lay.wrap(exp, look.body, look.size, col_w - key_width - 8) for _, exp in rows]
         height = max(len(w) for w in wrapped) * look.leading
         lay.ensure(height)
-        for k, ((short, _), lines) in enumerate(zip(rows, wrapped)):
+        for k, ((short, _), lines) in enumerate(zip(rows, wrapped, strict=True)):
             x = lay.x + k * col_w
             y = lay.y
             lay.c.setFont(look.bold, look.size)

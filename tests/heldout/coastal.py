@@ -68,7 +68,7 @@ def cover(lay: Layout) -> None:
     c.drawString(70, 168, "2024")
 
 
-def opener(lay: Layout, number: int, printed: str, title: str, mark: Callable[[], None]) -> int:
+def opener(lay: Layout, _number: int, printed: str, title: str, mark: Callable[[], None]) -> int:
     """A divider page carrying only the title and 'CHAPTER n'; the text starts overleaf."""
     lay.start_page("divider")
     mark()
@@ -102,7 +102,7 @@ SPEC = Spec(
     cover=cover,
     options=Options(
         opener=opener,
-        contents_line=lambda n, printed, title: f"CHAPTER {printed}. {title.upper()}",
+        contents_line=lambda _n, printed, title: f"CHAPTER {printed}. {title.upper()}",
         outline=True,
         drop_caps=True,
         toc_depth=0,

@@ -13,7 +13,10 @@ from ._build import Spec
 from ._kit import Layout, Look, PageInfo
 from ._render import Options
 
-TITLE = "Protecting the Region's Older People from Extreme Heat: A Policy Brief for Health and Social Care"
+TITLE = (
+    "Protecting the Region's Older People from Extreme Heat: "
+    "A Policy Brief for Health and Social Care"
+)
 
 LOOK = Look(
     body="Times-Roman",
@@ -72,7 +75,7 @@ def cover(lay: Layout) -> None:
     c.drawString(54, 104, "June 2024")
 
 
-def opener(lay: Layout, number: int, printed: str, title: str, mark: Callable[[], None]) -> int:
+def opener(lay: Layout, _number: int, printed: str, title: str, mark: Callable[[], None]) -> int:
     """Numbered sections open in the running columns, after a short rule."""
     if lay.kind != "body":
         lay.start_page("body")
@@ -99,7 +102,7 @@ SPEC = Spec(
     cover=cover,
     options=Options(
         opener=opener,
-        contents_line=lambda n, printed, title: f"{printed}  {title}",
+        contents_line=lambda _n, printed, title: f"{printed}  {title}",
         outline=False,
         drop_caps=False,
         toc_depth=0,

@@ -83,7 +83,7 @@ def cover(lay: Layout) -> None:
     c.setFillColor(black)
 
 
-def opener(lay: Layout, number: int, printed: str, title: str, mark: Callable[[], None]) -> int:
+def opener(lay: Layout, _number: int, printed: str, title: str, mark: Callable[[], None]) -> int:
     """'Chapter II' over the title, at the top of a fresh page."""
     lay.start_page("body")
     mark()
@@ -111,7 +111,7 @@ SPEC = Spec(
     cover=cover,
     options=Options(
         opener=opener,
-        contents_line=lambda n, printed, title: f"Chapter {printed}. {title}",
+        contents_line=lambda _n, printed, title: f"Chapter {printed}. {title}",
         outline=False,
         drop_caps=False,
         toc_depth=1,

@@ -67,7 +67,7 @@ def cover(lay: Layout) -> None:
     c.drawString(180, 120, "Second edition, 2024")
 
 
-def opener(lay: Layout, number: int, printed: str, title: str, mark: Callable[[], None]) -> int:
+def opener(lay: Layout, _number: int, printed: str, title: str, mark: Callable[[], None]) -> int:
     """A coloured band with 'PART n' and the part's title at the top of a new page."""
     lay.start_page("body")
     mark()
@@ -100,7 +100,7 @@ SPEC = Spec(
     cover=cover,
     options=Options(
         opener=opener,
-        contents_line=lambda n, printed, title: f"Part {printed}: {title}",
+        contents_line=lambda _n, printed, title: f"Part {printed}: {title}",
         outline=True,
         drop_caps=False,
         toc_depth=1,

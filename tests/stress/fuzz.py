@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
-from mutations import mutate, random_mutations
+from mutations import mutate, random_mutations  # noqa: E402 (needs tests/ on the path)
 
 MEMORY_LIMIT_MB = 500
 ADDRESS_SPACE = 3 * 1024**3

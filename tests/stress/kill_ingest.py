@@ -5,7 +5,8 @@ Builds an index of the sample PDF through the CLI, then for each trial starts
 group, so page workers die too), kills the group with SIGKILL after a random delay,
 and checks (a) the index still answers 3 questions with the same chunk IDs and scores
 as before the trial, (b) the next ingest completes (status replaced). Prints
-``survived N/10`` (and how many were really killed mid-ingest); exits non-zero unless every trial survived.
+``survived N/10`` (and how many were really killed mid-ingest); exits non-zero unless
+every trial survived.
 
     .venv/bin/python tests/stress/kill_ingest.py [--trials 10] [--seed 7]
 """
@@ -26,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
-from helpers import run_cli
+from helpers import run_cli  # noqa: E402 (needs tests/ on the path)
 
 QUESTIONS = [
     "Who should pay recruitment fees?",

@@ -41,8 +41,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 # isort: split
-from fake_llm import base_url, slow_llm
-from helpers import free_port, start_chat
+from fake_llm import base_url, slow_llm  # noqa: E402 (needs tests/ on the path)
+from helpers import free_port, start_chat  # noqa: E402
 
 GOLD = ROOT / "evals" / "datasets" / "sample_gold.jsonl"
 OFFLINE_ENV = {
@@ -131,10 +131,8 @@ class Sampler(threading.Thread):
 
         total = 0
         for proc in [self.process, *self.process.children(recursive=True)]:
-            try:
+            with contextlib.suppress(psutil.Error):  # the process ended since it was listed
                 total += proc.memory_info().rss
-            except psutil.Error:
-                pass
         return total / 1_048_576
 
     def run(self) -> None:
