@@ -8,9 +8,10 @@ exported briefs.
 Rendering lives in ``_render``; request limits, logins and those routes in
 ``_guard``.
 
-Only ``/ask`` is a public API endpoint. The page's other events are private (hidden
+``/ask``, ``/answer`` are the public API endpoints. The page's other events are private (hidden
 from ``view_api`` and refused by gradio_client); a raw HTTP client can still send them,
-so each handler checks on the server what it may do.
+so each handler checks on the server what it may do. ``_api`` holds ``/answer`` and the
+``POST /api/answer`` route.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from starlette.middleware import Middleware
 
 from assistant._engine import Assistant
 from assistant.settings import Settings
+from assistant.ui._api import add_gradio_endpoint, answer_route
 from assistant.ui._guard import LoginThrottle, RequestGuard, login_auth, pdf_route
 from assistant.ui._page import (
     COPY_JS,
@@ -125,6 +127,7 @@ def _layout(session: ChatSession) -> gr.Blocks:
             concurrency_id="build_sample",
             concurrency_limit=1,
         )
+        add_gradio_endpoint(session.assistant, keep=session.settings.assistant.max_history_messages)
     return demo
 
 
@@ -152,7 +155,11 @@ def launch(settings: Settings, *, prevent_thread_lock: bool = False) -> gr.Block
         auth=cast(Any, auth),  # an async check: Gradio awaits it (its annotation says sync)
         prevent_thread_lock=prevent_thread_lock,
         app_kwargs={
-            "routes": [pdf_route(session.pdf_path), session.briefs.route()],
+            "routes": [
+                pdf_route(session.pdf_path),
+                session.briefs.route(),
+                answer_route(session.assistant, keep=options.max_history_messages),
+            ],
             "middleware": [guard],
         },
         css=CSS,
