@@ -11,11 +11,12 @@ layout only, so both say the same thing.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from assistant._lead import sentence_case
+from assistant._query import STOPWORDS
 from assistant._records import Answer, Citation
 
 LineKind = Literal["text", "heading", "quote", "repeat"]
@@ -131,7 +132,7 @@ class Brief:
         return replace(self, entries=(*self.entries, entry))
 
     def layout(self) -> BriefLayout:
-        return _Numbering(_lowercase_words(self.entries)).layout(self.entries)
+        return _Numbering(self.entries).layout(self.entries)
 
 
 def answer_from_json(data: Mapping[str, Any]) -> Answer:
@@ -166,16 +167,28 @@ def answer_from_json(data: Mapping[str, Any]) -> Answer:
 
 
 def _lowercase_words(entries: Sequence[BriefEntry]) -> frozenset[str]:
-    """Words the brief writes in lower case somewhere: sentence case lowers only these."""
+    """Words the brief writes in lower case somewhere (and function words, which a title in
+    capitals may be the only place to find): sentence case lowers only these."""
     texts = [e.text for e in entries] + [c.quote for e in entries for c in e.citations]
-    return frozenset(w for t in texts for w in _WORD.findall(t) if w.islower())
+    return STOPWORDS | {w for t in texts for w in _WORD.findall(t) if w.islower()}
+
+
+def _acronyms(entries: Sequence[BriefEntry]) -> dict[str, str]:
+    """Words the quotes write with several capitals ('IOM', 'SMPs'), by their upper case."""
+    quotes = [c.quote for e in entries for c in e.citations] + [e.question for e in entries]
+    found = {}
+    for word in (w for q in quotes for w in _WORD.findall(q)):
+        if sum(ch.isupper() for ch in word) >= 2:
+            found.setdefault(word.upper(), word)
+    return found
 
 
 class _Numbering:
     """Numbers references in order of first use and lays out each answer's body."""
 
-    def __init__(self, lowercase: Collection[str]) -> None:
-        self.lowercase = lowercase
+    def __init__(self, entries: Sequence[BriefEntry]) -> None:
+        self.lowercase = _lowercase_words(entries)
+        self.acronyms = _acronyms(entries)
         self.numbers: dict[tuple[str, str], int] = {}
         self.references: list[BriefReference] = []
         self.quoted: set[str] = set()
@@ -203,7 +216,7 @@ class _Numbering:
             self.quoted.add(quote)
             return BodyLine("quote", quote, refs)
         text = _MARKER.sub(lambda m: f"[{self._renumbered(int(m[1]), by_n)}]", raw)
-        return BodyLine("text", text)
+        return BodyLine("text", self._unshouted(text))
 
     def _heading(self, text: str) -> str:
         head = _CHAPTER_HEAD.fullmatch(text)
@@ -213,7 +226,25 @@ class _Numbering:
 
     def _titled(self, title: str) -> str:
         """A title in sentence case (a title set in capitals or in title case)."""
-        return sentence_case(title, self.lowercase) if title else title
+        if not title:
+            return title
+        cased = sentence_case(self._unshouted(title), self.lowercase)
+        return cased[:1].upper() + cased[1:]
+
+    def _unshouted(self, text: str) -> str:
+        """Words set in capitals in lower case, unless they are acronyms: written so in the
+        quotes, or short (IOM, ILO) and not a function word."""
+
+        def fix(match: re.Match[str]) -> str:
+            word = match.group(0)
+            if len(word) < 2 or not word.isupper():
+                return word
+            if word in self.acronyms:
+                return self.acronyms[word]
+            short = len(word) <= 4 and word.lower() not in STOPWORDS
+            return word if short else word.lower()
+
+        return _WORD.sub(fix, text)
 
     def _renumbered(self, n: int, by_n: Mapping[int, Citation]) -> int:
         citation = by_n.get(n)
