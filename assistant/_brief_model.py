@@ -176,7 +176,7 @@ def _lowercase_words(entries: Sequence[BriefEntry]) -> frozenset[str]:
 def _acronyms(entries: Sequence[BriefEntry]) -> dict[str, str]:
     """Words the quotes write with several capitals ('IOM', 'SMPs'), by their upper case."""
     quotes = [c.quote for e in entries for c in e.citations] + [e.question for e in entries]
-    found = {}
+    found: dict[str, str] = {}
     for word in (w for q in quotes for w in _WORD.findall(q)):
         if sum(ch.isupper() for ch in word) >= 2:
             found.setdefault(word.upper(), word)
