@@ -24,6 +24,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from assistant import Assistant, Settings
+from assistant.ui._guard import BRIEF_TYPES
 from assistant.ui._render import page_text
 from index import index_pdf
 
@@ -261,7 +262,9 @@ def test_two_answers_added_to_the_brief_export_as_word_and_markdown(
         page.locator("#brief-list .smp-brief-count", has_text=count).wait_for()
     listed = page.locator("#brief-list li").all_inner_texts()
     assert listed == questions, listed
-    _, word = _download(page, "#export-docx")
+    word_href, word = _download(page, "#export-docx")
+    with urllib.request.urlopen(f"{url}{word_href}", timeout=10) as served:
+        assert served.headers["Content-Type"] == BRIEF_TYPES[".docx"], served.headers
     lines = [p.text for p in docx.Document(str(word)).paragraphs]
     assert [ln for ln in lines if re.match(r"\d\. ", ln)] == [
         f"{n}. {q}" for n, q in enumerate(questions, start=1)
