@@ -10,6 +10,7 @@ import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -17,7 +18,7 @@ import pytest
 from assistant import Answer, Assistant, Brief, Settings, answer_from_json, export_brief
 from assistant._brief import brief_bytes
 from assistant._brief_render import brief_markdown
-from assistant._references import reference_year
+from assistant._references import reference, reference_year
 
 PAY = "Who should pay for training the candidates?"
 OFF_TOPIC = "What is zero trust architecture?"
@@ -186,3 +187,18 @@ def test_an_answer_kept_as_json_is_added_as_it_was(answers: dict[str, Answer]) -
 )
 def test_reference_year_never_prints_an_epoch_default(year: str, printed: str) -> None:
     assert reference_year(year) == printed
+
+
+def test_the_sample_names_its_author_and_year_and_references_print_them(
+    sample_ingested: Any,
+) -> None:
+    document = sample_ingested.document
+    assert document.author == "International Organization for Migration (sample)", document
+    assert document.year == "2023", "the sample is dated as the publication it stands in for"
+    chunk = next(c for c in sample_ingested.chunks if c.chapter == 11 and c.rec_id)
+    template = "{author} ({year}). {title}, {location}."
+    made = reference(chunk, template=template, author=document.author, year="1970")
+    assert made.startswith(f"{document.author} (n.d.). {chunk.document_title}, ch. 11"), made
+    assert reference(chunk, template=template, author="", year="2023").startswith(
+        chunk.document_title
+    ), "without an author the '(year).' part drops"
