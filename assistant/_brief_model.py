@@ -210,12 +210,13 @@ class _Numbering:
             return BodyLine("heading", self._heading(bold.group(1)))
         if raw.startswith(("- ", "* ")):
             quote = _TRAILING_MARKERS.sub("", raw[2:]).strip()
-            refs = tuple(self._renumbered(int(n), by_n) for n in _MARKER.findall(raw[2:]))
+            found = (self._renumbered(int(n), by_n) for n in _MARKER.findall(raw[2:]))
+            refs = tuple(n for n in found if n is not None)
             if quote in self.quoted:
                 return BodyLine("repeat", quote, refs)
             self.quoted.add(quote)
             return BodyLine("quote", quote, refs)
-        text = _MARKER.sub(lambda m: f"[{self._renumbered(int(m[1]), by_n)}]", raw)
+        text = _MARKER.sub(lambda m: self._marker(int(m[1]), by_n), raw)
         return BodyLine("text", self._unshouted(text))
 
     def _heading(self, text: str) -> str:
@@ -246,9 +247,15 @@ class _Numbering:
 
         return _WORD.sub(fix, text)
 
-    def _renumbered(self, n: int, by_n: Mapping[int, Citation]) -> int:
+    def _marker(self, n: int, by_n: Mapping[int, Citation]) -> str:
+        number = self._renumbered(n, by_n)
+        return "" if number is None else f"[{number}]"
+
+    def _renumbered(self, n: int, by_n: Mapping[int, Citation]) -> int | None:
+        """The brief's number for the answer's ``[n]``; None for a marker without a
+        citation, which would point at another answer's reference."""
         citation = by_n.get(n)
-        return self._number(citation) if citation is not None else n
+        return self._number(citation) if citation is not None else None
 
     def _number(self, citation: Citation) -> int:
         key = (citation.document_id or citation.document, citation.reference)
