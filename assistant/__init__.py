@@ -3,6 +3,8 @@
 Public surface: ``Assistant`` and the records they return, ``quote_flags`` (the
 quote-quality rules the evals report with), the files the app writes for a user
 (``export_brief``, ``record_feedback`` and ``storage_problem``: can they be written), the
+brief a user builds answer by answer (``Brief``, its ``BriefEntry`` records and
+``answer_from_json`` for answers a chat keeps as JSON), the
 application's ``Settings`` (every stage's section, from the environment), the assistant's
 section and what ``Assistant`` reads of the settings (``AssistantConfig``), and the
 assistant's errors. The application over this stage lives in two subpackages with their
@@ -28,6 +30,7 @@ from assistant.settings import AssistantConfig, AssistantSettings, Settings
 
 if TYPE_CHECKING:
     from assistant._brief import export_brief, storage_problem
+    from assistant._brief_model import Brief, BriefEntry, answer_from_json
     from assistant._engine import Assistant
     from assistant._extractive import body_sentences
     from assistant._feedback import record_feedback
@@ -41,6 +44,8 @@ __all__ = [
     "AssistantConfig",
     "AssistantSettings",
     "BatchError",
+    "Brief",
+    "BriefEntry",
     "Citation",
     "LLMUnavailableError",
     "Located",
@@ -50,6 +55,7 @@ __all__ = [
     "Settings",
     "Source",
     "UnknownChapterError",
+    "answer_from_json",
     "body_sentences",
     "build_llm",
     "export_brief",
@@ -71,6 +77,9 @@ _LAZY = {
     "quote_flags": "assistant._quality",
     "export_brief": "assistant._brief",
     "storage_problem": "assistant._brief",
+    "Brief": "assistant._brief_model",
+    "BriefEntry": "assistant._brief_model",
+    "answer_from_json": "assistant._brief_model",
     "record_feedback": "assistant._feedback",
 }
 

@@ -12,9 +12,21 @@ from pathlib import Path
 
 import pytest
 
-from assistant import Settings, export_brief, record_feedback, storage_problem
+from assistant import (
+    Brief,
+    Settings,
+    answer_from_json,
+    export_brief,
+    record_feedback,
+    storage_problem,
+)
 
-CITATION = {"n": 1, "reference": "IOM (2023), p. 12", "quote": "Employers co-finance training."}
+CITATION = {
+    "n": 1,
+    "document": "Guide",
+    "reference": "IOM (2023). Guide, p. 12.",
+    "quote": "Employers co-finance training.",
+}
 SOURCE = {"rank": 1, "reference": "IOM (2023), p. 40", "quote": "Nearest passage."}
 
 
@@ -33,22 +45,33 @@ def _settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "data", index_dir=tmp_path / "index")
 
 
+def _brief(*turns: dict[str, object]) -> Brief:
+    brief = Brief()
+    for turn in turns:
+        brief = brief.add(answer_from_json(turn))
+    return brief
+
+
 def test_export_brief_writes_a_private_file_that_reads_back(tmp_path: Path) -> None:
     settings = _settings(tmp_path)
     created = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-    turns = [_turn("Who pays for training?"), _turn("What about visas?", cited=False)]
-    path = export_brief(turns, settings=settings, created=created)
+    brief = _brief(_turn("Who pays for training?"), _turn("What about visas?", cited=False))
+    path = export_brief(brief, settings=settings, created=created)
     assert path.parent == settings.data_dir / "exports", path
     assert path.name.startswith("smp-brief-") and len(path.stem) >= 40, "guessable name"
+    assert path.suffix == ".md", path
     assert stat.S_IMODE(path.stat().st_mode) == 0o600, oct(path.stat().st_mode)
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700, oct(path.parent.stat().st_mode)
     text = path.read_text(encoding="utf-8")
-    assert "Exported 2026-01-02T03:04:05+00:00." in text, text
-    assert "## 1. Who pays for training?" in text and "## 2. What about visas?" in text, text
-    assert "- [1] IOM (2023), p. 12 \u201cEmployers co-finance training.\u201d" in text, text
-    assert text.count("_Note: Answered from chapter 3 only._") == 2, text
-    again = export_brief(turns, settings=settings, created=created)
+    assert "Exported 2026-01-02 03:04 UTC; 1 answer." in text, text
+    assert "## 1. Who pays for training?" in text and "visas" not in text, text
+    assert "IOM (2023). Guide.\n\n- [1] p. 12." in text, text
+    assert text.count("_Note: Answered from chapter 3 only._") == 1, text
+    again = export_brief(brief, settings=settings, created=created)
     assert again != path and path.read_text(encoding="utf-8") == text, "a second export is new"
+    word = export_brief(brief, settings=settings, kind="docx", created=created)
+    assert word.suffix == ".docx" and word.read_bytes()[:2] == b"PK", "a Word file is a zip"
+    assert stat.S_IMODE(word.stat().st_mode) == 0o600, oct(word.stat().st_mode)
 
 
 def test_export_brief_fails_with_oserror_where_it_cannot_write(tmp_path: Path) -> None:
@@ -57,7 +80,7 @@ def test_export_brief_fails_with_oserror_where_it_cannot_write(tmp_path: Path) -
     (settings.data_dir / "exports").write_text("a file where the folder should be")
     assert storage_problem(settings=settings) is not None, "the check must see it"
     with pytest.raises(OSError):
-        export_brief([_turn("Who pays?")], settings=settings)
+        export_brief(_brief(_turn("Who pays?")), settings=settings)
 
 
 def test_storage_problem_is_none_where_both_can_be_written(tmp_path: Path) -> None:

@@ -138,6 +138,8 @@ def test_a_brief_is_served_only_to_the_login_that_exported_it(
         owner.locator("#question textarea").fill(QUESTION)
         owner.locator("#ask").click()
         owner.wait_for_function("() => document.querySelector('#question textarea').value === ''")
+        owner.locator("#add-to-brief").click()
+        owner.locator("#brief-list .smp-brief-count").wait_for()
         owner.locator("#export").click()
         owner.locator("#brief a").wait_for()
         href = str(owner.locator("#brief a").get_attribute("href"))

@@ -24,6 +24,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from assistant import Assistant, Settings
+from assistant.ui._guard import BRIEF_TYPES
 from assistant.ui._render import page_text
 from index import index_pdf
 
@@ -235,20 +236,52 @@ def test_chapter_filter_changes_the_sources(page: Any, reference: Assistant) -> 
     assert chapters and set(chapters) == {str(chapter)}, f"wanted chapter {chapter}: {chapters}"
 
 
-def test_export_downloads_a_private_markdown_brief(
-    page: Any, reference: Assistant, settings: Settings, demo: Any, url: str
-) -> None:
-    page.locator("#export").click()
+def _download(page: Any, button: str) -> tuple[str, Path]:
+    """Click an export button, then its link; the link and the downloaded file."""
+    page.locator(button).click()
     link = page.locator("#brief a").first
     link.wait_for()
     href = str(link.get_attribute("href"))
     assert re.fullmatch(r"/brief/[A-Za-z0-9_-]{40,}", href), href
     with page.expect_download() as info:
         link.click()
-    text = Path(info.value.path()).read_text(encoding="utf-8")
+    return href, Path(info.value.path())
+
+
+def test_two_answers_added_to_the_brief_export_as_word_and_markdown(
+    browser: Any, reference: Assistant, settings: Settings, demo: Any, url: str
+) -> None:
+    import docx
+
+    page = _open(browser, url)  # a conversation of its own: no filter, an empty brief
+    questions = [QUESTION, "What does R11.2 say?"]
+    for number, question in enumerate(questions, start=1):
+        _ask(page, question)
+        page.locator("#add-to-brief").click()
+        count = f"{number} answer" + ("s" if number > 1 else "")
+        page.locator("#brief-list .smp-brief-count", has_text=count).wait_for()
+    listed = page.locator("#brief-list li").all_inner_texts()
+    assert listed == questions, listed
+    word_href, word = _download(page, "#export-docx")
+    with urllib.request.urlopen(f"{url}{word_href}", timeout=10) as served:
+        assert served.headers["Content-Type"] == BRIEF_TYPES[".docx"], served.headers
+    lines = [p.text for p in docx.Document(str(word)).paragraphs]
+    assert [ln for ln in lines if re.match(r"\d\. ", ln)] == [
+        f"{n}. {q}" for n, q in enumerate(questions, start=1)
+    ]
+    refs = [ln for ln in lines if re.match(r"\[\d+\] ", ln)]
+    assert refs and len(refs) == len(set(refs)), refs
+    cited = {c.reference for q in questions for c in reference.answer(q).citations}
+    assert len(refs) == len(cited), (refs, cited)
+    href, markdown = _download(page, "#export")
+    text = markdown.read_text(encoding="utf-8")
     assert text.startswith("# SMP Guide brief") and QUESTION in text, text[:300]
-    assert f"[1] {reference.answer(QUESTION).citations[0].reference}" in text
-    saved = [p for p in (settings.data_dir / "exports").iterdir() if p.read_text() == text]
+    first = reference.answer(QUESTION).citations[0]
+    assert first.reference.split(first.document, 1)[1].lstrip(" ,") in text, text
+    page.context.close()
+    saved = [
+        p for p in (settings.data_dir / "exports").iterdir() if p.read_bytes() == text.encode()
+    ]
     assert len(saved) == 1 and href.rsplit("/", 1)[1] in saved[0].name, saved
     assert stat.S_IMODE(saved[0].stat().st_mode) == 0o600, oct(saved[0].stat().st_mode)
     cache = Path(demo.GRADIO_CACHE)  # Gradio's own temporary copies of served files
@@ -349,6 +382,8 @@ def test_export_and_feedback_failures_are_shown(page: Any, settings: Settings) -
     try:
         exports.write_text("a file where the exports folder was\n")
         feedback.mkdir()
+        page.locator("#add-to-brief").click()
+        page.locator("#brief-list .smp-brief-count").wait_for()
         page.locator("#export").click()
         page.locator(".toast-body", has_text="The brief could not be saved").wait_for()
         page.locator("#chat button[aria-label='Dislike']").last.click()

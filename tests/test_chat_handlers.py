@@ -7,12 +7,13 @@ import json
 import re
 import stat
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from assistant import Answer, Assistant, Citation, Settings
-from assistant._brief import brief_markdown
+from assistant import Answer, Assistant, Brief, Citation, Settings, answer_from_json
+from assistant._brief_render import brief_markdown
 from assistant.ui import ChatSession
 from assistant.ui._render import sources_html
 
@@ -76,15 +77,35 @@ def test_recommendations_only_cites_only_recommendations(session: ChatSession) -
 def test_export_writes_a_private_markdown_brief_with_the_references(
     session: ChatSession, settings: Settings
 ) -> None:
-    turns = _final(session, QUESTION)[2]
-    token, path = session.save_brief(turns, owner=None)
+    turns = _final(session, QUESTION, chapters=[11], recommendations_only=True)[2]
+    refused = _final(session, "What is zero trust architecture?")[2]
+    brief, panel = session.add_to_brief(turns, Brief())
+    assert brief.questions() == [QUESTION] and "1 answer" in panel, panel
+    again, _ = session.add_to_brief(refused, brief)
+    assert again is brief, "a refusal is not added"
+    assert brief.entries[0].filters() == "chapter 11; recommendations only"
+    token, path = session.save_brief(brief, owner=None)
     assert path.parent == settings.data_dir / "exports", path
     assert len(token) >= 40 and token in path.name, "the name must not be guessable"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600, oct(path.stat().st_mode)
     text = path.read_text(encoding="utf-8")
     assert f"## 1. {QUESTION}" in text
+    assert "_Filters: chapter 11; recommendations only_" in text, text
     for citation in turns[0]["citations"]:
-        assert f"[{citation['n']}] {citation['reference']}" in text, citation["reference"]
+        location = citation["reference"].split(citation["document"], 1)[1].lstrip(" ,")
+        assert f"[{citation['n']}] {location}" in text, (location, text)
+    token, path = session.save_brief(brief, owner=None, kind="docx")
+    assert path.suffix == ".docx" and session.briefs.lookup(token, owner=None) is not None
+
+
+def test_the_answer_message_carries_its_references_for_the_copy_button(
+    session: ChatSession,
+) -> None:
+    messages, _, turns, _ = _final(session, QUESTION)
+    text = messages[-1]["content"]
+    assert "**References**" in text, text
+    for citation in turns[0]["citations"]:
+        assert f"[{citation['n']}] " in text.split("**References**")[1], text
 
 
 def test_the_brief_shows_document_markdown_as_written() -> None:
@@ -95,15 +116,18 @@ def test_the_brief_shows_document_markdown_as_written() -> None:
         "question": f"Why {payload}?",
         "answer": f"The guidance speaks to this in chapter 1 ({payload}).\n\n"
         f"**Chapter 1: {payload}**\n- Quote {payload} [1]",
-        "citations": [{"n": 1, "reference": f"IOM. {payload}", "quote": f"Quote {payload}"}],
+        "citations": [
+            {"n": 1, "document": "Doc", "reference": f"IOM. {payload}", "quote": f"Quote {payload}"}
+        ],
         "notices": [f"LLM said {payload}"],
     }
-    text = brief_markdown([turn], created="2026-01-01T00:00:00+00:00")
+    brief = Brief().add(answer_from_json(turn))
+    text = brief_markdown(brief, created=datetime(2026, 1, 1, tzinfo=UTC))
     html = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(text)
     assert "<img" not in html and "<a " not in html and "<b>" not in html, html
     assert "<strong>Chapter 1: ![x]" in html and "<li>Quote ![x]" in html, html
     assert "http\\://beacon.invalid" in text, "bare URLs must not autolink (GFM)"
-    assert html.count("[site](http://beacon.invalid/p)") == 7, html
+    assert html.count("[site](http://beacon.invalid/p)") == 6, html
 
 
 def test_feedback_appends_one_json_line(session: ChatSession, settings: Settings) -> None:

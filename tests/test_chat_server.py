@@ -220,6 +220,7 @@ def test_a_data_folder_that_cannot_be_written_turns_export_and_feedback_off(
         assert props["storage-notice"]["visible"] is True, props["storage-notice"]
         assert "Export and feedback are off" in props["storage-notice"]["value"]
         assert props["export"]["interactive"] is False, props["export"]
+        assert props["export-docx"]["interactive"] is False, props["export-docx"]
         triggers = {t[1] for d in config["dependencies"] for t in d["targets"]}
         assert "like" not in triggers, "the thumbs are shown though feedback cannot be saved"
         messages, _, _ = Client(url, verbose=False).predict(

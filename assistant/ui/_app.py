@@ -22,9 +22,11 @@ from typing import Any, cast
 import gradio as gr
 from starlette.middleware import Middleware
 
+from assistant._brief_model import Brief
 from assistant._engine import Assistant
 from assistant.settings import Settings
 from assistant.ui._api import add_gradio_endpoint, answer_route
+from assistant.ui._brief_panel import brief_panel_html
 from assistant.ui._guard import LoginThrottle, RequestGuard, login_auth, pdf_route
 from assistant.ui._page import (
     COPY_JS,
@@ -58,6 +60,7 @@ def _layout(session: ChatSession) -> gr.Blocks:
             gr.Markdown(NO_INDEX_TEXT)
             build = gr.Button("Build and load the sample document", elem_id="build-sample")
         turns = gr.State([])
+        brief_state = gr.State(Brief())  # per conversation; Brief() empties it
         with gr.Row():
             with gr.Column(scale=3):
                 chat = gr.Chatbot(
@@ -89,10 +92,17 @@ def _layout(session: ChatSession) -> gr.Blocks:
                     elem_id="chapters",
                 )
                 recs_only = gr.Checkbox(label="Recommendations only", elem_id="recs-only")
-                export = gr.Button(
-                    "Export brief", elem_id="export", size="sm", interactive=writable
-                )
-                brief = gr.HTML("", elem_id="brief")
+                with gr.Group(elem_id="brief-panel"):
+                    add = gr.Button("Add to brief", elem_id="add-to-brief", size="sm")
+                    brief_list = gr.HTML(brief_panel_html(Brief()), elem_id="brief-list")
+                    with gr.Row():
+                        export = gr.Button(
+                            "Export .md", elem_id="export", size="sm", interactive=writable
+                        )
+                        export_docx = gr.Button(
+                            "Export .docx", elem_id="export-docx", size="sm", interactive=writable
+                        )
+                    brief = gr.HTML("", elem_id="brief")
                 sources = gr.HTML(
                     message_html("Sources of the answer appear here."),
                     elem_id="sources",
@@ -110,13 +120,24 @@ def _layout(session: ChatSession) -> gr.Blocks:
             concurrency_limit=None,
             show_progress="minimal",
         )
-        export.click(
-            session.export,
-            inputs=[turns],
-            outputs=[brief],
-            api_name="export",
+        add.click(
+            session.add_to_brief,
+            inputs=[turns, brief_state],
+            outputs=[brief_state, brief_list],
+            api_name="add_to_brief",
             api_visibility="private",
         )
+        for button, handler, name in (
+            (export, session.export_markdown, "export"),
+            (export_docx, session.export_docx, "export_docx"),
+        ):
+            button.click(
+                handler,
+                inputs=[brief_state],
+                outputs=[brief],
+                api_name=name,
+                api_visibility="private",
+            )
         if writable:  # without a like event the chatbot shows no thumbs
             chat.like(session.on_like, inputs=[turns], outputs=None, api_visibility="private")
         build.click(

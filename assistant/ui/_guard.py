@@ -44,6 +44,10 @@ BRIEF_TTL = 3600.0  # seconds a brief link stays valid
 _DOCUMENT_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
 _BRIEF_TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 _LOGIN_PATHS = frozenset({"/login", "/login/"})
+BRIEF_TYPES = {
+    ".md": "text/markdown; charset=utf-8",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 _MAX_CLIENTS = 10_000
 
 
@@ -254,9 +258,9 @@ class BriefStore:
         self._lock = threading.Lock()
 
     def add(self, path: Path, *, owner: str | None, filename: str) -> str:
-        """Serve the brief at ``path`` (named ``smp-brief-{token}.md``); its token."""
+        """Serve the brief at ``path`` (named ``smp-brief-{token}.md`` or ``.docx``); its token."""
         token = path.stem.removeprefix(BRIEF_PREFIX)
-        if not _BRIEF_TOKEN.fullmatch(token):
+        if not _BRIEF_TOKEN.fullmatch(token) or path.suffix not in BRIEF_TYPES:
             raise ValueError(f"not an exported brief: {path.name}")
         with self._lock:
             self._forget_old()
@@ -287,7 +291,7 @@ class BriefStore:
                 raise HTTPException(status_code=404, detail="No such brief")
             return FileResponse(
                 brief.path,
-                media_type="text/markdown; charset=utf-8",
+                media_type=BRIEF_TYPES[brief.path.suffix],
                 filename=brief.filename,
                 headers={"Cache-Control": "no-store"},
             )

@@ -18,16 +18,17 @@ from typing import Any
 
 import gradio as gr
 
-from assistant._brief import export_brief, exports_folder, storage_problem
+from assistant._brief import BriefFormat, export_brief, exports_folder, storage_problem
+from assistant._brief_model import Brief, answer_from_json
 from assistant._engine import Assistant
 from assistant._feedback import record_feedback
 from assistant._markdown import literal
 from assistant._records import Answer, FollowUp
 from assistant.settings import Settings
+from assistant.ui._brief_panel import brief_panel_html, download_html, references_markdown
 from assistant.ui._guard import BriefStore, login_token
 from assistant.ui._render import (
     answer_message,
-    escape,
     message_html,
     sources_html,
     status_html,
@@ -135,7 +136,7 @@ class ChatSession:
             )
             return
         sources = sources_html(answer)
-        final = answer_message(answer)
+        final = answer_message(answer) + references_markdown(answer)
         history.append({"role": "assistant", "content": ""})
         for piece in stream_pieces(final):
             history[-1] = {"role": "assistant", "content": piece}
@@ -144,39 +145,71 @@ class ChatSession:
             yield history, sources, turns, gr.skip()  # the box clears with the final update
             time.sleep(STREAM_DELAY)
         turns.append(_turn(answer, message_index=len(history) - 1))
+        turns[-1]["filters"] = {  # for the brief: what the answer was asked with
+            "chapters": [int(c) for c in chapters or []],
+            "recommendations_only": bool(recommendations_only),
+        }
         yield history, sources, turns, ""
 
     def _failed(self, history: list[Message], turns: list[Turn], text: str) -> AskUpdate:
         history.append({"role": "assistant", "content": literal(text)})
         return history, message_html(text), turns, ""
 
-    def save_brief(self, turns: list[Turn], *, owner: str | None) -> tuple[str, Path]:
-        """Export the conversation as a private brief for ``owner``; its token and path."""
+    # ------------------------------------------------------------ the brief
+    def add_to_brief(self, turns: list[Turn] | None, brief: Brief | None) -> tuple[Brief, str]:
+        """The page's "Add to brief": the latest answer joins the brief, unless it is a
+        refusal or already there."""
+        brief = brief if isinstance(brief, Brief) else Brief()
+        if not turns:
+            gr.Warning("Ask a question first: there is no answer to add yet.")
+            return brief, brief_panel_html(brief)
+        turn = turns[-1]
+        filters = turn.get("filters") or {}
+        added = brief.add(
+            answer_from_json(turn),
+            chapters=filters.get("chapters") or (),
+            recommendations_only=bool(filters.get("recommendations_only")),
+        )
+        if added is brief:
+            gr.Warning(
+                "Not added: the publication does not cover this question."
+                if not turn.get("covered", True)
+                else "This answer is already in the brief."
+            )
+        return added, brief_panel_html(added)
+
+    def save_brief(
+        self, brief: Brief, *, owner: str | None, kind: BriefFormat = "md"
+    ) -> tuple[str, Path]:
+        """Export the brief as a private file for ``owner``; its token and path."""
         now = datetime.now(UTC)
-        path = export_brief(turns, settings=self.settings, created=now)
-        filename = f"smp-brief-{now.strftime('%Y%m%d-%H%M%S')}.md"
+        path = export_brief(brief, settings=self.settings, kind=kind, created=now)
+        filename = f"smp-brief-{now.strftime('%Y%m%d-%H%M%S')}.{kind}"
         return self.briefs.add(path, owner=owner, filename=filename), path
 
-    def export(self, turns: list[Turn] | None, request: gr.Request) -> Any:
-        """The page's Export button: a download link only this login can follow."""
+    def export_markdown(self, brief: Brief | None, request: gr.Request) -> Any:
+        return self._export(brief, request, kind="md")
+
+    def export_docx(self, brief: Brief | None, request: gr.Request) -> Any:
+        return self._export(brief, request, kind="docx")
+
+    def _export(self, brief: Brief | None, request: gr.Request, *, kind: BriefFormat) -> Any:
+        """An export button: a download link only this login can follow."""
         if self.storage_problem is not None:
             gr.Warning("Export is off: the server cannot write to its data folder.")
             return gr.skip()
-        if not turns:
-            gr.Warning("Ask a question first: there is nothing to export yet.")
+        if not isinstance(brief, Brief) or not len(brief):
+            gr.Warning("The brief is empty: add an answer to it first.")
             return gr.skip()
         try:
-            token, _ = self.save_brief(turns, owner=_owner(request))
+            token, _ = self.save_brief(brief, owner=_owner(request), kind=kind)
         except OSError as exc:
             log.error("brief not saved under %s: %s", exports_folder(self.settings), exc)
             raise gr.Error(
                 f"The brief could not be saved ({exc.strerror or exc}); try again later.",
                 print_exception=False,  # logged above, in one line
             ) from exc
-        return (
-            f'<a class="smp-brief" href="/brief/{escape(token)}" download>'
-            "Download the brief (Markdown)</a>"
-        )
+        return download_html(token, kind)
 
     def feedback(self, turns: list[Turn] | None, *, message_index: int, liked: bool) -> Path | None:
         """Record the rating of the answer shown as message ``message_index`` (OSError)."""

@@ -49,6 +49,7 @@ class SampleDoc(BaseDocTemplate):  # type: ignore[misc]
         self.body_start = 10**6
         self.twocol_pages = 0
         self._footer = text.footer_marker
+        self._year = text.pdf_year
         self._outline = outline
         self._header: str | None = None
         self._headerless_index = -1
@@ -88,6 +89,14 @@ class SampleDoc(BaseDocTemplate):  # type: ignore[misc]
             name = "_GoBack" if title == "_GoBack" else key
             canv.bookmarkPage(name)
             canv.addOutlineEntry(title, name, level=level, closed=level == 0)
+
+    def beforeDocument(self) -> None:
+        # Invariant mode stamps every PDF 2000-01-01, which readers take as the year of
+        # publication: date the sample as the publication it stands in for.
+        year = self._year
+        self.canv.setDateFormatter(
+            lambda *_parts: f"D:{year:04d}0101000000+00'00'",
+        )
 
     def _count_twocol(self, _canv: Canvas, _doc: BaseDocTemplate) -> None:
         self.twocol_pages += 1

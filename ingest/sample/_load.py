@@ -194,6 +194,7 @@ def read_sample_text(root: Traversable) -> SampleText:
     return SampleText(
         pdf_title=_field(pdf, "title", str, where),
         pdf_author=_field(pdf, "author", str, where),
+        pdf_year=_field(pdf, "year", int, where),
         pdf_subject=_field(pdf, "subject", str, where),
         pdf_keywords=_field(pdf, "keywords", str, where),
         footer_marker=_field(doc, "footer_marker", str, where),

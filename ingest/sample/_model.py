@@ -79,6 +79,7 @@ class SampleText:
 
     pdf_title: str
     pdf_author: str
+    pdf_year: int  # the PDF's creation date is 1 January of this year
     pdf_subject: str
     pdf_keywords: str
     footer_marker: str
