@@ -1,7 +1,8 @@
 """Evals: drives the assistant from outside over gold datasets and scores it.
 
 Public surface: the dataset schema and loader, gold candidates from the chat's ratings
-(``candidates_from_feedback``, ``read_feedback``), the run (``run_eval`` -> ``RunReport``),
+(``candidates_from_feedback``, ``read_feedback``, ``indexed_documents``), the run
+(``run_eval`` -> ``RunReport``),
 the thresholds of the CI gate, the answer-quality metrics as plain functions (reused by
 the benchmarks), run comparison and question generation; the evals' settings
 (``EvalRunSettings``: the application's settings plus the ``evals`` section) and
@@ -31,7 +32,7 @@ from evals._dataset import (
     dataset_hash,
     load_dataset,
 )
-from evals._feedback import candidates_from_feedback, read_feedback
+from evals._feedback import candidates_from_feedback, indexed_documents, read_feedback
 from evals._records import MetricSummary, QuestionResult, RunReport, read_means
 from evals._thresholds import THRESHOLDS, Threshold
 from evals.errors import DatasetError
@@ -59,6 +60,7 @@ __all__ = [
     "candidates_from_feedback",
     "compare_means",
     "dataset_hash",
+    "indexed_documents",
     "load_dataset",
     "mean_score",
     "not_covered_accuracy",

@@ -14,13 +14,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from evals._dataset import FeedbackCitation, FeedbackNote, GoldQuestion
 from evals.errors import DatasetError
+from index import IndexConfig, open_index
 
 FEEDBACK_PREFIX = "fb-"
 MAX_FEEDBACK_MB = 20
@@ -113,12 +114,25 @@ def _citation(passage: Mapping[str, Any]) -> FeedbackCitation:
     )
 
 
-def _document(rating: _Rating, default: str | None, source: str) -> str:
+def indexed_documents(*, settings: IndexConfig) -> dict[str, str]:
+    """The file name (the dataset's ``document``) of each indexed document, by its ID and
+    by its title: a rating names the document only by those."""
+    entries = open_index(settings=settings).manifest().documents
+    return {name: key for key, e in entries.items() for name in (e.id, e.title, key)}
+
+
+def _document(
+    rating: _Rating, documents: Mapping[str, str], default: str | None, source: str
+) -> str:
     for passage in rating.passages:
-        if passage.get("document"):
-            return str(passage["document"])
+        for name in (passage.get("document_id"), passage.get("document")):
+            if isinstance(name, str) and name in documents:
+                return documents[name]
     if default:
         return default
+    for passage in rating.passages:  # a title: the reviewer sets the file name
+        if passage.get("document"):
+            return str(passage["document"])
     raise DatasetError(
         f"{source} line {rating.number}: the rating names no document; pass --document."
     )
@@ -131,7 +145,12 @@ def _mixed(votes: Counter[bool]) -> str:
 
 
 def _candidate(
-    latest: _Rating, votes: Counter[bool], *, document: str | None, source: str
+    latest: _Rating,
+    votes: Counter[bool],
+    *,
+    documents: Mapping[str, str],
+    document: str | None,
+    source: str,
 ) -> GoldQuestion:
     cited = [_citation(p) for p in latest.passages if "n" in p]  # citations carry their number
     nearest = [] if cited else [_citation(p) for p in latest.passages]
@@ -152,7 +171,7 @@ def _candidate(
     )
     return GoldQuestion(
         id=candidate_id(latest.question),
-        document=_document(latest, document, source),
+        document=_document(latest, documents, document, source),
         question=latest.question,
         # a thumbs-down on a refusal says it should have been answered
         answerable=latest.covered or not latest.liked,
@@ -166,13 +185,20 @@ def _candidate(
 
 
 def candidates_from_feedback(
-    lines: Iterable[str], *, document: str | None = None, source: str = "feedback"
+    lines: Iterable[str],
+    *,
+    documents: Callable[[], Mapping[str, str]] | None = None,
+    document: str | None = None,
+    source: str = "feedback",
 ) -> list[GoldQuestion]:
     """One unreviewed candidate per distinct question, in the order first rated.
 
-    ``lines`` are the lines of a feedback.jsonl file; ``document`` names the document for a
-    rating whose answer cited nothing; ``source`` names the file in error messages. A bad
-    line raises DatasetError naming it.
+    ``lines`` are the lines of a feedback.jsonl file. A rating names its document by ID
+    and title; ``documents`` gives the map from those to the file name a dataset uses (see
+    ``indexed_documents``; called once every line is read, so that bad input fails before
+    an index opens); ``document`` is the name for a rating it cannot map; else the title
+    is kept.
+    ``source`` names the file in error messages. A bad line raises DatasetError naming it.
     """
     latest: dict[str, _Rating] = {}
     votes: dict[str, Counter[bool]] = {}
@@ -187,10 +213,19 @@ def candidates_from_feedback(
             latest[key] = rating
     if not latest:
         raise DatasetError(f"{source}: no ratings in the file.")
-    return [_candidate(latest[key], votes[key], document=document, source=source) for key in latest]
+    names = documents() if documents is not None else {}
+    return [
+        _candidate(latest[key], votes[key], documents=names, document=document, source=source)
+        for key in latest
+    ]
 
 
-def read_feedback(path: Path, *, document: str | None = None) -> list[GoldQuestion]:
+def read_feedback(
+    path: Path,
+    *,
+    documents: Callable[[], Mapping[str, str]] | None = None,
+    document: str | None = None,
+) -> list[GoldQuestion]:
     """The candidates of a feedback file; DatasetError when it is missing, huge or bad."""
     if not path.is_file():
         raise DatasetError(f"{path}: no such feedback file.")
@@ -204,7 +239,9 @@ def read_feedback(path: Path, *, document: str | None = None) -> list[GoldQuesti
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise DatasetError(f"{path.name}: not UTF-8 text; is this a feedback.jsonl file?") from exc
-    return candidates_from_feedback(text.splitlines(), document=document, source=path.name)
+    return candidates_from_feedback(
+        text.splitlines(), documents=documents, document=document, source=path.name
+    )
 
 
 def candidate_line(question: GoldQuestion) -> str:

@@ -35,6 +35,7 @@ from evals._compare import compare_means
 from evals._dataset import bundled_datasets
 from evals._records import RunReport, read_means
 from evals.settings import EvalRunSettings
+from index import IndexUnavailableError
 from ingest import ingest_pdf
 
 JUDGE = "evals.judge"
@@ -223,15 +224,30 @@ def from_feedback(
     ] = None,
     document: Annotated[
         str | None,
-        typer.Option(help="Document file name for ratings whose answer cited nothing."),
+        typer.Option(help="Document file name for ratings the index cannot name."),
     ] = None,
+    index_dir: IndexDirOption = None,
+    chroma_url: ChromaUrlOption = None,
 ) -> None:
     """Turn rated chat answers into gold candidates (needs_review: true) to review."""
-    from evals._feedback import candidate_line, merge_into, read_feedback
+    from evals._feedback import candidate_line, indexed_documents, merge_into, read_feedback
 
     err = Console(stderr=True)
     with edge():
-        candidates = read_feedback(feedback, document=document)
+        settings = settings_from({INDEX_DIR: index_dir, CHROMA_URL: chroma_url})
+
+        def file_names() -> dict[str, str]:
+            try:
+                return indexed_documents(settings=settings)
+            except IndexUnavailableError as exc:  # the ratings still carry the titles
+                err.print(
+                    f"warning: {exc} Documents are named by title.",
+                    highlight=False,
+                    soft_wrap=True,
+                )
+                return {}
+
+        candidates = read_feedback(feedback, documents=file_names, document=document)
         if out is not None:
             try:
                 added, known = merge_into(out, candidates)
