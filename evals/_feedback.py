@@ -197,8 +197,8 @@ def candidates_from_feedback(
     and title; ``documents`` gives the map from those to the file name a dataset uses (see
     ``indexed_documents``; called once every line is read, so that bad input fails before
     an index opens); ``document`` is the name for a rating it cannot map; else the title
-    is kept.
-    ``source`` names the file in error messages. A bad line raises DatasetError naming it.
+    is kept. ``source`` names the file in error messages. A bad line raises DatasetError
+    naming it.
     """
     latest: dict[str, _Rating] = {}
     votes: dict[str, Counter[bool]] = {}

@@ -135,7 +135,9 @@ def test_reviewed_candidates_load_and_run(
     feedback_file: Path, tmp_path: Path, sample_settings: Settings, sample_assistant: Assistant
 ) -> None:
     out = tmp_path / "candidates.jsonl"
-    questions = read_feedback(feedback_file, documents=indexed_documents(settings=sample_settings))
+    questions = read_feedback(
+        feedback_file, documents=lambda: indexed_documents(settings=sample_settings)
+    )
     out.write_text("".join(q.model_dump_json() + "\n" for q in questions), encoding="utf-8")
     with pytest.raises(DatasetError, match=r"line 1: 'fb-\w+' is a candidate not yet reviewed"):
         load_dataset(out)
