@@ -88,7 +88,9 @@ def load_dataset(path: Path) -> list[GoldQuestion]:
             continue
         try:
             data = json.loads(line)
-            _refuse_unreviewed(path, number, data)
+            if isinstance(data, dict) and data.get("needs_review") is True:
+                # said before the schema: a candidate may lack fields the reviewer fills
+                raise _unreviewed(path, number, data.get("id"))
             question = GoldQuestion.model_validate(data)
         except json.JSONDecodeError as exc:
             raise DatasetError(f"{path.name} line {number}: not valid JSON ({exc.msg}).") from exc
@@ -99,7 +101,8 @@ def load_dataset(path: Path) -> list[GoldQuestion]:
                 f"{path.name} line {number}: {where}: {first['msg']} "
                 f"({exc.error_count()} problem(s))."
             ) from exc
-        _refuse_unreviewed(path, number, question.model_dump())
+        if question.needs_review:
+            raise _unreviewed(path, number, question.id)
         if question.id in seen:
             raise DatasetError(f"{path.name} line {number}: duplicate id {question.id!r}.")
         seen.add(question.id)
@@ -109,12 +112,11 @@ def load_dataset(path: Path) -> list[GoldQuestion]:
     return questions
 
 
-def _refuse_unreviewed(path: Path, number: int, data: Any) -> None:
-    if isinstance(data, dict) and data.get("needs_review") is True:
-        raise DatasetError(
-            f"{path.name} line {number}: {data.get('id', 'this line')!r} is a candidate not yet "
-            "reviewed: check answerable and expected_pages, then set needs_review to false."
-        )
+def _unreviewed(path: Path, number: int, question_id: Any) -> DatasetError:
+    return DatasetError(
+        f"{path.name} line {number}: {question_id or 'this line'!r} is a candidate not yet "
+        "reviewed: check answerable and expected_pages, then set needs_review to false."
+    )
 
 
 def dataset_hash(path: Path) -> str:

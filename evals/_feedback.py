@@ -27,7 +27,6 @@ FEEDBACK_PREFIX = "fb-"
 MAX_FEEDBACK_MB = 20
 """A feedback file larger than this is refused: it is read whole, and no chat writes that much."""
 
-_REQUIRED = ("question", "answer", "rating", "covered")
 _HINTS = {
     ("up", False): "The user liked this cited answer: confirm expected_pages "
     "(the pages it cited) and expected_rec_ids.",
