@@ -1,6 +1,8 @@
 """Evals: drives the assistant from outside over gold datasets and scores it.
 
-Public surface: the dataset schema and loader, the run (``run_eval`` -> ``RunReport``),
+Public surface: the dataset schema and loader, gold candidates from the chat's ratings
+(``candidates_from_feedback``, ``read_feedback``, ``indexed_documents``), the run
+(``run_eval`` -> ``RunReport``),
 the thresholds of the CI gate, the answer-quality metrics as plain functions (reused by
 the benchmarks), run comparison and question generation; the evals' settings
 (``EvalRunSettings``: the application's settings plus the ``evals`` section) and
@@ -22,7 +24,15 @@ from evals._answer_quality import (
     page_hit_at,
 )
 from evals._compare import Delta, compare_means
-from evals._dataset import GoldQuestion, bundled_datasets, dataset_hash, load_dataset
+from evals._dataset import (
+    FeedbackCitation,
+    FeedbackNote,
+    GoldQuestion,
+    bundled_datasets,
+    dataset_hash,
+    load_dataset,
+)
+from evals._feedback import candidates_from_feedback, indexed_documents, read_feedback
 from evals._records import MetricSummary, QuestionResult, RunReport, read_means
 from evals._thresholds import THRESHOLDS, Threshold
 from evals.errors import DatasetError
@@ -39,18 +49,23 @@ __all__ = [
     "Delta",
     "EvalRunSettings",
     "EvalSettings",
+    "FeedbackCitation",
+    "FeedbackNote",
     "GoldQuestion",
     "MetricSummary",
     "QuestionResult",
     "RunReport",
     "Threshold",
     "bundled_datasets",
+    "candidates_from_feedback",
     "compare_means",
     "dataset_hash",
+    "indexed_documents",
     "load_dataset",
     "mean_score",
     "not_covered_accuracy",
     "page_hit_at",
+    "read_feedback",
     "read_means",
     "run_eval",
 ]

@@ -105,6 +105,6 @@ def write_questions(questions: Iterable[GoldQuestion], path: Path) -> int:
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("w", encoding="utf-8") as handle:
         for q in items:
-            handle.write(json.dumps(q.model_dump(), ensure_ascii=False) + "\n")
+            handle.write(json.dumps(q.model_dump(exclude_none=True), ensure_ascii=False) + "\n")
     tmp.replace(path)
     return len(items)

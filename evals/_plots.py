@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -13,11 +15,13 @@ from evals._records import QuestionResult
 from evals._thresholds import LOWER_IS_BETTER, THRESHOLDS
 
 _COLUMNS = 3
+_LABEL_CHARS = 22
+NO_DATA = "no data"
 
 
-def _grid(count: int) -> tuple[Figure, int, int]:
+def _grid(count: int, *, row_height: float = 3.6) -> tuple[Figure, int, int]:
     rows = max(1, math.ceil(count / _COLUMNS))
-    figure = Figure(figsize=(5 * _COLUMNS, 3.6 * rows), layout="constrained")
+    figure = Figure(figsize=(5 * _COLUMNS, row_height * rows), layout="constrained")
     FigureCanvasAgg(figure)
     return figure, rows, _COLUMNS
 
@@ -26,32 +30,53 @@ def _title(name: str) -> str:
     return f"{name} (lower is better)" if name in LOWER_IS_BETTER else name
 
 
-def plot_by_chapter(
-    per_chapter: Mapping[str, Mapping[str, float | None]], names: Sequence[str], path: Path
-) -> Path:
-    """One bar chart per metric: its mean per (expected) chapter, threshold as a line."""
-    figure, rows, columns = _grid(len(names))
+def _label(chapter: str) -> str:
+    """The chapter's full name, wrapped over lines: never cut, so no two look alike."""
+    return textwrap.fill(chapter, width=_LABEL_CHARS, break_long_words=False)
+
+
+def _bars(axes: Axes, values: Sequence[float | None]) -> None:
+    """Horizontal bars; a missing value is a hatched empty bar saying "no data", not a 0."""
+    for y, value in enumerate(values):
+        if value is None:
+            axes.barh(y, 1.0, fill=False, hatch="//", edgecolor="lightgrey", linewidth=0)
+            axes.text(0.5, y, NO_DATA, ha="center", va="center", fontsize=7, color="dimgrey")
+        else:
+            axes.barh(y, value, color="tab:blue")
+            if value == 0:  # a bar of width 0 is invisible: say it is a real 0
+                axes.text(0.01, y, "0", va="center", fontsize=7)
+
+
+def by_chapter_figure(
+    per_chapter: Mapping[str, Mapping[str, float | None]], names: Sequence[str]
+) -> Figure:
+    """One horizontal bar chart per metric: its mean per (expected) chapter, threshold as a
+    line, chapters top to bottom in report order with their full (wrapped) names."""
     chapters = list(per_chapter)
+    labels = [_label(c) for c in chapters]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    figure, rows, columns = _grid(len(names), row_height=max(3.6, 0.22 * lines + 1.4))
     for i, name in enumerate(names, start=1):
         axes = figure.add_subplot(rows, columns, i)
-        values = [per_chapter[c].get(name) for c in chapters]
-        heights = [v if v is not None else math.nan for v in values]  # no bar: not in scope
-        axes.bar(range(len(chapters)), heights)
-        for x, value in enumerate(values):
-            # a missing bar and a bar of height 0 look alike: say which one it is
-            if value is None or value == 0:
-                label, colour = ("n/a", "grey") if value is None else ("0", "black")
-                axes.text(x, 0.03, label, ha="center", va="bottom", fontsize=7, color=colour)
-        labels = [c if len(c) <= 14 else c[:13] + "…" for c in chapters]
-        axes.set_xticks(range(len(chapters)), labels, rotation=90, fontsize=7)
-        axes.set_xlim(-0.6, len(chapters) - 0.4)  # a trailing NaN bar would be cut off
-        axes.set_ylim(0, 1.05)
+        _bars(axes, [per_chapter[c].get(name) for c in chapters])
+        axes.set_yticks(range(len(chapters)), labels, fontsize=7)
+        axes.set_ylim(len(chapters) - 0.5, -0.5)  # the first chapter on top
+        axes.set_xlim(0, 1.05)
         axes.set_title(_title(name), fontsize=9)
         threshold = THRESHOLDS.get(name)
         if threshold is not None:
-            axes.axhline(threshold.value, color="red", linestyle="--", linewidth=1)
-    figure.suptitle("Mean score per chapter (none: questions without a chapter)")
-    figure.savefig(path, dpi=90)
+            axes.axvline(threshold.value, color="red", linestyle="--", linewidth=1)
+    figure.suptitle(
+        f"Mean score per chapter (none: questions without a chapter; {NO_DATA}: "
+        "no question of that chapter in the metric's scope)"
+    )
+    return figure
+
+
+def plot_by_chapter(
+    per_chapter: Mapping[str, Mapping[str, float | None]], names: Sequence[str], path: Path
+) -> Path:
+    by_chapter_figure(per_chapter, names).savefig(path, dpi=90)
     return path
 
 
@@ -64,7 +89,7 @@ def plot_distributions(results: Sequence[QuestionResult], names: Sequence[str], 
         if values:
             axes.hist(values, bins=10, range=(0.0, 1.0))
         else:
-            axes.text(0.5, 0.5, "no question in scope", ha="center", color="grey")
+            axes.text(0.5, 0.5, f"{NO_DATA}: no question in scope", ha="center", color="grey")
         axes.set_title(f"{_title(name)} (n={len(values)})", fontsize=9)
         axes.set_xlim(0, 1)
     figure.suptitle("Score distributions")

@@ -2,7 +2,8 @@
 
 Mounted by the main CLI through the ``smp_guide.cli`` entry-point group. Subcommands
 rather than options on ``eval`` itself, because typer cannot mix a group's own options
-with subcommands cleanly: ``eval run``, ``eval compare``, ``eval generate``.
+with subcommands cleanly: ``eval run``, ``eval compare``, ``eval generate``,
+``eval from-feedback``.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from evals._compare import compare_means
 from evals._dataset import bundled_datasets
 from evals._records import RunReport, read_means
 from evals.settings import EvalRunSettings
+from index import IndexUnavailableError
 from ingest import ingest_pdf
 
 JUDGE = "evals.judge"
@@ -210,4 +212,57 @@ def generate(
             err.print(f"wrote {count} candidate questions to {out}; review them", highlight=False)
             return
     for q in questions:
-        sys.stdout.write(json.dumps(q.model_dump(), ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(q.model_dump(exclude_none=True), ensure_ascii=False) + "\n")
+
+
+@eval_app.command("from-feedback")
+def from_feedback(
+    feedback: Annotated[Path, typer.Argument(help="The chat's DATA_DIR/feedback.jsonl.")],
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Candidates JSONL; new questions are added to it (default: stdout)."),
+    ] = None,
+    document: Annotated[
+        str | None,
+        typer.Option(help="Document file name for ratings the index cannot name."),
+    ] = None,
+    index_dir: IndexDirOption = None,
+    chroma_url: ChromaUrlOption = None,
+) -> None:
+    """Turn rated chat answers into gold candidates (needs_review: true) to review."""
+    from evals._feedback import candidate_line, indexed_documents, merge_into, read_feedback
+
+    err = Console(stderr=True)
+    with edge():
+        settings = settings_from({INDEX_DIR: index_dir, CHROMA_URL: chroma_url})
+
+        def file_names() -> dict[str, str]:
+            try:
+                return indexed_documents(settings=settings)
+            except IndexUnavailableError as exc:  # the ratings still carry the titles
+                err.print(
+                    f"warning: {exc} Documents are named by title.",
+                    highlight=False,
+                    soft_wrap=True,
+                )
+                return {}
+
+        candidates = read_feedback(feedback, documents=file_names, document=document)
+        if out is not None:
+            try:
+                added, known = merge_into(out, candidates)
+            except OSError as exc:
+                fail(
+                    f"cannot write {out}: {exc.strerror or exc}; choose another --out.",
+                    EXIT_CANTCREAT,
+                )
+            down = sum(c.feedback is not None and c.feedback.rating == "down" for c in candidates)
+            err.print(
+                f"{len(candidates)} rated questions ({down} thumbs-down): added {added} "
+                f"candidates to {out}, {known} already there; review them",
+                highlight=False,
+                soft_wrap=True,
+            )
+            return
+    for c in candidates:
+        sys.stdout.write(candidate_line(c) + "\n")
