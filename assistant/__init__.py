@@ -2,7 +2,8 @@
 
 Public surface: ``Assistant`` and the records they return, ``quote_flags`` (the
 quote-quality rules the evals report with), the files the app writes for a user
-(``export_brief``, ``record_feedback`` and ``storage_problem``: can they be written), the
+(``export_brief``, ``record_feedback`` and ``storage_problem``: can they be written), a
+cited page as an image with its quote highlighted (``highlighted_page``), the
 application's ``Settings`` (every stage's section, from the environment), the assistant's
 section and what ``Assistant`` reads of the settings (``AssistantConfig``), and the
 assistant's errors. The application over this stage lives in two subpackages with their
@@ -20,6 +21,7 @@ from assistant.errors import (
     BatchError,
     LLMUnavailableError,
     OptionError,
+    PageNotFoundError,
     PortInUseError,
     QuestionError,
     UnknownChapterError,
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     from assistant._extractive import body_sentences
     from assistant._feedback import record_feedback
     from assistant._llm import build_llm
+    from assistant._pages import highlighted_page
     from assistant._quality import quote_flags
     from assistant._records import Answer, Citation, Located, Source
 
@@ -45,6 +48,7 @@ __all__ = [
     "LLMUnavailableError",
     "Located",
     "OptionError",
+    "PageNotFoundError",
     "PortInUseError",
     "QuestionError",
     "Settings",
@@ -53,6 +57,7 @@ __all__ = [
     "body_sentences",
     "build_llm",
     "export_brief",
+    "highlighted_page",
     "quote_flags",
     "record_feedback",
     "storage_problem",
@@ -72,6 +77,7 @@ _LAZY = {
     "export_brief": "assistant._brief",
     "storage_problem": "assistant._brief",
     "record_feedback": "assistant._feedback",
+    "highlighted_page": "assistant._pages",
 }
 
 

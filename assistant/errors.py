@@ -5,8 +5,9 @@ SmpGuideError
 │   ├── QuestionError           a question that cannot be asked as given
 │   │   └── UnknownChapterError
 │   ├── BatchError              a line or the file of ``ask --batch``
-│   └── OptionError             a flag or setting that cannot be used as given
-│       └── PortInUseError
+│   ├── OptionError             a flag or setting that cannot be used as given
+│   │   └── PortInUseError
+│   └── PageNotFoundError       a page the cited document does not have
 └── LLMUnavailableError
 """
 
@@ -37,3 +38,7 @@ class PortInUseError(OptionError):
 
 class LLMUnavailableError(SmpGuideError):
     pass
+
+
+class PageNotFoundError(InputError):
+    """A page number that the document does not have."""
