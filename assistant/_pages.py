@@ -19,7 +19,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw
 
-from assistant.errors import PageNotFoundError
+from assistant.errors import PageUnavailableError
 
 SCALE = 2.0  # 144 dpi: small type stays readable
 HIGHLIGHT = (255, 214, 0, 110)  # translucent yellow over the printed words
@@ -41,12 +41,15 @@ def highlighted_page(pdf_path: Path, page_index: int, quote: str, *, scale: floa
     """The PNG of page ``page_index`` (0-based) with ``quote`` highlighted where it is found.
 
     An empty quote, or one not on the page, gives the page as it is.
-    Raises PageNotFoundError when the document has no such page.
+    Raises PageUnavailableError when the document has no such page or cannot be opened.
     """
-    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        pdf = pdfium.PdfDocument(str(pdf_path))
+    except pdfium.PdfiumError as exc:
+        raise PageUnavailableError(f"{pdf_path.name} cannot be rendered: {exc}") from exc
     try:
         if not 0 <= page_index < len(pdf):
-            raise PageNotFoundError(
+            raise PageUnavailableError(
                 f"the document has pages 1-{len(pdf)}; there is no page {page_index + 1}."
             )
         page = pdf[page_index]

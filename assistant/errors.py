@@ -7,7 +7,7 @@ SmpGuideError
 │   ├── BatchError              a line or the file of ``ask --batch``
 │   ├── OptionError             a flag or setting that cannot be used as given
 │   │   └── PortInUseError
-│   └── PageNotFoundError       a page the cited document does not have
+│   └── PageUnavailableError    a cited page that cannot be shown
 └── LLMUnavailableError
 """
 
@@ -40,5 +40,5 @@ class LLMUnavailableError(SmpGuideError):
     pass
 
 
-class PageNotFoundError(InputError):
-    """A page number that the document does not have."""
+class PageUnavailableError(InputError):
+    """A page the document does not have, or a PDF pdfium cannot open (a password)."""

@@ -23,16 +23,16 @@ from starlette.middleware import Middleware
 
 from assistant._engine import Assistant
 from assistant.settings import Settings
-from assistant.ui._guard import LoginThrottle, RequestGuard, login_auth, pdf_route
+from assistant.ui._guard import LoginThrottle, RequestGuard, login_auth, page_route, pdf_route
 from assistant.ui._page import (
-    COPY_JS,
     CSS,
     EXAMPLES,
     NO_INDEX_TEXT,
+    SOURCES_JS,
     STORAGE_NOTICE,
 )
 from assistant.ui._render import message_html, status_html
-from assistant.ui._session import ChatSession
+from assistant.ui._session import NO_SOURCES_YET, ChatSession
 
 
 # -------------------------------------------------------------------- layout
@@ -92,9 +92,9 @@ def _layout(session: ChatSession) -> gr.Blocks:
                 )
                 brief = gr.HTML("", elem_id="brief")
                 sources = gr.HTML(
-                    message_html("Sources of the answer appear here."),
+                    message_html(NO_SOURCES_YET),
                     elem_id="sources",
-                    js_on_load=COPY_JS,
+                    js_on_load=SOURCES_JS,
                 )
         gr.on(
             triggers=[ask.click, question.submit],
@@ -114,6 +114,9 @@ def _layout(session: ChatSession) -> gr.Blocks:
             outputs=[brief],
             api_name="export",
             api_visibility="private",
+        )
+        chat.clear(  # a cleared chat leaves no sources, turns or brief link behind
+            session.clear, outputs=[sources, turns, brief], api_visibility="private"
         )
         if writable:  # without a like event the chatbot shows no thumbs
             chat.like(session.on_like, inputs=[turns], outputs=None, api_visibility="private")
@@ -152,7 +155,11 @@ def launch(settings: Settings, *, prevent_thread_lock: bool = False) -> gr.Block
         auth=cast(Any, auth),  # an async check: Gradio awaits it (its annotation says sync)
         prevent_thread_lock=prevent_thread_lock,
         app_kwargs={
-            "routes": [pdf_route(session.pdf_path), session.briefs.route()],
+            "routes": [
+                pdf_route(session.pdf_path),
+                page_route(session.pdf_path),
+                session.briefs.route(),
+            ],
             "middleware": [guard],
         },
         css=CSS,
