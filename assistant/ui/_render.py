@@ -122,7 +122,7 @@ def card(
         view = page_view_link(item.document_id, item.page_indexes[0], quote)
         link = (
             f'<button type="button" class="smp-view" data-view="{escape(view)}" '
-            f'data-title="{escape(page)}">Show the passage on its page</button>{link}'
+            f'data-title="{escape(page)}">Show on page</button>{link}'
         )
     anchor = "" if turn is None else f' id="{source_id(turn, number)}" tabindex="-1"'
     return (
