@@ -165,6 +165,15 @@ def test_the_page_view_highlights_the_quote_where_it_is_printed(
         assert refused.value.code == 404, path
 
 
+def test_copying_an_answer_copies_its_chips_as_plain_markers(page: Any) -> None:
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    _ask(page, QUESTION)
+    page.locator("#chat button[aria-label='Copy message']").last.click()
+    page.wait_for_timeout(500)  # the page rewrites the chat's own copy
+    copied = str(page.evaluate("() => navigator.clipboard.readText()"))
+    assert "[1]" in copied and "#smp-src-" not in copied, copied
+
+
 # -------------------------------------------------------------------- Clear chat
 def _clear(page: Any) -> None:
     page.locator("#chat button[aria-label='Clear']").click()

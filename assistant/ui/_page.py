@@ -3,7 +3,8 @@
 ``SOURCES_JS`` runs once when the sources panel loads: the copy-citation buttons, the
 page view of a card (an image of the cited page, its quote highlighted, in a dialog) and
 the citation chips of the chat (``[n]`` links to ``#smp-src-<answer>-<n>``), which show
-their own answer's sources and select card n there.
+their own answer's sources and select card n there; the chat's Copy of an answer with
+chips copies its text as shown, so no link markup reaches a brief.
 """
 
 from __future__ import annotations
@@ -35,6 +36,17 @@ if (!window.__smpChips) {  // one listener per page, ahead of the chat's own lin
     event.stopPropagation();
     showSource(chip.getAttribute('href').slice(1));
   }, true);
+}
+if (!window.__smpCopy) {  // the chat's Copy gives the answer's text: chips as plain [n]
+  window.__smpCopy = true;
+  document.addEventListener('click', (event) => {
+    const copy = event.target.closest?.('#chat button[aria-label="Copy message"]');
+    const row = copy && copy.closest('.message-buttons')?.previousElementSibling;
+    const message = row && (row.matches('.message.bot') ? row : row.querySelector('.message.bot'));
+    if (!message || !message.querySelector('a[href^="#smp-src-"]') || !navigator.clipboard) return;
+    const text = message.innerText.trim();
+    setTimeout(() => navigator.clipboard.writeText(text), 100);  // after the chat's own copy
+  });
 }
 const closeViewer = () => document.querySelectorAll('.smp-viewer').forEach((v) => v.remove());
 const openViewer = (button) => {
