@@ -37,12 +37,33 @@ class Box:
     bottom: float
 
 
+@dataclass(frozen=True)
+class PageImage:
+    """A rendered page: its PNG, its size in pixels, and the boxes of the quote on it."""
+
+    png: bytes
+    width: int
+    height: int
+    boxes: tuple[Box, ...]
+
+    def highlight_top(self) -> float | None:
+        """Where the first highlight starts, as a share of the page's height."""
+        return min(b.top for b in self.boxes) / self.height if self.boxes else None
+
+
 def highlighted_page(pdf_path: Path, page_index: int, quote: str, *, scale: float = SCALE) -> bytes:
     """The PNG of page ``page_index`` (0-based) with ``quote`` highlighted where it is found.
 
     An empty quote, or one not on the page, gives the page as it is.
     Raises PageUnavailableError when the document has no such page or cannot be opened.
     """
+    return rendered_page(pdf_path, page_index, quote, scale=scale).png
+
+
+def rendered_page(
+    pdf_path: Path, page_index: int, quote: str, *, scale: float = SCALE
+) -> PageImage:
+    """``highlighted_page`` with where the highlights are (the page view scrolls to them)."""
     try:
         pdf = pdfium.PdfDocument(str(pdf_path))
     except pdfium.PdfiumError as exc:
@@ -57,7 +78,8 @@ def highlighted_page(pdf_path: Path, page_index: int, quote: str, *, scale: floa
         boxes = quote_boxes(page, quote, scale=scale)
     finally:
         pdf.close()
-    return _png(_with_highlights(image, boxes))
+    png = _png(_with_highlights(image, boxes))
+    return PageImage(png, image.width, image.height, tuple(boxes))
 
 
 def quote_boxes(page: pdfium.PdfPage, quote: str, *, scale: float = SCALE) -> list[Box]:

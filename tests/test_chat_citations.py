@@ -136,8 +136,9 @@ def test_the_page_view_highlights_the_quote_where_it_is_printed(
     image = page.locator(".smp-viewer img")
     image.wait_for()
     page.wait_for_function("() => document.querySelector('.smp-viewer img').naturalWidth > 0")
+    page.wait_for_timeout(200)  # the view scrolls to the highlight once the image loads
     page.screenshot(path=str(tmp_path / "page-view.png"))
-    source = str(image.get_attribute("src"))
+    source = str(image.get_attribute("data-src"))
     parts = urlsplit(source)
     assert parts.path == f"/page/{citation.document_id}/{citation.page_indexes[0]}.png", source
     assert _words(parse_qs(parts.query)["quote"][0]) == _words(citation.quote)
@@ -155,6 +156,11 @@ def test_the_page_view_highlights_the_quote_where_it_is_printed(
     top, bottom = ((height - y) * SCALE for y in (max(baselines), min(baselines)))
     line = 16 * SCALE
     assert top - line <= box[1] and box[3] <= bottom + line, (box, top, bottom)
+    shown = page.evaluate(  # where the highlight's top is, in the browser's viewport
+        f"""() => {{ const r = document.querySelector('.smp-viewer img').getBoundingClientRect();
+                   return [r.top + r.height * {box[1] / marked.size[1]}, innerHeight]; }}"""
+    )
+    assert 0 <= shown[0] <= shown[1] / 2, f"the highlight is not in view: {shown}"
     page.keyboard.press("Escape")
     assert page.locator(".smp-viewer").count() == 0, "Escape closes the page view"
     assert page.locator("#sources .smp-shown .smp-card[data-n='1'] a.smp-pdf").count() == 1

@@ -22,7 +22,7 @@ from assistant import (
     highlighted_page,
 )
 from assistant._brief import brief_markdown
-from assistant._pages import SCALE
+from assistant._pages import SCALE, rendered_page
 from assistant.ui import ChatSession
 from assistant.ui._render import chip, sources_html, stream_pieces
 
@@ -281,6 +281,8 @@ def test_highlighted_page_marks_the_quote_and_nothing_else(
     line = 16 * SCALE  # a line of body type, in pixels
     assert lowest - line <= box[1] and box[3] <= highest + line, (box, lowest, highest)
     assert box[3] - box[1] >= highest - lowest, "every line of the quote is marked"
+    top = rendered_page(sample_pdf, page, citation.quote).highlight_top()
+    assert top is not None and abs(top * plain.size[1] - box[1]) <= 2, (top, box)
     elsewhere = highlighted_page(sample_pdf, page, "no such words anywhere on this page at all")
     assert elsewhere == highlighted_page(sample_pdf, page, ""), "a quote not found marks nothing"
 

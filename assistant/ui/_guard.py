@@ -30,7 +30,7 @@ from fastapi.responses import FileResponse, Response
 from fastapi.routing import APIRoute
 
 from assistant._brief import BRIEF_PREFIX
-from assistant._pages import highlighted_page
+from assistant._pages import rendered_page
 from assistant.errors import PageUnavailableError
 from ingest import InputError
 
@@ -256,12 +256,15 @@ def page_route(lookup: Callable[[str], Path | None]) -> APIRoute:
         if path is None or page is None:
             raise HTTPException(status_code=404, detail="No such page")
         try:  # pdfium renders in a worker thread: the server keeps serving meanwhile
-            png = await asyncio.to_thread(
-                highlighted_page, path, int(page.group(1)), quote[:MAX_QUOTE_CHARS]
+            image = await asyncio.to_thread(
+                rendered_page, path, int(page.group(1)), quote[:MAX_QUOTE_CHARS]
             )
         except PageUnavailableError as exc:
             raise HTTPException(status_code=404, detail=str(exc)) from exc
-        return Response(png, media_type="image/png", headers={"Cache-Control": "private"})
+        headers = {"Cache-Control": "private"}
+        if (top := image.highlight_top()) is not None:  # the page view scrolls there
+            headers["X-Highlight-Top"] = f"{top:.4f}"
+        return Response(image.png, media_type="image/png", headers=headers)
 
     return APIRoute("/page/{document_id}/{page_file}", serve_page, methods=["GET"])
 

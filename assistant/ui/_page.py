@@ -61,7 +61,14 @@ const openViewer = (button) => {
   close.addEventListener('click', closeViewer);
   const image = document.createElement('img');
   image.alt = 'The cited page, ' + button.dataset.title + ', the quoted passage highlighted';
-  image.src = button.dataset.view;
+  image.dataset.src = button.dataset.view;
+  fetch(button.dataset.view).then(async (response) => {
+    const top = parseFloat(response.headers.get('X-Highlight-Top'));
+    image.addEventListener('load', () => {  // the highlight near the top of the view
+      if (!isNaN(top)) viewer.scrollTop = image.offsetTop + top * image.clientHeight - 48;
+    }, {once: true});
+    image.src = URL.createObjectURL(await response.blob());
+  });
   viewer.append(close, image);
   viewer.addEventListener('click', (e) => { if (e.target === viewer) closeViewer(); });
   viewer.addEventListener('keydown', (e) => { if (e.key === 'Escape') closeViewer(); });
@@ -112,7 +119,7 @@ CSS = """
   display: flex; flex-direction: column; align-items: center; overflow: auto; padding: 16px; }
 .smp-viewer img { max-width: min(95vw, 900px); background: #fff; }
 .smp-viewer-close { align-self: flex-end; margin-bottom: 8px; padding: 4px 12px;
-  border-radius: 4px; background: #fff; cursor: pointer; }
+  border-radius: 4px; background: #fff; cursor: pointer; position: sticky; top: 0; z-index: 1; }
 """
 NO_INDEX_TEXT = (
     "**No publication is indexed yet.** Index the PDF with `smp-guide ingest PDF` "
