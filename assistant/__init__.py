@@ -4,7 +4,8 @@ Public surface: ``Assistant`` and the records they return, ``quote_flags`` (the
 quote-quality rules the evals report with), the files the app writes for a user
 (``export_brief``, ``record_feedback`` and ``storage_problem``: can they be written), the
 brief a user builds answer by answer (``Brief``, its ``BriefEntry`` records and
-``answer_from_json`` for answers a chat keeps as JSON), the
+``answer_from_json`` for answers a chat keeps as JSON), a cited page as an image with its
+quote highlighted (``highlighted_page``), the
 application's ``Settings`` (every stage's section, from the environment), the assistant's
 section and what ``Assistant`` reads of the settings (``AssistantConfig``), and the
 assistant's errors. The application over this stage lives in two subpackages with their
@@ -22,6 +23,7 @@ from assistant.errors import (
     BatchError,
     LLMUnavailableError,
     OptionError,
+    PageUnavailableError,
     PortInUseError,
     QuestionError,
     UnknownChapterError,
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     from assistant._extractive import body_sentences
     from assistant._feedback import record_feedback
     from assistant._llm import build_llm
+    from assistant._pages import highlighted_page
     from assistant._quality import quote_flags
     from assistant._records import Answer, Citation, Located, Source
 
@@ -50,6 +53,7 @@ __all__ = [
     "LLMUnavailableError",
     "Located",
     "OptionError",
+    "PageUnavailableError",
     "PortInUseError",
     "QuestionError",
     "Settings",
@@ -59,6 +63,7 @@ __all__ = [
     "body_sentences",
     "build_llm",
     "export_brief",
+    "highlighted_page",
     "quote_flags",
     "record_feedback",
     "storage_problem",
@@ -81,6 +86,7 @@ _LAZY = {
     "BriefEntry": "assistant._brief_model",
     "answer_from_json": "assistant._brief_model",
     "record_feedback": "assistant._feedback",
+    "highlighted_page": "assistant._pages",
 }
 
 

@@ -9,7 +9,7 @@ a link. An answer keeps its own layout: headings, bullets and citation markers.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 # Markdown (CommonMark + GFM, as the chatbot's renderer reads it) turns these into markup:
 # inline punctuation, bare URLs and e-mail addresses (GFM autolinks), entity references,
@@ -38,17 +38,18 @@ def _escaped_groups(match: re.Match[str]) -> Iterator[str]:
             yield "\\" + group if len(group) == 1 and not group.isalnum() else group
 
 
-def answer_markdown(text: str) -> str:
+def answer_markdown(text: str, *, marker: Callable[[int], str] | None = None) -> str:
     """An answer for a Markdown view: its own layout kept, every word of it literal.
 
     The answer's layout is line-based: ``**Chapter ...**`` headings, ``- quote [n]``
     bullets (an LLM may also number them) and trailing citation markers. Everything
     inside them comes from the document (or the LLM reading it) and is escaped.
+    ``marker`` writes citation ``n`` (the chat makes it a link); by default ``[n]``.
     """
-    return "\n".join(_answer_line(line) for line in text.split("\n"))
+    return "\n".join(_answer_line(line, marker) for line in text.split("\n"))
 
 
-def _answer_line(line: str) -> str:
+def _answer_line(line: str, marker: Callable[[int], str] | None = None) -> str:
     if bold := _BOLD_LINE.fullmatch(line):
         return f"**{literal(bold.group(1))}**"
     prefix = ""
@@ -56,4 +57,6 @@ def _answer_line(line: str) -> str:
         prefix, line = item.group(1), item.group(2)
     pieces = _MARKER.split(line)
     markers = [*_MARKER.findall(line), ""]
+    if marker is not None:
+        markers = [marker(int(m[1:-1])) if m else m for m in markers]
     return prefix + "".join(literal(p) + m for p, m in zip(pieces, markers, strict=True))

@@ -5,8 +5,9 @@ SmpGuideError
 │   ├── QuestionError           a question that cannot be asked as given
 │   │   └── UnknownChapterError
 │   ├── BatchError              a line or the file of ``ask --batch``
-│   └── OptionError             a flag or setting that cannot be used as given
-│       └── PortInUseError
+│   ├── OptionError             a flag or setting that cannot be used as given
+│   │   └── PortInUseError
+│   └── PageUnavailableError    a cited page that cannot be shown
 └── LLMUnavailableError
 """
 
@@ -37,3 +38,7 @@ class PortInUseError(OptionError):
 
 class LLMUnavailableError(SmpGuideError):
     pass
+
+
+class PageUnavailableError(InputError):
+    """A page the document does not have, or a PDF pdfium cannot open (a password)."""

@@ -79,12 +79,13 @@ def test_api_needs_the_login(served: tuple[str, Settings]) -> None:
     assert "[1]" in str(messages[-1]["content"]) and 'data-n="1"' in sources
 
 
-def test_pdf_route_needs_the_login(served: tuple[str, Settings]) -> None:
+def test_pdf_and_page_routes_need_the_login(served: tuple[str, Settings]) -> None:
     url, settings = served
     document_id = Assistant(settings=settings).answer(QUESTION).citations[0].document_id
-    with pytest.raises(urllib.error.HTTPError) as error:
-        urllib.request.urlopen(f"{url}/pdf/{document_id}", timeout=10)
-    assert error.value.code in (401, 403), error.value.code
+    for path in (f"/pdf/{document_id}", f"/page/{document_id}/0.png?quote=any"):
+        with pytest.raises(urllib.error.HTTPError) as error:
+            urllib.request.urlopen(f"{url}{path}", timeout=10)
+        assert error.value.code in (401, 403), (path, error.value.code)
 
 
 @pytest.mark.parametrize("auth", [f"{USER}:", f":{PASSWORD}", ":", "", f"  :{PASSWORD}"])

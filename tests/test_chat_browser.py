@@ -180,7 +180,7 @@ def _ask(page: Any, question: str) -> str:
 def _card_chapters(page: Any) -> list[str]:
     return [
         str(c)
-        for c in page.locator("#sources .smp-card").evaluate_all(
+        for c in page.locator("#sources .smp-shown .smp-card").evaluate_all(
             "cards => cards.map(c => c.dataset.chapter)"
         )
     ]
@@ -204,7 +204,7 @@ def test_streamed_answer_and_sources_match_the_assistant(
     lengths = page.evaluate("window.__lengths")
     assert len(set(lengths)) >= 3, f"the answer did not stream: lengths {lengths}"
     expected = reference.answer(QUESTION).citations[0]
-    first = page.locator('#sources .smp-card[data-n="1"]')
+    first = page.locator('#sources .smp-shown .smp-card[data-n="1"]')
     header = first.locator("header").inner_text()
     assert f"Chapter {expected.chapter}:" in header, header
     meta = first.locator(".smp-meta").inner_text()

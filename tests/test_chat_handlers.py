@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import re
@@ -9,13 +10,24 @@ import stat
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from assistant import Answer, Assistant, Brief, Citation, Settings, answer_from_json
+from assistant import (
+    Answer,
+    Assistant,
+    Brief,
+    Citation,
+    PageUnavailableError,
+    Settings,
+    answer_from_json,
+    highlighted_page,
+)
 from assistant._brief_render import brief_markdown
+from assistant._pages import SCALE, rendered_page
 from assistant.ui import ChatSession
-from assistant.ui._render import sources_html
+from assistant.ui._render import chip, sources_html, stream_pieces
 
 QUESTION = "Who should pay for training the candidates?"
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -249,3 +261,89 @@ def test_a_follow_up_says_how_it_was_read_and_stays_with_the_last_answer(
     assert "Searching for: what about the employers? (" in messages[-1]["content"]
     assert follow["covered"] and follow["citations"], follow["answer"]
     assert {c["chapter"] for c in follow["citations"]} & first, (first, follow["citations"])
+
+
+# -------------------------------------------------------------------- citations in place
+def _quote_lines(pdf: Path, page_index: int, quote: str) -> list[float]:
+    """Baselines (PDF points from the bottom) of the page's text lines that the quote holds,
+    read with pypdf's positions: a reading independent of the renderer's."""
+    from pypdf import PdfReader
+
+    folded = "".join(ch for ch in quote.lower() if ch.isalnum())
+    lines: list[tuple[str, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: object, _size: object) -> None:
+        words = "".join(ch for ch in text.lower() if ch.isalnum())
+        if len(words) >= 15:  # the sample sets text unscaled: the baseline is cm's + tm's
+            lines.append((words, cm[5] + tm[5]))
+
+    PdfReader(pdf).pages[page_index].extract_text(visitor_text=visit)
+    return [y for words, y in lines if words in folded]
+
+
+def _images(png: bytes, plain: bytes) -> tuple[Any, Any]:
+    from PIL import Image
+
+    return Image.open(io.BytesIO(png)).convert("RGB"), Image.open(io.BytesIO(plain)).convert("RGB")
+
+
+def test_highlighted_page_marks_the_quote_and_nothing_else(
+    session: ChatSession, sample_pdf: Path
+) -> None:
+    from PIL import ImageChops
+
+    citation = session.assistant().answer(QUESTION).citations[0]
+    page = citation.page_indexes[0]
+    marked, plain = _images(
+        highlighted_page(sample_pdf, page, citation.quote), highlighted_page(sample_pdf, page, "")
+    )
+    assert marked.size == plain.size and marked.size[0] > 500, marked.size
+    box = ImageChops.difference(marked, plain).getbbox()
+    assert box is not None, "nothing was highlighted"
+    baselines = _quote_lines(sample_pdf, page, citation.quote)
+    assert baselines, f"pypdf finds no line of the quote on page {page}: {citation.quote!r}"
+    height = plain.size[1] / SCALE
+    lowest, highest = ((height - y) * SCALE for y in (max(baselines), min(baselines)))
+    line = 16 * SCALE  # a line of body type, in pixels
+    assert lowest - line <= box[1] and box[3] <= highest + line, (box, lowest, highest)
+    assert box[3] - box[1] >= highest - lowest, "every line of the quote is marked"
+    top = rendered_page(sample_pdf, page, citation.quote).highlight_top()
+    assert top is not None and abs(top * plain.size[1] - box[1]) <= 2, (top, box)
+    elsewhere = highlighted_page(sample_pdf, page, "no such words anywhere on this page at all")
+    assert elsewhere == highlighted_page(sample_pdf, page, ""), "a quote not found marks nothing"
+
+
+def test_highlighted_page_refuses_a_page_the_document_lacks(sample_pdf: Path) -> None:
+    with pytest.raises(PageUnavailableError, match="no page 1000"):
+        highlighted_page(sample_pdf, 999, "anything")
+
+
+def test_chips_link_each_marker_to_its_own_answers_card(session: ChatSession) -> None:
+    first = _final(session, QUESTION)
+    messages, sources, turns, _ = list(session.ask("What does RPL mean?", first[0], first[2]))[-1]
+    assert [t["id"] for t in turns] == [1, 2]
+    earlier = turns[0]["citations"][0]
+    assert f'(#smp-src-1-1 "{" ".join(earlier["quote"].split())[:40]}' in messages[1]["content"]
+    assert 'id="smp-src-1-1"' in sources and 'id="smp-src-2-1"' in sources, sources[:300]
+    assert sources.count("smp-shown") == 1 and 'smp-shown" data-turn="2"' in sources
+    pieces = list(stream_pieces(messages[1]["content"], words=3))
+    for piece in pieces[:-1]:  # a chip arrives whole: no half link shows while streaming
+        assert piece.count("(#smp-src-") == piece.count('")'), piece[-80:]
+
+
+def test_a_chip_title_keeps_document_text_inert() -> None:
+    text = chip(3, 2, 'He said "stop" \\ & <img src=x> [a](http://x)')
+    assert text.startswith('[[2]](#smp-src-3-2 "') and text.endswith('")'), text
+    assert '\\"stop\\"' in text and "&amp;" in text and "\\\\" in text, text
+
+
+def test_clear_leaves_no_turns_and_old_turns_never_follow_a_cleared_chat(
+    session: ChatSession,
+) -> None:
+    sources, turns, brief = session.clear()
+    assert turns == [] and brief == "" and "smp-card" not in sources
+    _, _, old_turns, _ = _final(session, "What does RPL mean?")
+    # The client cleared its chat but an old state came along: those turns are dropped.
+    messages, _, turns, _ = list(session.ask(QUESTION, [], old_turns))[-1]
+    assert [t["question"] for t in turns] == [QUESTION] and turns[0]["message_index"] == 1
+    assert "Searching for" not in messages[-1]["content"]

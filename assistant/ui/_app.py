@@ -27,16 +27,16 @@ from assistant._engine import Assistant
 from assistant.settings import Settings
 from assistant.ui._api import add_gradio_endpoint, answer_route
 from assistant.ui._brief_panel import brief_panel_html
-from assistant.ui._guard import LoginThrottle, RequestGuard, login_auth, pdf_route
+from assistant.ui._guard import LoginThrottle, RequestGuard, login_auth, page_route, pdf_route
 from assistant.ui._page import (
-    COPY_JS,
     CSS,
     EXAMPLES,
     NO_INDEX_TEXT,
+    SOURCES_JS,
     STORAGE_NOTICE,
 )
 from assistant.ui._render import message_html, status_html
-from assistant.ui._session import ChatSession
+from assistant.ui._session import NO_SOURCES_YET, ChatSession
 
 
 # -------------------------------------------------------------------- layout
@@ -104,9 +104,9 @@ def _layout(session: ChatSession) -> gr.Blocks:
                         )
                     brief = gr.HTML("", elem_id="brief")
                 sources = gr.HTML(
-                    message_html("Sources of the answer appear here."),
+                    message_html(NO_SOURCES_YET),
                     elem_id="sources",
-                    js_on_load=COPY_JS,
+                    js_on_load=SOURCES_JS,
                 )
         gr.on(
             triggers=[ask.click, question.submit],
@@ -138,6 +138,11 @@ def _layout(session: ChatSession) -> gr.Blocks:
                 api_name=name,
                 api_visibility="private",
             )
+        chat.clear(  # a cleared chat leaves no sources, turns, brief or brief link behind
+            session.clear,
+            outputs=[sources, turns, brief, brief_state, brief_list],
+            api_visibility="private",
+        )
         if writable:  # without a like event the chatbot shows no thumbs
             chat.like(session.on_like, inputs=[turns], outputs=None, api_visibility="private")
         build.click(
@@ -178,6 +183,7 @@ def launch(settings: Settings, *, prevent_thread_lock: bool = False) -> gr.Block
         app_kwargs={
             "routes": [
                 pdf_route(session.pdf_path),
+                page_route(session.pdf_path),
                 session.briefs.route(),
                 answer_route(session.assistant, keep=options.max_history_messages),
             ],

@@ -7,7 +7,8 @@ briefs private: each is written (by ``assistant.export_brief``) with mode 0600 u
 unguessable name and served by ``GET /brief/{token}`` only to the login that made it
 (Gradio's own file route would serve it to anyone holding the path, from a world-readable
 copy in its cache).
-``pdf_route`` serves the stored PDFs that source cards link to.
+``pdf_route`` serves the stored PDFs that source cards link to, and ``page_route`` one
+page of them as an image with the card's quote highlighted (``assistant.highlighted_page``).
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import HTTPException, Request
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from fastapi.routing import APIRoute
 
 from assistant._brief import BRIEF_PREFIX
+from assistant._pages import rendered_page
+from assistant.errors import PageUnavailableError
 from ingest import InputError
 
 Scope = MutableMapping[str, Any]
@@ -42,6 +45,8 @@ LOGIN_WINDOW = 300.0  # seconds
 LOGIN_DELAY = 1.0  # seconds added to every failed login
 BRIEF_TTL = 3600.0  # seconds a brief link stays valid
 _DOCUMENT_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
+_PAGE_FILE = re.compile(r"(\d{1,5})\.png")
+MAX_QUOTE_CHARS = 2000  # of the quote a page view is asked to highlight
 _BRIEF_TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 _LOGIN_PATHS = frozenset({"/login", "/login/"})
 BRIEF_TYPES = {
@@ -239,6 +244,33 @@ def pdf_route(lookup: Callable[[str], Path | None]) -> APIRoute:
         )
 
     return APIRoute("/pdf/{document_id}", serve_pdf, methods=["GET"])
+
+
+def page_route(lookup: Callable[[str], Path | None]) -> APIRoute:
+    """``GET /page/{document_id}/{page}.png?quote=...``: a stored PDF's page (0-based) as
+    a PNG, the quote highlighted; the same login and document checks as ``/pdf``."""
+
+    async def serve_page(
+        document_id: str, page_file: str, request: Request, quote: str = ""
+    ) -> Response:
+        if not logged_in(request):
+            raise HTTPException(status_code=401, detail="Not authenticated")
+        path = lookup(document_id) if _DOCUMENT_ID.fullmatch(document_id) else None
+        page = _PAGE_FILE.fullmatch(page_file)
+        if path is None or page is None:
+            raise HTTPException(status_code=404, detail="No such page")
+        try:  # pdfium renders in a worker thread: the server keeps serving meanwhile
+            image = await asyncio.to_thread(
+                rendered_page, path, int(page.group(1)), quote[:MAX_QUOTE_CHARS]
+            )
+        except PageUnavailableError as exc:
+            raise HTTPException(status_code=404, detail=str(exc)) from exc
+        headers = {"Cache-Control": "private"}
+        if (top := image.highlight_top()) is not None:  # the page view scrolls there
+            headers["X-Highlight-Top"] = f"{top:.4f}"
+        return Response(image.png, media_type="image/png", headers=headers)
+
+    return APIRoute("/page/{document_id}/{page_file}", serve_page, methods=["GET"])
 
 
 @dataclass(frozen=True)

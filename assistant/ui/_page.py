@@ -1,4 +1,11 @@
-"""The chat page's fixed parts: example questions, notices, and the page's own CSS and JS."""
+"""The chat page's fixed parts: example questions, notices, and the page's own CSS and JS.
+
+``SOURCES_JS`` runs once when the sources panel loads: the copy-citation buttons, the
+page view of a card (an image of the cited page, its quote highlighted, in a dialog) and
+the citation chips of the chat (``[n]`` links to ``#smp-src-<answer>-<n>``), which show
+their own answer's sources and select card n there; the chat's Copy of an answer with
+chips copies its text as shown, so no link markup reaches a brief.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +15,69 @@ EXAMPLES = [
     "What should a skills mobility partnership agreement include?",
     "How can employers be involved in the design of the partnership?",
 ]
-COPY_JS = """
+SOURCES_JS = """
+const showSource = (id) => {
+  const card = document.getElementById(id);
+  if (!card || !element.contains(card)) return false;
+  element.querySelectorAll('.smp-turn').forEach((s) => s.classList.remove('smp-shown'));
+  element.querySelectorAll('.smp-selected').forEach((c) => c.classList.remove('smp-selected'));
+  card.closest('.smp-turn').classList.add('smp-shown');
+  card.classList.add('smp-selected');
+  card.scrollIntoView({block: 'nearest'});
+  card.focus({preventScroll: true});
+  return true;
+};
+if (!window.__smpChips) {  // one listener per page, ahead of the chat's own link handling
+  window.__smpChips = true;
+  document.addEventListener('click', (event) => {
+    const chip = event.target.closest && event.target.closest('#chat a[href^="#smp-src-"]');
+    if (!chip) return;
+    event.preventDefault();
+    event.stopPropagation();
+    showSource(chip.getAttribute('href').slice(1));
+  }, true);
+}
+if (!window.__smpCopy) {  // the chat's Copy gives the answer's text: chips as plain [n]
+  window.__smpCopy = true;
+  document.addEventListener('click', (event) => {
+    const copy = event.target.closest?.('#chat button[aria-label="Copy message"]');
+    const row = copy && copy.closest('.message-buttons')?.previousElementSibling;
+    const message = row && (row.matches('.message.bot') ? row : row.querySelector('.message.bot'));
+    if (!message || !message.querySelector('a[href^="#smp-src-"]') || !navigator.clipboard) return;
+    const text = message.innerText.trim();
+    setTimeout(() => navigator.clipboard.writeText(text), 100);  // after the chat's own copy
+  });
+}
+const closeViewer = () => document.querySelectorAll('.smp-viewer').forEach((v) => v.remove());
+const openViewer = (button) => {
+  closeViewer();
+  const viewer = document.createElement('div');
+  viewer.className = 'smp-viewer';
+  viewer.setAttribute('role', 'dialog');
+  viewer.setAttribute('aria-modal', 'true');
+  viewer.setAttribute('aria-label', 'The cited page, ' + button.dataset.title);
+  const close = document.createElement('button');
+  close.type = 'button'; close.className = 'smp-viewer-close'; close.textContent = 'Close';
+  close.addEventListener('click', closeViewer);
+  const image = document.createElement('img');
+  image.alt = 'The cited page, ' + button.dataset.title + ', the quoted passage highlighted';
+  image.dataset.src = button.dataset.view;
+  fetch(button.dataset.view).then(async (response) => {
+    const top = parseFloat(response.headers.get('X-Highlight-Top'));
+    image.addEventListener('load', () => {  // the highlight near the top of the view
+      if (!isNaN(top)) viewer.scrollTop = image.offsetTop + top * image.clientHeight - 48;
+    }, {once: true});
+    image.src = URL.createObjectURL(await response.blob());
+  });
+  viewer.append(close, image);
+  viewer.addEventListener('click', (e) => { if (e.target === viewer) closeViewer(); });
+  viewer.addEventListener('keydown', (e) => { if (e.key === 'Escape') closeViewer(); });
+  document.body.appendChild(viewer);
+  close.focus();
+};
 element.addEventListener('click', (event) => {
+  const view = event.target.closest('button[data-view]');
+  if (view) { openViewer(view); return; }
   const button = event.target.closest('button[data-copy]');
   if (!button) return;
   const text = button.dataset.copy;
@@ -34,8 +102,24 @@ CSS = """
 #sources .smp-quote { margin: 6px 0; padding-left: 8px; border-left: 3px solid #8aa; }
 #sources mark { background: #ffe58a; color: inherit; }
 #sources .smp-actions { display: flex; gap: 12px; align-items: center; margin-top: 4px; }
-#sources .smp-copy { font-size: 0.85em; padding: 2px 8px; border: 1px solid #999;
-  border-radius: 4px; cursor: pointer; }
+#sources .smp-copy, #sources .smp-view { font-size: 0.85em; padding: 2px 8px;
+  border: 1px solid #999; border-radius: 4px; cursor: pointer; }
+#sources .smp-turn:not(.smp-shown) { display: none; }
+#sources .smp-turn-question { font-size: 0.85em; opacity: 0.8; margin-bottom: 6px; }
+#sources .smp-card.smp-selected { border: 2px solid #d9a400; background: #fff8dc33; }
+#chat a[href^="#smp-src-"] { display: inline-block; padding: 0 4px; border-radius: 4px;
+  background: #e8eef8; color: #1d4f91; text-decoration: none; font-size: 0.9em;
+  position: relative; }
+#chat a[href^="#smp-src-"]:hover, #chat a[href^="#smp-src-"]:focus-visible {
+  background: #1d4f91; color: #fff; }
+#chat a[href^="#smp-src-"]:focus-visible::after { content: attr(title); position: absolute;
+  left: 0; top: 1.6em; z-index: 20; width: 24em; padding: 6px 8px; border-radius: 6px;
+  background: #222; color: #fff; font-size: 0.85rem; line-height: 1.35; white-space: normal; }
+.smp-viewer { position: fixed; inset: 0; z-index: 1000; background: rgba(0, 0, 0, 0.6);
+  display: flex; flex-direction: column; align-items: center; overflow: auto; padding: 16px; }
+.smp-viewer img { max-width: min(95vw, 900px); background: #fff; }
+.smp-viewer-close { align-self: flex-end; margin-bottom: 8px; padding: 4px 12px;
+  border-radius: 4px; background: #fff; cursor: pointer; position: sticky; top: 0; z-index: 1; }
 """
 NO_INDEX_TEXT = (
     "**No publication is indexed yet.** Index the PDF with `smp-guide ingest PDF` "

@@ -31,6 +31,7 @@ from assistant.ui._render import (
     answer_message,
     message_html,
     sources_html,
+    sources_panel,
     status_html,
     status_line,
     stream_pieces,
@@ -43,9 +44,11 @@ log = logging.getLogger(__name__)
 Message = dict[str, Any]
 Turn = dict[str, Any]
 AskUpdate = tuple[list[Message], str, list[Turn], Any]
+ClearUpdate = tuple[str, list[Turn], str, Brief, str]
 
 STREAM_DELAY = 0.02  # seconds between streamed pieces: enough for the page to show them
 SAMPLE_REFUSED = "The sample is built only while the index is empty; nothing was changed."
+NO_SOURCES_YET = "Sources of the answer appear here."
 
 
 class ChatSession:
@@ -135,8 +138,10 @@ class ChatSession:
                 history, turns, f"Sorry, something went wrong ({type(exc).__name__})."
             )
             return
-        sources = sources_html(answer)
-        final = answer_message(answer) + references_markdown(answer)
+        number = turns[-1]["id"] + 1 if turns else 1
+        cards = sources_html(answer, turn=number)
+        sources = sources_panel([*_sections(turns), (number, answer.question, cards)])
+        final = answer_message(answer, turn=number) + references_markdown(answer)
         history.append({"role": "assistant", "content": ""})
         for piece in stream_pieces(final):
             history[-1] = {"role": "assistant", "content": piece}
@@ -144,7 +149,7 @@ class ChatSession:
                 break
             yield history, sources, turns, gr.skip()  # the box clears with the final update
             time.sleep(STREAM_DELAY)
-        turns.append(_turn(answer, message_index=len(history) - 1))
+        turns.append(_turn(answer, message_index=len(history) - 1, number=number, cards=cards))
         turns[-1]["filters"] = {  # for the brief: what the answer was asked with
             "chapters": [int(c) for c in chapters or []],
             "recommendations_only": bool(recommendations_only),
@@ -153,7 +158,12 @@ class ChatSession:
 
     def _failed(self, history: list[Message], turns: list[Turn], text: str) -> AskUpdate:
         history.append({"role": "assistant", "content": literal(text)})
-        return history, message_html(text), turns, ""
+        return history, message_html(text) + sources_panel(_sections(turns), shown=None), turns, ""
+
+    def clear(self) -> ClearUpdate:
+        """The chat's Clear: no sources, no turns (so no follow-up or rating of a cleared
+        answer), an empty brief and no brief link left behind."""
+        return message_html(NO_SOURCES_YET), [], "", Brief(), brief_panel_html(Brief())
 
     # ------------------------------------------------------------ the brief
     def add_to_brief(self, turns: list[Turn] | None, brief: Brief | None) -> tuple[Brief, str]:
@@ -258,12 +268,21 @@ class ChatSession:
 def _recent(
     messages: list[Message] | None, turns: list[Turn] | None, *, keep: int
 ) -> tuple[list[Message], list[Turn]]:
-    """The last ``keep`` messages and the turns they show, their indexes shifted to match."""
+    """The last ``keep`` messages and the turns they show, their indexes shifted to match.
+
+    A turn whose answer is not in the chat the client sent (a cleared chat) is dropped:
+    follow-ups and ratings never reach an answer the user no longer sees.
+    """
     messages = list(messages or [])
     turns = list(turns or [])
     dropped = max(0, len(messages) - keep)
-    recent = turns[max(0, len(turns) - keep // 2) :]
-    return messages[dropped:], [dict(t, message_index=t["message_index"] - dropped) for t in recent]
+    recent = [dict(t, message_index=t["message_index"] - dropped) for t in turns]
+    shown = messages[dropped:]
+    return shown, [t for t in recent if 0 <= t["message_index"] < len(shown)]
+
+
+def _sections(turns: Sequence[Turn]) -> list[tuple[int, str, str]]:
+    return [(t["id"], t["question"], t["cards"]) for t in turns]
 
 
 def _owner(request: gr.Request | None) -> str | None:
@@ -274,8 +293,10 @@ def _owner(request: gr.Request | None) -> str | None:
     return login_token(raw)
 
 
-def _turn(answer: Answer, *, message_index: int) -> Turn:
+def _turn(answer: Answer, *, message_index: int, number: int, cards: str) -> Turn:
     return {
+        "id": number,  # the answer's number in this chat: its chips link to its own cards
+        "cards": cards,
         "question": answer.question,
         "answer": answer.text,
         "covered": answer.covered,
