@@ -198,13 +198,18 @@ def test_clear_empties_the_sources_panel(page: Any, tmp_path: Path) -> None:
 
 def test_clear_leaves_nothing_to_export(page: Any) -> None:
     _ask(page, RPL)
+    page.locator("#add-to-brief").click()
+    page.locator("#brief-list", has_text=RPL).wait_for()
     page.locator("#export").click()
     page.locator("#brief a").wait_for()
     _clear(page)
     assert page.locator("#brief a").count() == 0, "the old brief link is gone"
+    assert RPL not in page.locator("#brief-list").inner_text(), "the brief is emptied"
     page.locator("#export").click()
-    page.locator(".toast-body", has_text="Ask a question first").wait_for()
+    page.locator(".toast-body", has_text="The brief is empty").wait_for()
     _ask(page, QUESTION)
+    page.locator("#add-to-brief").click()
+    page.locator("#brief-list", has_text=QUESTION).wait_for()
     page.locator("#export").click()
     link = page.locator("#brief a").first
     link.wait_for()

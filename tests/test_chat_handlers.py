@@ -27,6 +27,7 @@ from assistant import (
 from assistant._brief_render import brief_markdown
 from assistant._pages import SCALE, rendered_page
 from assistant.ui import ChatSession
+from assistant.ui._brief_panel import brief_panel_html
 from assistant.ui._render import chip, sources_html, stream_pieces
 
 QUESTION = "Who should pay for training the candidates?"
@@ -340,8 +341,9 @@ def test_a_chip_title_keeps_document_text_inert() -> None:
 def test_clear_leaves_no_turns_and_old_turns_never_follow_a_cleared_chat(
     session: ChatSession,
 ) -> None:
-    sources, turns, brief = session.clear()
+    sources, turns, brief, kept, panel = session.clear()
     assert turns == [] and brief == "" and "smp-card" not in sources
+    assert kept == Brief() and panel == brief_panel_html(Brief())
     _, _, old_turns, _ = _final(session, "What does RPL mean?")
     # The client cleared its chat but an old state came along: those turns are dropped.
     messages, _, turns, _ = list(session.ask(QUESTION, [], old_turns))[-1]
