@@ -43,6 +43,7 @@ from index._chroma import (
 from index._dense import DenseVectors, Vectors
 from index._embedder import Embedder, checked_embedder
 from index._late import TokenStore
+from index._listing import LOCAL_COPY, document_info, status_of
 from index._manifest import MANIFEST_KEY, DocumentEntry, Manifest, write_local_copy
 from index._nodes import to_node
 from index._records import AddReport, DocumentInfo, IndexStatus
@@ -170,15 +171,8 @@ class Library:
         return self.manifest_of(self._view)
 
     def status(self) -> IndexStatus:
-        manifest = self._view.manifest
-        docs = tuple(_info(d) for d in (manifest.documents.values() if manifest else ()))
-        return IndexStatus(
-            self.where,
-            manifest.model if manifest else self.settings.index.embed_model,
-            manifest.dimension if manifest else 0,
-            manifest.generation if manifest else 0,
-            docs,
-        )
+        model = self.settings.index.embed_model
+        return status_of(self._view.manifest, where=self.where, model=model)
 
     def pdf_path(self, document_id: str) -> Path | None:
         """The stored copy of an indexed document's PDF, looked up by its document ID only."""
@@ -256,7 +250,7 @@ class Library:
             with write_errors(self.folder):
                 self._publish(manifest.with_entry(entry.key, None))
                 self._collect_garbage()
-        return _info(entry)
+        return document_info(entry)
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
@@ -343,7 +337,7 @@ class Library:
         with chroma_errors(self.where):
             collection.modify(metadata={MANIFEST_KEY: manifest.to_json()})
         self.folder.mkdir(parents=True, exist_ok=True)
-        write_local_copy(self.folder / "documents.json", manifest)
+        write_local_copy(self.folder / LOCAL_COPY, manifest)
         with self._lock:
             self._view = self._loaded(collection, manifest)
 
@@ -388,8 +382,3 @@ class Library:
         delete_unpublished(self._collection(), active, self.where)
         collect_store(self.folder / "store", active)
 
-
-def _info(entry: DocumentEntry) -> DocumentInfo:
-    return DocumentInfo(
-        entry.key, entry.id, entry.title, entry.n_pages, entry.chunks, entry.ingested_at
-    )
