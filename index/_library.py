@@ -381,4 +381,3 @@ class Library:
         active = manifest.active_shas() if manifest and manifest.documents else []
         delete_unpublished(self._collection(), active, self.where)
         collect_store(self.folder / "store", active)
-
