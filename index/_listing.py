@@ -8,8 +8,11 @@ server's manifest lives only on the server, so that case opens the full library.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from index._manifest import DocumentEntry, Manifest, read_local_copy
 from index._records import DocumentInfo, IndexStatus
+from index.errors import IndexCorruptError
 from index.settings import IndexConfig
 
 LOCAL_COPY = "documents.json"
@@ -18,13 +21,20 @@ LOCAL_COPY = "documents.json"
 def list_documents(*, settings: IndexConfig) -> IndexStatus:
     """The indexed documents and the model that embedded them (``GuideIndex.status`` too)."""
     folder = settings.resolved_index_dir()
-    manifest = None if settings.chroma_url else read_local_copy(folder / LOCAL_COPY)
+    manifest = None if settings.chroma_url else _local_copy(folder)
     if manifest is None and (settings.chroma_url or (folder / "chroma").is_dir()):
-        # A server, or an index written before the local copy existed: ask Chroma.
+        # A server, or an index whose copy is missing or damaged: ask Chroma.
         from index._guide import open_index
 
         return open_index(settings=settings).status()
     return status_of(manifest, where=str(folder), model=settings.index.embed_model)
+
+
+def _local_copy(folder: Path) -> Manifest | None:
+    try:
+        return read_local_copy(folder / LOCAL_COPY)
+    except (IndexCorruptError, OSError):  # Chroma may still hold it; the library says
+        return None
 
 
 def status_of(manifest: Manifest | None, *, where: str, model: str) -> IndexStatus:
