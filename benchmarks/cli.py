@@ -5,15 +5,16 @@ checkout measured in the same run, and whether the answers stayed the same.
                              [--runs 5] [--questions 20] [--index-dir DIR] [--json]
 
 Each command runs as a fresh child process from each checkout (its folder first on
-PYTHONPATH, the same virtualenv), on the same sample index; wall time is the median of
-``--runs``, peak RSS the child's own ``ru_maxrss`` (``os.wait4``). ``ask cold`` is the
-first ``ask`` of a checkout (a new process; the page cache is whatever the machine has),
-``ask warm`` the median of the runs after it. ``--baseline-rev`` (default: where this branch left
-``main``) is checked out into a temporary ``git worktree`` outside the repository and
-removed afterwards.
-``--questions`` gold questions of the sample go through ``ask --batch --json`` in both
-checkouts; their cited chunks must be the same. Targets: ``index list`` < 1 s and
-< 200 MB; a refused question < 1 s.
+PYTHONPATH, the same virtualenv); wall time is the median of ``--runs``, peak RSS the
+child's own ``ru_maxrss`` (``os.wait4``). Each checkout gets its own copy of the index
+as an ingest leaves it; ``ask cold`` is the first ``ask`` on it (a new process; the page
+cache is whatever the machine has), ``ask warm`` the median of the runs after it (with
+what the first one cached in the index folder). ``--baseline-rev`` (default: where this
+branch left ``main``) is checked out into a temporary ``git worktree`` outside the
+repository and removed afterwards. ``--questions`` gold questions of the sample go
+through ``ask --batch --json`` in both checkouts; their cited chunks must be the same
+(exit 1 otherwise). ``index remove`` runs on a fresh copy of the index each time.
+Targets: ``index list`` and a refused question < 1 s and < 200 MB.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,6 +36,7 @@ from _common import ROOT, median
 
 QUESTION = "Who should pay for training the candidates?"
 TARGETS = {"index list": (1.0, 200.0), "ask ''": (1.0, 200.0)}
+"""(seconds, MB) each command should stay under."""
 
 
 @dataclass(frozen=True)
@@ -69,10 +72,29 @@ def measured(checkout: Path, index: Path, runs: int, env: dict[str, str]) -> dic
     }
     out = {name: _median([run_cli(checkout, args, env) for _ in range(runs)])
            for name, args in cases.items()}  # fmt: skip
+    out["index remove"] = _median([removal(checkout, index, env) for _ in range(runs)])
     asks = [run_cli(checkout, ["ask", QUESTION, *where], env) for _ in range(max(2, runs))]
     out["ask cold"] = asks[0]
     out["ask warm"] = _median(asks[1:])
     return out
+
+
+def fresh_copy(index: Path, folder: Path) -> Path:
+    """The index as an ingest leaves it: no glossary vectors cached by an earlier ``ask``."""
+    shutil.copytree(index, folder / "index")
+    shutil.rmtree(folder / "index" / "glossary", ignore_errors=True)
+    return folder / "index"
+
+
+def removal(checkout: Path, index: Path, env: dict[str, str]) -> Run:
+    """``index remove`` of the first document, on a fresh copy of the index each time."""
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "index"
+        shutil.copytree(index, copy)
+        first = json.loads((copy / "documents.json").read_text(encoding="utf-8"))["documents"]
+        return run_cli(
+            checkout, ["index", "remove", next(iter(first)), "--index-dir", str(copy)], env
+        )
 
 
 def _median(runs: Sequence[Run]) -> Run:
@@ -182,8 +204,8 @@ def main() -> int:
         index = args.index_dir or sample_index(work, env)
         batch = gold_batch(work / "gold.jsonl", args.questions)
         with baseline_checkout(args.baseline_rev, args.baseline_dir, work) as base:
-            baseline = measured(base, index, args.runs, env)
-            current = measured(ROOT, index, args.runs, env)
+            baseline = measured(base, fresh_copy(index, work / "base"), args.runs, env)
+            current = measured(ROOT, fresh_copy(index, work / "current"), args.runs, env)
             before, after = cited(base, index, batch, env), cited(ROOT, index, batch, env)
     same = sum(a == b for a, b in zip(before, after, strict=True))
     print(report(current, baseline, same, len(after), args.json))

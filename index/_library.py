@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
@@ -41,11 +41,9 @@ from index._chroma import (
     version_vectors,
 )
 from index._dense import DenseVectors, Vectors
-from index._embedder import Embedder, checked_embedder
 from index._late import TokenStore
 from index._listing import LOCAL_COPY, document_info, status_of
 from index._manifest import MANIFEST_KEY, DocumentEntry, Manifest, write_local_copy
-from index._nodes import to_node
 from index._records import AddReport, DocumentInfo, IndexStatus
 from index._storage import (
     collect_store,
@@ -62,6 +60,9 @@ from index._storage import (
 from index.errors import IndexCorruptError, IndexNotBuiltError
 from index.settings import IndexConfig
 from ingest import Chunk, IngestResult, InputError
+
+if TYPE_CHECKING:  # the model loads on first embedding: `index remove` never loads it
+    from index._embedder import Embedder
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +186,8 @@ class Library:
     def embedder(self) -> Embedder:
         with self._lock:
             if self._embedder is None:
+                from index._embedder import checked_embedder
+
                 self._embedder = checked_embedder(
                     self._view.manifest,
                     name=self.settings.index.embed_model,
@@ -270,6 +273,8 @@ class Library:
         self, key: str, sha: str, chunks: Sequence[Chunk], progress: ProgressFn | None
     ) -> int:
         """Embed the chunks Chroma lacks and store every chunk's token vectors; how many."""
+        from index._nodes import to_node
+
         embedded, tokens = embed_missing(
             self._collection(),
             self.embedder(),

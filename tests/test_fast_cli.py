@@ -145,3 +145,19 @@ def test_piped_answer_is_plain_markdown(
         assert f"[{citation.n}] {citation.reference}" in lines, (citation.reference, lines)
     for line in expected.text.strip().splitlines():
         assert line.rstrip() in lines, f"answer line wrapped or changed: {line!r}"
+
+
+def test_index_remove_loads_no_model(
+    tmp_path: Path, env: dict[str, str], sample_index_copy: Path, sample_assistant: Any
+) -> None:
+    """Removal takes the lock and updates Chroma, without torch or the embedding model."""
+    proc, heavy = run_traced(tmp_path, env, "index", "remove", "sample.pdf", "--index-dir",
+                             str(sample_index_copy))  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("removed sample.pdf"), proc.stdout
+    assert set(heavy) <= {"chromadb"}, f"index remove imported {heavy}"
+    settings = sample_assistant.settings.model_copy(update={"index_dir": sample_index_copy})
+    assert list_documents(settings=settings).documents == ()
+    (sample_index_copy / "documents.json").unlink()  # Chroma's own manifest says so too
+    assert list_documents(settings=settings).documents == ()
+    assert not list((sample_index_copy / "store").glob("*.jsonl")), "chunks left behind"

@@ -85,9 +85,9 @@ def remove(
     """Remove one document from the index."""
     with edge():
         settings = settings_from({INDEX_DIR: index_dir, CHROMA_URL: chroma_url})
-        from index import open_index
+        from index import Library  # storage only: Chroma, never the embedding model
 
-        removed = open_index(settings=settings).remove(document)
+        removed = Library(settings=settings).remove(document)
     typer.echo(f"removed {removed.key} ({removed.chunks} chunks)")
 
 
