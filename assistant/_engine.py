@@ -20,8 +20,7 @@ from assistant._lookup import Lookup, lookup
 from assistant._query import is_follow_up, search_query
 from assistant._records import Answer, Citation, FollowUp, Source
 from assistant._references import reference
-from assistant._validate import checked_chapters
-from assistant.errors import QuestionError
+from assistant._validate import checked_chapters, checked_question
 from assistant.settings import AssistantConfig
 from index import GuideIndex, Hit, open_index
 from ingest import Chunk
@@ -132,15 +131,7 @@ class Assistant:
 
     # ------------------------------------------------------------------ internals
     def _checked(self, question: str) -> str:
-        question = " ".join(question.split())
-        limit = self.settings.assistant.max_question_chars
-        if not question:
-            raise QuestionError("the question is empty; ask something about the publication.")
-        if len(question) > limit:
-            raise QuestionError(
-                f"the question is {len(question)} characters long; please keep it under {limit}."
-            )
-        return question
+        return checked_question(question, limit=self.settings.assistant.max_question_chars)
 
     def _looked_up(
         self, question: str, chapters: Sequence[int] | None, recommendations_only: bool

@@ -5,10 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from assistant.errors import UnknownChapterError
+from assistant.errors import QuestionError, UnknownChapterError
 
 if TYPE_CHECKING:  # the CLI imports this module; the index package loads only when used
     from index import GuideIndex
+
+
+def checked_question(question: str, *, limit: int) -> str:
+    """The question with its whitespace collapsed, once it is neither empty nor too long.
+
+    Needs nothing loaded, so the CLI checks it before the index and the model load.
+    """
+    question = " ".join(question.split())
+    if not question:
+        raise QuestionError("the question is empty; ask something about the publication.")
+    if len(question) > limit:
+        raise QuestionError(
+            f"the question is {len(question)} characters long; please keep it under {limit}."
+        )
+    return question
 
 
 def checked_chapters(index: GuideIndex, chapters: Sequence[int] | None) -> tuple[int, ...] | None:

@@ -1,6 +1,8 @@
 """Index: embeddings, Chroma (embedded or server), BM25 and hybrid retrieval.
 
 Public surface: ``open_index`` returns a ``GuideIndex`` whose ``search`` returns ``Hit``s;
+``list_documents`` says what is indexed without loading Chroma or the model (for a local
+index);
 ``index_pdf`` ingests a PDF and adds it in one call. ``GuideIndex`` composes a
 ``Library`` (the storage core: manifest, Chroma, stores, write lock) and a ``Retriever``
 (the search pipeline over what the library publishes). Also the index's settings section
@@ -13,6 +15,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from index._listing import list_documents
 from index._records import AddReport, DocumentInfo, Hit, IndexStatus
 from index._search import RRF_K, expand_query
 from index.errors import (
@@ -56,6 +59,7 @@ __all__ = [
     "Retriever",
     "expand_query",
     "index_pdf",
+    "list_documents",
     "open_index",
     "rebuild_index",
 ]

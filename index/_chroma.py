@@ -10,7 +10,7 @@ import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlparse
 
 import chromadb
@@ -23,14 +23,16 @@ from chromadb.config import Settings as ChromaSettings
 from chromadb.config import System
 from chromadb.errors import NotFoundError
 from chromadb.telemetry.product import ProductTelemetryClient
-from llama_index.core.schema import TextNode
-from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from index._dense import Vectors
-from index._embedder import Embedder
 from index._nodes import chunk_from_metadata, embed_content
 from index.errors import ChromaUnavailableError, IndexCorruptError
 from ingest import Chunk, SmpGuideError
+
+if TYPE_CHECKING:  # the model and llama-index load only to embed: not to read or remove
+    from llama_index.core.schema import TextNode
+
+    from index._embedder import Embedder
 
 log = logging.getLogger(__name__)
 
@@ -189,6 +191,8 @@ def embed_missing(
     with chroma_errors(where):
         present = set(collection.get(where={"doc_sha": sha}, include=[])["ids"])
     todo = [n for n in nodes if n.node_id not in present]
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
     store = ChromaVectorStore(chroma_collection=collection)
     done = len(nodes) - len(todo)
     tokens: dict[str, np.ndarray] = {}

@@ -14,7 +14,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 
 Vectors = tuple[list[str], np.ndarray]
 """(chunk IDs, their embeddings), e.g. one document version's as Chroma returns them."""
@@ -48,6 +47,8 @@ class DenseVectors:
         """(chunk ID, cosine similarity) of the ``n`` best admitted chunks, ties by chunk ID."""
         if not self.ids:
             return []
+        import torch  # here, not at import: removing a document needs no torch
+
         # torch, on the thread pool the model already uses (see maxsim in _late.py).
         vector = torch.from_numpy(np.asarray(query, dtype=np.float32))
         sims = (torch.from_numpy(self.matrix) @ vector).numpy()

@@ -20,13 +20,15 @@ import logging
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 
-from index._embedder import Embedder
 from index._storage import cache_lock
 from ingest import Chunk
+
+if TYPE_CHECKING:  # torch and the model load only where vectors are scored or made
+    from index._embedder import Embedder
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +129,8 @@ def maxsim(query: np.ndarray, passages: Sequence[np.ndarray]) -> list[float]:
     present = [i for i, p in enumerate(passages) if len(p)]
     if len(query) == 0 or not present:
         return scores
+    import torch  # here, not at import: removing a document needs no torch
+
     # One product in torch, on the thread pool the model already uses: numpy's BLAS threads
     # spin after each product and slowed the next question's forward pass 2-3x.
     # torch widens float16 with vector instructions (numpy's astype took 6 ms here, torch 0.5).
@@ -144,6 +148,8 @@ def token_support(query: np.ndarray, passages: Sequence[np.ndarray]) -> list[flo
     present = [p for p in passages if len(p)]
     if len(query) == 0 or not present:
         return [0.0] * len(query)
+    import torch
+
     rows = torch.from_numpy(np.concatenate(present)).float()
     sims = torch.from_numpy(np.ascontiguousarray(query, dtype=np.float32)) @ rows.T
     return [float(v) for v in sims.max(dim=1).values]

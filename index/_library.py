@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
@@ -41,10 +41,9 @@ from index._chroma import (
     version_vectors,
 )
 from index._dense import DenseVectors, Vectors
-from index._embedder import Embedder, checked_embedder
 from index._late import TokenStore
+from index._listing import LOCAL_COPY, document_info, status_of
 from index._manifest import MANIFEST_KEY, DocumentEntry, Manifest, write_local_copy
-from index._nodes import to_node
 from index._records import AddReport, DocumentInfo, IndexStatus
 from index._storage import (
     collect_store,
@@ -61,6 +60,9 @@ from index._storage import (
 from index.errors import IndexCorruptError, IndexNotBuiltError
 from index.settings import IndexConfig
 from ingest import Chunk, IngestResult, InputError
+
+if TYPE_CHECKING:  # the model loads on first embedding: `index remove` never loads it
+    from index._embedder import Embedder
 
 log = logging.getLogger(__name__)
 
@@ -170,15 +172,8 @@ class Library:
         return self.manifest_of(self._view)
 
     def status(self) -> IndexStatus:
-        manifest = self._view.manifest
-        docs = tuple(_info(d) for d in (manifest.documents.values() if manifest else ()))
-        return IndexStatus(
-            self.where,
-            manifest.model if manifest else self.settings.index.embed_model,
-            manifest.dimension if manifest else 0,
-            manifest.generation if manifest else 0,
-            docs,
-        )
+        model = self.settings.index.embed_model
+        return status_of(self._view.manifest, where=self.where, model=model)
 
     def pdf_path(self, document_id: str) -> Path | None:
         """The stored copy of an indexed document's PDF, looked up by its document ID only."""
@@ -191,6 +186,8 @@ class Library:
     def embedder(self) -> Embedder:
         with self._lock:
             if self._embedder is None:
+                from index._embedder import checked_embedder
+
                 self._embedder = checked_embedder(
                     self._view.manifest,
                     name=self.settings.index.embed_model,
@@ -256,7 +253,7 @@ class Library:
             with write_errors(self.folder):
                 self._publish(manifest.with_entry(entry.key, None))
                 self._collect_garbage()
-        return _info(entry)
+        return document_info(entry)
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
@@ -276,6 +273,8 @@ class Library:
         self, key: str, sha: str, chunks: Sequence[Chunk], progress: ProgressFn | None
     ) -> int:
         """Embed the chunks Chroma lacks and store every chunk's token vectors; how many."""
+        from index._nodes import to_node
+
         embedded, tokens = embed_missing(
             self._collection(),
             self.embedder(),
@@ -343,7 +342,7 @@ class Library:
         with chroma_errors(self.where):
             collection.modify(metadata={MANIFEST_KEY: manifest.to_json()})
         self.folder.mkdir(parents=True, exist_ok=True)
-        write_local_copy(self.folder / "documents.json", manifest)
+        write_local_copy(self.folder / LOCAL_COPY, manifest)
         with self._lock:
             self._view = self._loaded(collection, manifest)
 
@@ -387,9 +386,3 @@ class Library:
         active = manifest.active_shas() if manifest and manifest.documents else []
         delete_unpublished(self._collection(), active, self.where)
         collect_store(self.folder / "store", active)
-
-
-def _info(entry: DocumentEntry) -> DocumentInfo:
-    return DocumentInfo(
-        entry.key, entry.id, entry.title, entry.n_pages, entry.chunks, entry.ingested_at
-    )

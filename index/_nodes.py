@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
-
-from llama_index.core.schema import MetadataMode, TextNode
+from typing import TYPE_CHECKING, Any
 
 from ingest import Chunk
+
+if TYPE_CHECKING:  # llama-index loads only where nodes are made: not to read or remove
+    from llama_index.core.schema import TextNode
 
 NO_CHAPTER = -1
 
@@ -28,6 +29,8 @@ def chunk_metadata(chunk: Chunk, *, doc_key: str, doc_sha: str) -> dict[str, Any
 
 
 def to_node(chunk: Chunk, *, doc_key: str, doc_sha: str) -> TextNode:
+    from llama_index.core.schema import TextNode
+
     metadata = chunk_metadata(chunk, doc_key=doc_key, doc_sha=doc_sha)
     # Every key is excluded on purpose: what is embedded (and BM25-indexed) is exactly
     # Chunk.embedding_text(), never llama-index's "key: value" metadata header.
@@ -41,6 +44,8 @@ def to_node(chunk: Chunk, *, doc_key: str, doc_sha: str) -> TextNode:
 
 
 def embed_content(node: TextNode) -> str:
+    from llama_index.core.schema import MetadataMode
+
     return node.get_content(metadata_mode=MetadataMode.EMBED)
 
 

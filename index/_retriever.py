@@ -32,6 +32,7 @@ from index._search import (
     intent_slots,
     navigational,
 )
+from index._vector_cache import cached_rows
 from ingest import Chunk, InputError
 
 _CANDIDATES = 90
@@ -221,7 +222,7 @@ class Retriever:
         with self._lock:
             derived = self._derived_of(self._library.current())
             if derived.glossary is None:
-                derived.glossary = _glossary(self._library.manifest(), self._library.embedder())
+                derived.glossary = _glossary(self._library.manifest(), self._library)
             return derived.glossary if derived.glossary.terms else None
 
     def _bm25(self, view: Published) -> Bm25Index:
@@ -246,14 +247,18 @@ class Retriever:
         return derived
 
 
-def _glossary(manifest: Manifest, embedder: Embedder) -> Glossary:
+def _glossary(manifest: Manifest, library: Library) -> Glossary:
     entries = list(
         dict.fromkeys((t, d) for e in manifest.documents.values() for t, d in e.glossary)
     )
     if not entries:
         return Glossary((), np.zeros((0, 1), dtype=np.float32))
-    vectors = embedder.texts([f"{t}: {d}" for t, d in entries])
-    return Glossary(tuple(t for t, _ in entries), np.asarray(vectors, dtype=np.float32))
+    texts = [f"{t}: {d}" for t, d in entries]
+    key = [manifest.model, manifest.model_version, *texts]
+    vectors = cached_rows(
+        library.folder, "glossary", key, lambda: np.asarray(library.embedder().texts(texts))
+    )
+    return Glossary(tuple(t for t, _ in entries), vectors)
 
 
 def _acronyms(manifest: Manifest) -> list[tuple[str, str]]:

@@ -8,7 +8,11 @@ settings) and the root of the project's exception tree (``SmpGuideError``, ``Inp
 with the errors of reading a PDF.
 """
 
-from ingest._pipeline import ProgressFn, ingest_pdf
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ingest._records import (
     CHUNK_KINDS,
     Chapter,
@@ -32,8 +36,11 @@ from ingest.errors import (
     PdfTooLargeError,
     SmpGuideError,
 )
-from ingest.sample import SampleManifest, build_sample_pdf
 from ingest.settings import IngestConfig, IngestSettings
+
+if TYPE_CHECKING:
+    from ingest._pipeline import ProgressFn, ingest_pdf
+    from ingest.sample import SampleManifest, build_sample_pdf
 
 __all__ = [
     "CHUNK_KINDS",
@@ -62,3 +69,18 @@ __all__ = [
     "page_span",
     "split_sentences",
 ]
+
+# The PDF reader (pypdf) and the sample's typesetter (reportlab) take a second to import:
+# load them on first use, so that commands needing only the records and errors start fast.
+_LAZY = {
+    "ProgressFn": "ingest._pipeline",
+    "ingest_pdf": "ingest._pipeline",
+    "SampleManifest": "ingest.sample",
+    "build_sample_pdf": "ingest.sample",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'ingest' has no attribute {name!r}")

@@ -47,7 +47,7 @@ from assistant.cli.common import (
     settings_from,
     unexpected,
 )
-from ingest import IngestResult, build_sample_pdf, ingest_pdf
+from ingest import IngestResult
 
 if TYPE_CHECKING:
     from index import AddReport, GuideIndex
@@ -59,6 +59,7 @@ app = typer.Typer(
     help="Cited, offline guidance from the IOM Skills Mobility Partnerships publication.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,  # plain help: flags without "<bool>", nothing padded when piped
     pretty_exceptions_show_locals=False,  # locals may hold a PDF password
 )
 
@@ -80,6 +81,8 @@ def sample_pdf(
 ) -> None:
     """Build the project's sample PDF (same shape as the publication; its own text)."""
     with edge():
+        from ingest import build_sample_pdf  # reportlab loads only for this command
+
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
             manifest = build_sample_pdf(out, outline=outline)
@@ -99,7 +102,7 @@ def ingest(
     ] = False,
     password: Annotated[
         str | None,
-        typer.Option(help=f"Password of encrypted PDFs \\[env: {env_name(PASSWORD)}]."),
+        typer.Option(help=f"Password of encrypted PDFs [env: {env_name(PASSWORD)}]."),
     ] = None,
     index_dir: IndexDirOption = None,
     chroma_url: ChromaUrlOption = None,
@@ -113,6 +116,8 @@ def ingest(
         settings = settings_from({PASSWORD: password, INDEX_DIR: index_dir, CHROMA_URL: chroma_url})
         if dump is not None:  # before any work: a bad --dump path must not cost an ingest
             _check_writable(dump)
+        from ingest import ingest_pdf  # pypdf loads only for this command
+
         results: list[IngestResult] = []
         reports: list[AddReport | None] = []
         library: GuideIndex | None = None
@@ -191,10 +196,26 @@ app.command("ask")(ask)
 app.command("chat")(chat)
 
 
+def _own_commands(target: typer.Typer) -> set[str]:
+    names = {info.name for info in target.registered_groups}
+    names |= {info.name for info in target.registered_commands}
+    return {name for name in names if name}
+
+
+def _wants_plugins(target: typer.Typer, args: Sequence[str]) -> bool:
+    """Whether the command line may need a plug-in: not when it names one of ours.
+
+    Loading a plug-in imports its package (the evals pull in pypdf and more); ``index
+    list`` or ``ask ''`` should not pay for that. The root's only option is a flag, so
+    the first word not starting with "-" is the command.
+    """
+    command = next((arg for arg in args if not arg.startswith("-")), None)
+    return command not in _own_commands(target)
+
+
 def _add_plugins(target: typer.Typer) -> None:
     """Mount the sub-apps other packages declare in the ``smp_guide.cli`` entry-point group."""
-    taken = {info.name for info in target.registered_groups}
-    taken |= {info.name for info in target.registered_commands}
+    taken: set[str | None] = set(_own_commands(target))
     for point in entry_points(group=PLUGIN_GROUP):
         if point.name in taken:
             continue
@@ -216,7 +237,8 @@ def main() -> None:
     """Console entry point ``smp-guide``."""
     set_process_env()
     try:
-        _add_plugins(app)
+        if _wants_plugins(app, sys.argv[1:]):
+            _add_plugins(app)
         app()
     except Exception as exc:  # outside any command: still one line, never a traceback
         if debug():

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.markup import escape
 
-from assistant._validate import checked_chapters
+from assistant._validate import checked_chapters, checked_question
 from assistant.cli._batch import BatchItem, read_batch
 from assistant.cli.common import (
     CHROMA_URL,
@@ -60,8 +60,10 @@ def ask(
         )
         if (question is None) == (batch is None):
             raise QuestionError("give either a QUESTION or --batch FILE.")
-        # A batch file is read and checked before the index and model load.
+        # The question or the batch file is checked before the index and model load.
         items = read_batch(batch) if batch is not None else []
+        if question is not None:
+            question = checked_question(question, limit=settings.assistant.max_question_chars)
         from assistant._engine import Assistant
 
         assistant = Assistant(settings=settings)
@@ -110,6 +112,9 @@ def _batch(
 
 def _print(answer: Answer) -> None:
     console = Console()
+    if not console.is_terminal:  # piped: the Markdown as written, for a brief or a script
+        typer.echo(plain_answer(answer))
+        return
     console.print(Markdown(answer.text))
     for notice in answer.notices:
         console.print(f"[yellow]note:[/yellow] {escape(notice)}", highlight=False)
@@ -117,3 +122,13 @@ def _print(answer: Answer) -> None:
         console.print("\n[bold]References[/bold]")
         for c in answer.citations:
             console.print(f"[{c.n}] {escape(c.reference)}", highlight=False)
+
+
+def plain_answer(answer: Answer) -> str:
+    """The answer as Markdown text: no wrapping, no padding, references one per line."""
+    lines = [line.rstrip() for line in answer.text.strip().splitlines()]
+    lines += [f"note: {notice}" for notice in answer.notices]
+    if answer.citations:
+        lines += ["", "References"]
+        lines += [f"[{c.n}] {c.reference}" for c in answer.citations]
+    return "\n".join(lines)

@@ -28,13 +28,13 @@ LLM_BASE_URL = "assistant.llm_base_url"
 
 def chat(
     host: Annotated[
-        str | None, typer.Option(help=f"Bind address \\[env: {env_name(HOST)}; default 127.0.0.1].")
+        str | None, typer.Option(help=f"Bind address [env: {env_name(HOST)}; default 127.0.0.1].")
     ] = None,
     port: Annotated[
-        int | None, typer.Option(help=f"Port, 0 for a free one \\[env: {env_name(PORT)}].")
+        int | None, typer.Option(help=f"Port, 0 for a free one [env: {env_name(PORT)}].")
     ] = None,
     auth: Annotated[
-        str | None, typer.Option(help=f"Require a login, USER:PASS \\[env: {env_name(AUTH)}].")
+        str | None, typer.Option(help=f"Require a login, USER:PASS [env: {env_name(AUTH)}].")
     ] = None,
     index_dir: IndexDirOption = None,
     chroma_url: ChromaUrlOption = None,

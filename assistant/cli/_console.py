@@ -13,10 +13,11 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ingest import IngestResult, ProgressFn
+from ingest import IngestResult
 
 if TYPE_CHECKING:
     from index import AddReport
+    from ingest import ProgressFn
 
 OWN_PACKAGES = ("ingest", "index", "assistant", "evals")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -21,6 +21,11 @@ from assistant.cli.common import (
     settings_from,
 )
 
+if TYPE_CHECKING:
+    from index import IndexStatus
+
+NOTHING_INDEXED = "no documents indexed yet: run `smp-guide ingest PDF`"
+
 index_app = typer.Typer(help="List, remove or rebuild indexed documents.", no_args_is_help=True)
 
 
@@ -33,27 +38,42 @@ def list_documents(
     """The indexed documents, with the model that embedded them."""
     with edge():
         settings = settings_from({INDEX_DIR: index_dir, CHROMA_URL: chroma_url})
-        from index import open_index
+        from index import list_documents  # reads the manifest file: no Chroma, no model
 
-        status = open_index(settings=settings).status()
+        status = list_documents(settings=settings)
     if as_json:
         typer.echo(json.dumps(asdict(status), ensure_ascii=False))
         return
     console = Console()
+    if not console.is_terminal:
+        typer.echo(plain_listing(status))
+        return
     console.print(
         f"index at {escape(status.location)}, model {escape(status.model)}", highlight=False
     )
     if not status.documents:
-        console.print("no documents indexed yet: run `smp-guide ingest PDF`")
+        console.print(NOTHING_INDEXED)
         return
     table = Table(show_edge=False)
     for column in ("file", "title", "pages", "chunks", "ingested"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column != "title")
     for doc in status.documents:
         table.add_row(
             escape(doc.key), escape(doc.title), str(doc.n_pages), str(doc.chunks), doc.ingested_at
         )
     console.print(table)
+
+
+def plain_listing(status: IndexStatus) -> str:
+    """One line per document, tab-separated and never cut (for pipes, grep and cut)."""
+    lines = [f"index at {status.location}, model {status.model}"]
+    if not status.documents:
+        return "\n".join([*lines, NOTHING_INDEXED])
+    lines.append("\t".join(("file", "title", "pages", "chunks", "ingested")))
+    for doc in status.documents:
+        fields = (doc.key, doc.title, str(doc.n_pages), str(doc.chunks), doc.ingested_at)
+        lines.append("\t".join(" ".join(f.split()) for f in fields))
+    return "\n".join(lines)
 
 
 @index_app.command("remove")
@@ -65,9 +85,9 @@ def remove(
     """Remove one document from the index."""
     with edge():
         settings = settings_from({INDEX_DIR: index_dir, CHROMA_URL: chroma_url})
-        from index import open_index
+        from index import Library  # storage only: Chroma, never the embedding model
 
-        removed = open_index(settings=settings).remove(document)
+        removed = Library(settings=settings).remove(document)
     typer.echo(f"removed {removed.key} ({removed.chunks} chunks)")
 
 

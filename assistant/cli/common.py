@@ -60,11 +60,11 @@ def env_name(dotted: str) -> str:
 
 
 IndexDirOption = Annotated[
-    Path | None, typer.Option(help=f"Index folder \\[env: {env_name(INDEX_DIR)}].")
+    Path | None, typer.Option(help=f"Index folder [env: {env_name(INDEX_DIR)}].")
 ]
 ChromaUrlOption = Annotated[
     str | None,
-    typer.Option(help=f"Use a Chroma server, http://HOST:PORT \\[env: {env_name(CHROMA_URL)}]."),
+    typer.Option(help=f"Use a Chroma server, http://HOST:PORT [env: {env_name(CHROMA_URL)}]."),
 ]
 
 
