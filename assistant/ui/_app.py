@@ -5,8 +5,9 @@ handlers, which are plain functions and generators (tested without a browser);
 ``build_app`` lays out the page; ``launch`` serves it with the ``/pdf/{document_id}``
 route that opens a stored PDF at a cited page and the ``/brief/{token}`` route of
 exported briefs.
-Rendering lives in ``_render``; request limits, logins and those routes in
-``_guard``.
+Rendering lives in ``_render``, the welcome and status lines in ``_welcome``, the
+layout CSS (one column on narrow screens) in ``_style``; request limits, logins and
+those routes in ``_guard``.
 
 ``/ask``, ``/answer`` are the public API endpoints. The page's other events are private (hidden
 from ``view_api`` and refused by gradio_client); a raw HTTP client can still send them,
