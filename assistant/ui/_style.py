@@ -16,7 +16,8 @@ LAYOUT_CSS = f"""
 #status .smp-welcome-line cite {{ font-style: italic; }}
 #status .smp-status {{ font-size: 0.9em; opacity: 0.8; }}
 #status .smp-when {{ white-space: nowrap; }}
-#examples {{ gap: 6px; }}
+#examples {{ flex-direction: row; flex-wrap: wrap; gap: 6px; }}
+#examples > .smp-examples-label {{ flex: 1 1 100%; }}
 #examples .smp-examples-label p {{ margin: 0; font-size: 0.9em; opacity: 0.8; }}
 #examples .smp-example {{ white-space: normal; overflow-wrap: anywhere; text-align: left;
   justify-content: flex-start; width: fit-content; max-width: 100%; min-width: 0;
