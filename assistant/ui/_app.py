@@ -5,8 +5,9 @@ handlers, which are plain functions and generators (tested without a browser);
 ``build_app`` lays out the page; ``launch`` serves it with the ``/pdf/{document_id}``
 route that opens a stored PDF at a cited page and the ``/brief/{token}`` route of
 exported briefs.
-Rendering lives in ``_render``; request limits, logins and those routes in
-``_guard``.
+Rendering lives in ``_render``, the welcome and status lines in ``_welcome``, the
+layout CSS (one column on narrow screens) in ``_style``; request limits, logins and
+those routes in ``_guard``.
 
 ``/ask``, ``/answer`` are the public API endpoints. The page's other events are private (hidden
 from ``view_api`` and refused by gradio_client); a raw HTTP client can still send them,
@@ -16,6 +17,7 @@ so each handler checks on the server what it may do. ``_api`` holds ``/answer`` 
 
 from __future__ import annotations
 
+import json
 import socket
 from typing import Any, cast
 
@@ -35,8 +37,9 @@ from assistant.ui._page import (
     SOURCES_JS,
     STORAGE_NOTICE,
 )
-from assistant.ui._render import message_html, status_html
+from assistant.ui._render import message_html
 from assistant.ui._session import NO_SOURCES_YET, ChatSession
+from assistant.ui._style import LAYOUT_CSS
 
 
 # -------------------------------------------------------------------- layout
@@ -50,19 +53,16 @@ def _layout(session: ChatSession) -> gr.Blocks:
     writable = session.check_storage() is None
     demo = gr.Blocks(title="SMP Guide", analytics_enabled=False)
     with demo:
-        gr.Markdown(
-            "## SMP Guide\nCited answers from *Skills Mobility Partnerships: Recommendations "
-            "and Guidance for Policymakers and Practitioners* (IOM)."
-        )
-        status = gr.HTML(status_html(session.status()), elem_id="status")
+        gr.Markdown("## SMP Guide")
+        status = gr.HTML(session.welcome(), elem_id="status")
         gr.Markdown(STORAGE_NOTICE, elem_id="storage-notice", visible=not writable)
         with gr.Column(visible=not ready, elem_id="onboarding") as onboarding:
             gr.Markdown(NO_INDEX_TEXT)
             build = gr.Button("Build and load the sample document", elem_id="build-sample")
         turns = gr.State([])
         brief_state = gr.State(Brief())  # per conversation; Brief() empties it
-        with gr.Row():
-            with gr.Column(scale=3):
+        with gr.Row(elem_id="smp-main"):  # narrow screens reorder it: see _style
+            with gr.Column(scale=3, elem_id="smp-chat-column"):
                 chat = gr.Chatbot(
                     elem_id="chat",
                     label="SMP Guide",
@@ -73,17 +73,17 @@ def _layout(session: ChatSession) -> gr.Blocks:
                     latex_delimiters=[],
                     buttons=["copy"],
                 )
-                with gr.Row():
+                with gr.Row(elem_id="smp-ask-row"):
                     question = gr.Textbox(
                         elem_id="question",
                         show_label=False,
-                        placeholder="Ask about skills mobility partnerships...",
+                        placeholder="Ask a question",
                         max_length=session.settings.assistant.max_question_chars * 2,
                         scale=5,
                     )
                     ask = gr.Button("Ask", elem_id="ask", variant="primary", scale=1)
-                gr.Examples(EXAMPLES, inputs=[question], label="Example questions")
-            with gr.Column(scale=2):
+                _example_buttons(question)
+            with gr.Column(scale=2, elem_id="smp-panel"):
                 chapters = gr.Dropdown(
                     choices=session.chapter_choices(),
                     value=[],
@@ -157,6 +157,18 @@ def _layout(session: ChatSession) -> gr.Blocks:
     return demo
 
 
+def _example_buttons(question: gr.Textbox) -> None:
+    """Buttons that put an example into the question box, in the browser only.
+
+    Not ``gr.Examples``: its gallery cuts a question at 60 characters.
+    """
+    with gr.Column(elem_id="examples"):
+        gr.Markdown("Example questions", elem_classes="smp-examples-label")
+        for text in EXAMPLES:
+            button = gr.Button(text, size="sm", elem_classes="smp-example")
+            button.click(None, outputs=[question], js=f"() => {json.dumps(text)}")
+
+
 # -------------------------------------------------------------------- serving
 def _free_port(host: str) -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -189,7 +201,7 @@ def launch(settings: Settings, *, prevent_thread_lock: bool = False) -> gr.Block
             ],
             "middleware": [guard],
         },
-        css=CSS,
+        css=CSS + LAYOUT_CSS,
         share=False,
         footer_links=[],
         run_history=False,  # else every question and answer is kept in localStorage

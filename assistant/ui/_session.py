@@ -36,6 +36,7 @@ from assistant.ui._render import (
     status_line,
     stream_pieces,
 )
+from assistant.ui._welcome import welcome_html
 from index import IndexNotBuiltError, index_pdf
 from ingest import SmpGuideError, build_sample_pdf
 
@@ -85,6 +86,10 @@ class ChatSession:
 
     def status(self) -> str:
         return status_line(self.assistant().index.status())
+
+    def welcome(self) -> str:
+        """The page's welcome and status lines, as HTML."""
+        return welcome_html(self.assistant().index.status())
 
     def chapter_choices(self) -> list[tuple[str, int]]:
         if not self.has_documents():
@@ -259,7 +264,7 @@ class ChatSession:
                 message = f"Could not build the sample: {exc}"
                 return status_html(message), gr.update(), gr.update()
         return (
-            status_html(self.status()),
+            self.welcome(),
             gr.update(choices=self.chapter_choices(), value=[]),
             gr.update(visible=False),
         )
