@@ -236,10 +236,14 @@ def test_chapter_filter_changes_the_sources(page: Any, reference: Assistant) -> 
     assert chapters and set(chapters) == {str(chapter)}, f"wanted chapter {chapter}: {chapters}"
 
 
-def _download(page: Any, button: str) -> tuple[str, Path]:
-    """Click an export button, then its link; the link and the downloaded file."""
+def _download(page: Any, button: str, kind: str) -> tuple[str, Path]:
+    """Click an export button, then its link; the link and the downloaded file.
+
+    The link is found by its format: an earlier export's link may still be on the page
+    until this one replaces it.
+    """
     page.locator(button).click()
-    link = page.locator("#brief a").first
+    link = page.locator(f"#brief a.smp-brief-{kind}").first
     link.wait_for()
     href = str(link.get_attribute("href"))
     assert re.fullmatch(r"/brief/[A-Za-z0-9_-]{40,}", href), href
@@ -262,7 +266,7 @@ def test_two_answers_added_to_the_brief_export_as_word_and_markdown(
         page.locator("#brief-list .smp-brief-count", has_text=count).wait_for()
     listed = page.locator("#brief-list li").all_inner_texts()
     assert listed == questions, listed
-    word_href, word = _download(page, "#export-docx")
+    word_href, word = _download(page, "#export-docx", "docx")
     with urllib.request.urlopen(f"{url}{word_href}", timeout=10) as served:
         assert served.headers["Content-Type"] == BRIEF_TYPES[".docx"], served.headers
     lines = [p.text for p in docx.Document(str(word)).paragraphs]
@@ -273,7 +277,7 @@ def test_two_answers_added_to_the_brief_export_as_word_and_markdown(
     assert refs and len(refs) == len(set(refs)), refs
     cited = {c.reference for q in questions for c in reference.answer(q).citations}
     assert len(refs) == len(cited), (refs, cited)
-    href, markdown = _download(page, "#export")
+    href, markdown = _download(page, "#export", "md")
     text = markdown.read_text(encoding="utf-8")
     assert text.startswith("# SMP Guide brief") and QUESTION in text, text[:300]
     first = reference.answer(QUESTION).citations[0]
