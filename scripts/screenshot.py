@@ -1,10 +1,12 @@
-"""Refresh ``docs/screenshot.png``: the chat answering one question over the sample PDF.
+"""Refresh ``docs/screenshot.png``: a cited answer, its quote highlighted on the page.
 
     .venv/bin/python scripts/screenshot.py [--out docs/screenshot.png] [--question TEXT]
 
 Builds the sample PDF and its index in a temporary folder, serves ``smp-guide chat`` there
 on a free port, asks the question in a headless Chromium (Debian's, as the browser tests
-use) and saves the page. The tests never write this file; this script is the only writer.
+use), clicks the answer's first citation chip and its card's **Show on page** (the cited
+page with the quoted passage highlighted), and saves the page. The tests never write this
+file; this script is the only writer.
 """
 
 from __future__ import annotations
@@ -77,7 +79,14 @@ def screenshot(url: str, question: str, out: Path) -> None:
             " && document.querySelector('#question textarea').value === ''",
             timeout=120_000,
         )
-        page.wait_for_timeout(500)
+        page.locator('#chat .message.bot a[href^="#smp-src-"]').first.click()
+        page.locator("#sources .smp-shown .smp-card.smp-selected .smp-view").click()
+        page.wait_for_function(
+            "() => { const i = document.querySelector('.smp-viewer img');"
+            " return i && i.naturalWidth > 0; }",
+            timeout=60_000,
+        )
+        page.wait_for_timeout(800)  # the view scrolls to the highlight once the image loads
         page.screenshot(path=str(out))
         browser.close()
 
