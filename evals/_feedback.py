@@ -21,7 +21,7 @@ from typing import Any
 
 from evals._dataset import FeedbackCitation, FeedbackNote, GoldQuestion
 from evals.errors import DatasetError
-from index import IndexConfig, open_index
+from index import IndexConfig, IndexNotBuiltError, list_documents
 
 FEEDBACK_PREFIX = "fb-"
 MAX_FEEDBACK_MB = 20
@@ -116,8 +116,11 @@ def _citation(passage: Mapping[str, Any]) -> FeedbackCitation:
 def indexed_documents(*, settings: IndexConfig) -> dict[str, str]:
     """The file name (the dataset's ``document``) of each indexed document, by its ID and
     by its title: a rating names the document only by those."""
-    entries = open_index(settings=settings).manifest().documents
-    return {name: key for key, e in entries.items() for name in (e.id, e.title, key)}
+    status = list_documents(settings=settings)  # no model, and no Chroma for a local index
+    if not status.documents:
+        where = status.location
+        raise IndexNotBuiltError(f"no index at {where}; run `smp-guide ingest PDF` first.")
+    return {name: d.key for d in status.documents for name in (d.id, d.title, d.key)}
 
 
 def _document(

@@ -297,7 +297,8 @@ def sample_ingested(sample_pdf: Path) -> Any:
 @pytest.fixture(scope="session")
 def sample_no_outline_ingested(sample_pdf_no_outline: Path) -> Any:
     """The sample without bookmarks ingested once per session (an ``IngestResult``)."""
-    from ingest import Settings, ingest_pdf
+    from assistant import Settings
+    from ingest import ingest_pdf
 
     return ingest_pdf(sample_pdf_no_outline, settings=Settings())
 
