@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import TEST_ENV, free_port
+from helpers import CHROMIUM, CHROMIUM_ARGS, TEST_ENV, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_PDFS_ENV = "SMP_GUIDE_REAL_PDFS"
@@ -356,3 +356,16 @@ def gold_run(
         assistant=sample_assistant,
     )
     return report, out
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, for one test module (each test opens its own page)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield launched
+        launched.close()

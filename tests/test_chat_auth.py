@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import free_port
+from helpers import CHROMIUM, CHROMIUM_ARGS, free_port
 
 from assistant import Assistant, AssistantSettings, Settings
 from ingest import InputError
@@ -126,7 +126,6 @@ def test_a_brief_is_served_only_to_the_login_that_exported_it(
     served: tuple[str, Settings],
 ) -> None:
     from playwright.sync_api import sync_playwright
-    from test_chat_browser import CHROMIUM, CHROMIUM_ARGS
 
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} does not exist (apt-get install chromium)")

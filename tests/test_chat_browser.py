@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import free_port
+from helpers import CHROMIUM, free_port
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
@@ -30,16 +30,6 @@ from index import index_pdf
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 QUESTION = "Who should pay for training the candidates?"
 HOSTILE_QUESTION = "What does the zebrafish payroll audit check?"
 MARKUP_QUESTION = "What did auditors copy from a web form?"
@@ -130,18 +120,6 @@ def demo(settings: Settings) -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def url(demo: Any) -> str:
     return str(demo.local_url).rstrip("/")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield browser
-        browser.close()
 
 
 def _open(browser: Any, url: str) -> Any:

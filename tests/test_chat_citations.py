@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from helpers import free_port
-from test_chat_browser import CHROMIUM, CHROMIUM_ARGS, QUESTION, _ask, _open
+from test_chat_browser import QUESTION, _ask, _open
 from test_chat_handlers import _quote_lines
 
 from assistant import Assistant, Settings
@@ -54,18 +54,6 @@ def url(settings: Settings) -> Iterator[str]:
     demo = launch(settings, prevent_thread_lock=True)
     yield str(demo.local_url).rstrip("/")
     demo.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

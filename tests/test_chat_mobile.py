@@ -14,15 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import free_port
+from helpers import CHROMIUM, free_port
 
 from assistant import Assistant, Settings
 from assistant.ui._page import EXAMPLES
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 QUESTION = "Who should pay for training the candidates?"
 PHONE = {"width": 420, "height": 900}
 DESKTOP = {"width": 1400, "height": 900}
@@ -51,18 +49,6 @@ def url(settings: Settings) -> Iterator[str]:
     demo = launch(settings, prevent_thread_lock=True)
     yield str(demo.local_url).rstrip("/")
     demo.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield browser
-        browser.close()
 
 
 def _open(browser: Any, url: str, viewport: dict[str, int]) -> Any:
