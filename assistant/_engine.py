@@ -8,9 +8,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any
-
-from llama_index.core.llms import LLM
+from typing import TYPE_CHECKING, Any
 
 from assistant._coverage import is_covered
 from assistant._evidence import Evidence, TermStats, chosen, question_terms, uncovered, weighed
@@ -24,6 +22,9 @@ from assistant._validate import checked_chapters, checked_question
 from assistant.settings import AssistantConfig
 from index import GuideIndex, Hit, open_index
 from ingest import Chunk
+
+if TYPE_CHECKING:  # llama-index loads only with an LLM: answering needs none
+    from llama_index.core.llms import LLM
 
 log = logging.getLogger(__name__)
 

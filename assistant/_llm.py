@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-
-from llama_index.core.llms import LLM
+from typing import TYPE_CHECKING
 
 from assistant._query import content_words
 from assistant.errors import LLMUnavailableError
 from ingest import Chunk
+
+if TYPE_CHECKING:  # llama-index loads only with an LLM: answering needs none
+    from llama_index.core.llms import LLM
 
 log = logging.getLogger(__name__)
 

@@ -90,6 +90,10 @@ class Settings(BaseSettings):
         description="Where the index, feedback and exports live.",
     )
     index_dir: Path | None = Field(None, description="Index folder (default: DATA_DIR/index).")
+    cache_dir: Path = Field(
+        default_factory=lambda: Path(platformdirs.user_cache_dir("smp-guide")),
+        description="Files derived once and reused by later runs (the query encoder).",
+    )
     chroma_url: str | None = Field(
         None, description="Use a Chroma server (http://HOST:PORT) instead of the local index."
     )
@@ -105,6 +109,9 @@ class Settings(BaseSettings):
 
     def resolved_index_dir(self) -> Path:
         return self.index_dir if self.index_dir is not None else self.data_dir / "index"
+
+    def encoder_cache(self) -> Path | None:
+        return self.cache_dir / "encoders" if self.index.query_encoder == "onnx" else None
 
 
 class AssistantConfig(IndexConfig, Protocol):

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index._late import similarities
+
 Vectors = tuple[list[str], np.ndarray]
 """(chunk IDs, their embeddings), e.g. one document version's as Chroma returns them."""
 
@@ -47,11 +49,7 @@ class DenseVectors:
         """(chunk ID, cosine similarity) of the ``n`` best admitted chunks, ties by chunk ID."""
         if not self.ids:
             return []
-        import torch  # here, not at import: removing a document needs no torch
-
-        # torch, on the thread pool the model already uses (see maxsim in _late.py).
-        vector = torch.from_numpy(np.asarray(query, dtype=np.float32))
-        sims = (torch.from_numpy(self.matrix) @ vector).numpy()
+        sims = similarities(np.asarray(query, dtype=np.float32)[None, :], self.matrix)[0]
         if admits is None:
             rows = np.arange(len(self.ids))
         else:

@@ -1,26 +1,34 @@
-"""The embedding model: the bundled all-MiniLM-L6-v2 by default, loaded with no network."""
+"""The embedding model: the bundled all-MiniLM-L6-v2 by default, loaded with no network.
+
+Passages are embedded by the full model (sentence-transformers on torch); questions and
+the sentences an answer quotes by its ONNX export when there is one (``_onnx.py``), so a
+process that only answers never imports torch.
+"""
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.metadata
+import json
 import logging
 import re
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
-from llama_index.core.embeddings import BaseEmbedding
-from pydantic import ConfigDict, Field
-from sentence_transformers import SentenceTransformer
-from transformers import PreTrainedTokenizerBase
-from transformers.utils import logging as transformers_logging
 
+from index._encoded import Encoded, Encoder
 from index._manifest import Manifest
-from index.errors import EmbeddingModelError, EmbeddingModelMismatchError
+from index._onnx import exported_encoder, loaded_encoder
+from index.errors import EmbeddingModelMismatchError
 from index.settings import DEFAULT_EMBED_MODEL
+
+if TYPE_CHECKING:
+    from index._st_model import FullModel, SentenceEmbedding
 
 log = logging.getLogger(__name__)
 
@@ -37,64 +45,38 @@ class ModelInfo:
     dimension: int
 
 
-class SentenceEmbedding(BaseEmbedding):
-    """The loaded SentenceTransformer as a llama-index embedding (for ragas and benchmarks).
-
-    Encodes exactly as llama-index's ``HuggingFaceEmbedding`` did: the same prompt names,
-    batch size and normalisation, so its vectors equal the index's.
-    """
-
-    model_config = ConfigDict(arbitrary_types_allowed=True, protected_namespaces=())
-    sentence_model: SentenceTransformer = Field(exclude=True)
-
-    @classmethod
-    def class_name(cls) -> str:
-        return "SentenceEmbedding"
-
-    def _encoded(self, texts: list[str], prompt: str) -> list[list[float]]:
-        vectors = self.sentence_model.encode(
-            texts,
-            batch_size=self.embed_batch_size,
-            prompt_name=prompt,
-            normalize_embeddings=True,
-            show_progress_bar=False,
-        )
-        result: list[list[float]] = vectors.tolist()
-        return result
-
-    def _get_query_embedding(self, query: str) -> list[float]:
-        return self._encoded([query], "query")[0]
-
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)
-
-    def _get_text_embedding(self, text: str) -> list[float]:
-        return self._encoded([text], "text")[0]
-
-    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self._encoded(texts, "text")
-
-
-@dataclass(frozen=True)
 class Embedder:
-    info: ModelInfo
-    model: SentenceEmbedding
-    cache: dict[str, list[float]] = field(default_factory=dict)
-    """Vectors of texts seen in this process: a new version of a PDF mostly repeats them."""
-    queries: dict[str, tuple[list[float], np.ndarray]] = field(default_factory=dict)
-    model_lock: threading.RLock = field(default_factory=threading.RLock)
-    """One forward pass at a time: the fast tokenizer fails when two threads share it
-    ("Already borrowed"), and torch already spreads one pass over every core."""
+    """One embedding model, shared by every search and ingest of a process."""
+
+    def __init__(
+        self, info: ModelInfo, *, light: Encoder | None, full: Callable[[], FullModel]
+    ) -> None:
+        self.info = info
+        self.light = light
+        """The exported query encoder, or None when there is none."""
+        self._full = full
+        self.cache: dict[str, list[float]] = {}
+        """Vectors of texts seen in this process: a new version of a PDF mostly repeats them."""
+        self.queries: dict[str, tuple[list[float], np.ndarray]] = {}
+        self.model_lock = threading.RLock()
+        """One forward pass at a time: a fast tokenizer fails when two threads share it
+        ("Already borrowed"), and each runtime already spreads one pass over every core."""
+
+    @property
+    def model(self) -> SentenceEmbedding:
+        """The full model as a llama-index embedding (loaded on first use)."""
+        return self._full().embedding
 
     def texts(self, texts: list[str]) -> list[list[float]]:
+        """Unit vectors of short texts (glossary terms, sentences to quote)."""
         if len(self.cache) > _CACHE_LIMIT:
             self.cache.clear()
         known = {t: self.cache[t] for t in texts if t in self.cache}
         todo = list(dict.fromkeys(t for t in texts if t not in known))
         if todo:
             with self.model_lock:
-                vectors = self.model.get_text_embedding_batch(todo)
-            known.update(zip(todo, (list(v) for v in vectors), strict=True))
+                encoded = self._question_encoder().encode(todo)
+            known.update((t, _unit(e.vector).tolist()) for t, e in zip(todo, encoded, strict=True))
             self.cache.update((t, known[t]) for t in todo)
         return [known[t] for t in texts]
 
@@ -114,11 +96,11 @@ class Embedder:
         if not texts:
             return [], []
         with self.model_lock:
-            outputs = self._encode(texts, prompt="text")
-            tokens = [_unit_rows(_content_rows(o, self._tokenizer(), query=False)) for o in outputs]
-        vectors = [_unit(o["sentence_embedding"]).tolist() for o in outputs]
+            encoded = self._full().encode(texts)
+        vectors = [_unit(e.vector).tolist() for e in encoded]
+        tokens = [_unit_rows(_content_rows(e)).astype(np.float16) for e in encoded]
         self.cache.update(zip(texts, vectors, strict=True))
-        return vectors, [t.astype(np.float16) for t in tokens]
+        return vectors, tokens
 
     def _query(self, text: str) -> tuple[list[float], np.ndarray]:
         # One answer embeds the same question for glossary matching, search and quoting.
@@ -127,32 +109,15 @@ class Embedder:
             if len(self.queries) > _QUERY_CACHE_LIMIT:
                 self.queries.clear()
             with self.model_lock:  # the tokenizer too: see model_lock
-                output = self._encode([text], prompt="query")[0]
-                rows = _content_rows(output, self._tokenizer(), query=True)
-            found = (_unit(output["sentence_embedding"]).tolist(), _unit_rows(rows))
+                encoder = self._question_encoder()
+                encoded = encoder.encode([text])[0]
+                rows = _content_rows(encoded, encoder.pieces)
+            found = (_unit(encoded.vector).tolist(), _unit_rows(rows))
             self.queries[text] = found
         return found
 
-    def _encode(self, texts: list[str], *, prompt: str) -> list[dict[str, Any]]:
-        # Asking the SentenceTransformer for every output at once gives the sentence vector
-        # and the token vectors from one forward pass.
-        st = self.model.sentence_model
-        with self.model_lock:
-            outputs: list[dict[str, Any]] = list(
-                st.encode(  # type: ignore[arg-type]
-                    texts,
-                    batch_size=self.model.embed_batch_size,
-                    prompt_name=prompt if prompt in (st.prompts or {}) else None,
-                    output_value=None,
-                    convert_to_numpy=False,
-                    show_progress_bar=False,
-                )
-            )
-        return outputs
-
-    def _tokenizer(self) -> PreTrainedTokenizerBase:
-        tokenizer: PreTrainedTokenizerBase = self.model.sentence_model.tokenizer
-        return tokenizer
+    def _question_encoder(self) -> Encoder:
+        return self.light if self.light is not None else self._full()
 
 
 def model_source(name: str) -> tuple[str, str]:
@@ -167,38 +132,65 @@ def model_source(name: str) -> tuple[str, str]:
 
 
 _LOADING = threading.Lock()
+_EXPORT_FORMAT = "1"
 
 
-def load_embedder(name: str, *, batch_size: int) -> Embedder:
-    """Load the model on CPU, once per process (whatever the thread); never reaches a hub."""
+def load_embedder(name: str, *, batch_size: int, encoders: Path | None = None) -> Embedder:
+    """The model, once per process (whatever the thread); never reaches a hub.
+
+    With ``encoders`` (a cache folder), questions are encoded by the model's ONNX export
+    kept there, made on first use; without it, by the full model.
+    """
     with _LOADING:
-        return _loaded_embedder(name, batch_size=batch_size)
+        return _loaded_embedder(name, batch_size=batch_size, encoders=encoders)
 
 
 @functools.lru_cache(maxsize=4)
-def _loaded_embedder(name: str, *, batch_size: int) -> Embedder:
-    transformers_logging.disable_progress_bar()
+def _loaded_embedder(name: str, *, batch_size: int, encoders: Path | None) -> Embedder:
     source, version = model_source(name)
-    try:
-        # Empty prompts under both names, as llama-index's HuggingFaceEmbedding set them.
-        sentence_model = SentenceTransformer(
-            source, device="cpu", prompts={"query": "", "text": ""}
-        )
-    except (OSError, ValueError, RuntimeError) as exc:
-        raise EmbeddingModelError(
-            f"embedding model {name!r} could not be loaded offline ({exc.__class__.__name__}); "
-            "give a local model folder with SMP_GUIDE_INDEX__EMBED_MODEL."
-        ) from exc
-    model = SentenceEmbedding(
-        model_name=source, embed_batch_size=batch_size, sentence_model=sentence_model
-    )
-    dimension = len(model.get_text_embedding("dimension probe"))
-    log.info("loaded embedding model %s (%d dimensions)", name, dimension)
-    return Embedder(ModelInfo(name, version, dimension), model)
+    full = functools.cache(lambda: _full_model(source, name=name, batch_size=batch_size))
+    folder = None if encoders is None else export_folder(encoders, name, source, version)
+    light = None if folder is None else loaded_encoder(folder, batch_size=batch_size)
+    if folder is not None and light is None:
+        light = exported_encoder(full(), folder, batch_size=batch_size)
+    if light is not None:
+        dimension = light.spec.dimension
+    else:
+        dimension = len(full().embedding.get_text_embedding("dimension probe"))
+    log.info("embedding model %s (%d dimensions), questions on %s", name, dimension,
+             "its ONNX export" if light is not None else "the full model")  # fmt: skip
+    return Embedder(ModelInfo(name, version, dimension), light=light, full=full)
+
+
+def _full_model(source: str, *, name: str, batch_size: int) -> FullModel:
+    from index._st_model import loaded_model
+
+    return loaded_model(source, name=name, batch_size=batch_size)
+
+
+def export_folder(encoders: Path, name: str, source: str, version: str) -> Path | None:
+    """Where the export of this exact model lives: named after its files' sizes and times.
+
+    None for a model that is not a local folder (a hub cache name): its files cannot be
+    checked without loading it, so it keeps the full model.
+    """
+    folder = Path(source)
+    if not folder.is_dir():
+        return None
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    stats = [(str(p.relative_to(folder)), p.stat().st_size, p.stat().st_mtime_ns) for p in files]
+    key = json.dumps([_EXPORT_FORMAT, name, str(folder.resolve()), version, stats])
+    slug = re.sub(r"[^A-Za-z0-9.-]+", "-", Path(name).name)[:40]
+    return encoders / f"{slug}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
 
 
 def checked_embedder(
-    manifest: Manifest | None, *, name: str, batch_size: int, where: str
+    manifest: Manifest | None,
+    *,
+    name: str,
+    batch_size: int,
+    where: str,
+    encoders: Path | None = None,
 ) -> Embedder:
     """The configured model, refused when the index was built with another one."""
     built = manifest is not None and bool(manifest.documents)
@@ -208,7 +200,7 @@ def checked_embedder(
             f"{name!r} is configured; set SMP_GUIDE_INDEX__EMBED_MODEL={manifest.model} "
             "or run `smp-guide index rebuild` to re-embed."
         )
-    embedder = load_embedder(name, batch_size=batch_size)
+    embedder = load_embedder(name, batch_size=batch_size, encoders=encoders)
     if manifest is not None and built and embedder.info.dimension != manifest.dimension:
         raise EmbeddingModelMismatchError(
             f"{name!r} gives {embedder.info.dimension}-dimensional vectors but the "
@@ -228,30 +220,27 @@ _CONTENT = re.compile(r"^(##|\u2581|\u0120)?[^\W_]", re.UNICODE)
 
 
 def _content_rows(
-    output: dict[str, Any], tokenizer: PreTrainedTokenizerBase, *, query: bool
+    encoded: Encoded, pieces: Callable[[list[int]], list[str]] | None = None
 ) -> np.ndarray:
-    """Token vectors without padding and special tokens; for a query, content words only.
+    """Token vectors without special tokens; given ``pieces`` (a question), content words only.
 
     Question words ("how", "should", "we") match every passage equally and only add noise
     to a max-similarity score, so they are left out on the query side.
     """
-    mask = output["attention_mask"].bool()
-    ids = output["input_ids"][mask].tolist()
-    rows: np.ndarray = output["token_embeddings"][mask].float().numpy()
-    special = set(tokenizer.all_special_ids or [])
-    keep = [i for i, t in enumerate(ids) if t not in special]
-    if query:
-        pieces = tokenizer.convert_ids_to_tokens([ids[i] for i in keep])
+    keep = [i for i in range(len(encoded.ids)) if not encoded.special[i]]
+    if pieces is not None:
+        words = pieces([int(encoded.ids[i]) for i in keep])
         content = [
             i
-            for i, piece in zip(keep, pieces, strict=True)
+            for i, piece in zip(keep, words, strict=True)
             if _CONTENT.match(piece) and piece.lstrip("#\u2581\u0120").lower() not in _STOPWORDS
         ]
         keep = content or keep
+    rows = encoded.tokens
     return rows[keep] if keep else rows[:1]
 
 
-def _unit(vector: Any) -> np.ndarray:
+def _unit(vector: object) -> np.ndarray:
     array: np.ndarray = np.asarray(vector, dtype=np.float32)
     norm = float(np.linalg.norm(array))
     return array / norm if norm else array

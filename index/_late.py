@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 from pathlib import Path
@@ -129,13 +130,7 @@ def maxsim(query: np.ndarray, passages: Sequence[np.ndarray]) -> list[float]:
     present = [i for i, p in enumerate(passages) if len(p)]
     if len(query) == 0 or not present:
         return scores
-    import torch  # here, not at import: removing a document needs no torch
-
-    # One product in torch, on the thread pool the model already uses: numpy's BLAS threads
-    # spin after each product and slowed the next question's forward pass 2-3x.
-    # torch widens float16 with vector instructions (numpy's astype took 6 ms here, torch 0.5).
-    rows = torch.from_numpy(np.concatenate([passages[i] for i in present])).float()
-    sims = (torch.from_numpy(np.ascontiguousarray(query, dtype=np.float32)) @ rows.T).numpy()
+    sims = similarities(query, np.concatenate([passages[i] for i in present]))
     starts = np.cumsum([0, *(len(passages[i]) for i in present[:-1])])
     best = np.maximum.reduceat(sims, starts, axis=1).mean(axis=0)
     for i, value in zip(present, best, strict=True):
@@ -148,11 +143,25 @@ def token_support(query: np.ndarray, passages: Sequence[np.ndarray]) -> list[flo
     present = [p for p in passages if len(p)]
     if len(query) == 0 or not present:
         return [0.0] * len(query)
-    import torch
+    return [float(v) for v in similarities(query, np.concatenate(present)).max(axis=1)]
 
-    rows = torch.from_numpy(np.concatenate(present)).float()
-    sims = torch.from_numpy(np.ascontiguousarray(query, dtype=np.float32)) @ rows.T
-    return [float(v) for v in sims.max(dim=1).values]
+
+def similarities(query: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Cosines of each query row with each (float16 or float32) row: ``query @ rows.T``.
+
+    In torch when the process has loaded it (the full model): on the thread pool the model
+    already uses, since numpy's BLAS threads spin after each product and slowed the next
+    forward pass 2-3x, and torch widens float16 faster. Otherwise in numpy: a process
+    that only answers questions never imports torch.
+    """
+    left = np.ascontiguousarray(query, dtype=np.float32)
+    torch = sys.modules.get("torch")
+    if torch is None:
+        product: np.ndarray = left @ rows.astype(np.float32).T
+        return product
+    widened = torch.from_numpy(np.ascontiguousarray(rows)).float()
+    result: np.ndarray = (torch.from_numpy(left) @ widened.T).numpy()
+    return result
 
 
 def passage_rows(

@@ -193,6 +193,7 @@ class Library:
                     name=self.settings.index.embed_model,
                     batch_size=self.settings.index.embed_batch_size,
                     where=self.where,
+                    encoders=self.settings.encoder_cache(),
                 )
             return self._embedder
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -38,6 +38,12 @@ class IndexSettings(BaseModel):
         "(0 = off).",
     )
     embed_batch_size: int = Field(32, ge=1, le=256, description="Passages embedded per batch.")
+    query_encoder: Literal["onnx", "model"] = Field(
+        "onnx",
+        description="How questions are embedded: 'onnx' = an ONNX export of the model, made "
+        "once into CACHE_DIR/encoders and checked against it (answers start without torch); "
+        "'model' = the full model every time.",
+    )
 
 
 class IndexConfig(Protocol):
@@ -50,3 +56,7 @@ class IndexConfig(Protocol):
     def chroma_url(self) -> str | None: ...
 
     def resolved_index_dir(self) -> Path: ...
+
+    def encoder_cache(self) -> Path | None:
+        """Where the query encoder's export is kept (None: no export, the full model)."""
+        ...

@@ -21,6 +21,7 @@ from helpers import CHROMIUM, CHROMIUM_ARGS, TEST_ENV, free_port
 ROOT = Path(__file__).resolve().parents[1]
 REAL_PDFS_ENV = "SMP_GUIDE_REAL_PDFS"
 DATA_DIR_ENV = "SMP_GUIDE_DATA_DIR"
+CACHE_DIR_ENV = "SMP_GUIDE_CACHE_DIR"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -34,12 +35,15 @@ def pytest_configure(config: pytest.Config) -> None:
     data = Path(tempfile.mkdtemp(prefix="smp-guide-test-data-"))
     config.stash[_DATA] = data
     os.environ[DATA_DIR_ENV] = str(data)
+    # One query-encoder export for the whole session, shared by every data folder.
+    os.environ[CACHE_DIR_ENV] = str(data.parent / f"{data.name}-cache")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     data = config.stash.get(_DATA, None)
     if data is not None:
         shutil.rmtree(data, ignore_errors=True)
+        shutil.rmtree(data.parent / f"{data.name}-cache", ignore_errors=True)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -158,10 +162,12 @@ def _no_network() -> Iterator[None]:
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, str]:
     """No SMP_GUIDE_* from the caller's shell; data under tmp_path. Also returned for
     subprocesses."""
+    cache = os.environ[CACHE_DIR_ENV]
     for name in list(os.environ):
         if name.startswith("SMP_GUIDE_"):
             monkeypatch.delenv(name)
-    monkeypatch.setenv("SMP_GUIDE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+    monkeypatch.setenv(CACHE_DIR_ENV, cache)
     return dict(os.environ)
 
 

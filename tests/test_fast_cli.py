@@ -147,6 +147,20 @@ def test_piped_answer_is_plain_markdown(
         assert line.rstrip() in lines, f"answer line wrapped or changed: {line!r}"
 
 
+def test_answer_loads_no_torch(
+    tmp_path: Path, env: dict[str, str], sample_index_copy: Path, sample_assistant: Any
+) -> None:
+    """With the query encoder exported (the session's first model load made it), ``ask``
+    answers without torch, transformers or sentence-transformers, and answers the same."""
+    expected = sample_assistant.answer(QUESTION)
+    proc, heavy = run_traced(tmp_path, env, "ask", QUESTION, "--json",
+                             "--index-dir", str(sample_index_copy))  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert not {"torch", "transformers", "sentence_transformers"} & set(heavy), heavy
+    cited = [c["chunk_id"] for c in json.loads(proc.stdout)["citations"]]
+    assert cited == [c.chunk_id for c in expected.citations]
+
+
 def test_index_remove_loads_no_model(
     tmp_path: Path, env: dict[str, str], sample_index_copy: Path, sample_assistant: Any
 ) -> None:
