@@ -8,13 +8,15 @@ Each command runs as a fresh child process from each checkout (its folder first 
 PYTHONPATH, the same virtualenv); wall time is the median of ``--runs``, peak RSS the
 child's own ``ru_maxrss`` (``os.wait4``). Each checkout gets its own copy of the index
 as an ingest leaves it; ``ask cold`` is the first ``ask`` on it (a new process; the page
-cache is whatever the machine has), ``ask warm`` the median of the runs after it (with
-what the first one cached in the index folder). ``--baseline-rev`` (default: where this
+cache is whatever the machine has; the query encoder was exported by the ingest), ``ask
+warm`` the median of the runs after it (with what the first one cached in the index
+folder), ``ask 1st ever`` one ``ask`` with an empty cache folder (it exports the query
+encoder first, once per machine and model). ``--baseline-rev`` (default: where this
 branch left ``main``) is checked out into a temporary ``git worktree`` outside the
 repository and removed afterwards. ``--questions`` gold questions of the sample go
 through ``ask --batch --json`` in both checkouts; their cited chunks must be the same
 (exit 1 otherwise). ``index remove`` runs on a fresh copy of the index each time.
-Targets: ``index list`` and a refused question < 1 s and < 200 MB.
+Targets: ``index list`` and a refused question < 1 s and < 200 MB; ``ask cold`` <= 4 s.
 """
 
 from __future__ import annotations
@@ -35,8 +37,12 @@ from pathlib import Path
 from _common import ROOT, median
 
 QUESTION = "Who should pay for training the candidates?"
-TARGETS = {"index list": (1.0, 200.0), "ask ''": (1.0, 200.0)}
-"""(seconds, MB) each command should stay under."""
+TARGETS: dict[str, tuple[float, float | None]] = {
+    "index list": (1.0, 200.0),
+    "ask ''": (1.0, 200.0),
+    "ask cold": (4.0, None),
+}
+"""(seconds, MB or None) each command should stay under."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,10 @@ def measured(checkout: Path, index: Path, runs: int, env: dict[str, str]) -> dic
     asks = [run_cli(checkout, ["ask", QUESTION, *where], env) for _ in range(max(2, runs))]
     out["ask cold"] = asks[0]
     out["ask warm"] = _median(asks[1:])
+    with tempfile.TemporaryDirectory() as empty:  # no query encoder exported yet
+        out["ask 1st ever"] = run_cli(
+            checkout, ["ask", QUESTION, *where], {**env, "SMP_GUIDE_CACHE_DIR": empty}
+        )
     return out
 
 
@@ -174,8 +184,10 @@ def report(
         target = TARGETS.get(name)
         verdict = ""
         if target is not None:
-            ok = row["seconds"] < target[0] and row["peak_rss_mb"] < target[1]
-            verdict = f"  target < {target[0]:.0f} s, {target[1]:.0f} MB: {_verdict(ok)}"
+            seconds, mb = target
+            ok = row["seconds"] <= seconds and (mb is None or row["peak_rss_mb"] < mb)
+            limit = f"{seconds:.0f} s" + ("" if mb is None else f", {mb:.0f} MB")
+            verdict = f"  target < {limit}: {_verdict(ok)}"
         lines.append(
             f"{name:12} {row['seconds']:6.2f} {row['peak_rss_mb']:5} "
             f"  {row['baseline_seconds']:6.2f} {row['baseline_peak_rss_mb']:7}"
@@ -200,7 +212,11 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        env = {**os.environ, "SMP_GUIDE_DATA_DIR": str(work / "data")}
+        env = {
+            **os.environ,
+            "SMP_GUIDE_DATA_DIR": str(work / "data"),
+            "SMP_GUIDE_CACHE_DIR": str(work / "cache"),
+        }
         index = args.index_dir or sample_index(work, env)
         batch = gold_batch(work / "gold.jsonl", args.questions)
         with baseline_checkout(args.baseline_rev, args.baseline_dir, work) as base:
