@@ -8,6 +8,7 @@ import json
 import re
 import stat
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -223,6 +224,10 @@ def test_html_in_a_source_quote_is_escaped_in_the_cards() -> None:
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "<mark>Training</mark>" in html and "<mark>costs</mark>" in html
     assert 'href="/pdf/doc1#page=21"' in html and "p. 12" in html
+    assert 'data-view="/page/doc1/20.png?quote=' in html and 'data-more=""' in html
+    over = replace(citation, page_labels=("12", "13"), page_indexes=(20, 21))
+    html = sources_html(replace(answer, citations=(over,)))
+    assert 'data-view="/page/doc1/20.png?' in html and 'data-more="/page/doc1/21.png?' in html
 
 
 def test_no_index_offers_the_sample_once_then_answers(tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
 """The chat page's fixed parts: example questions, notices, and the page's own CSS and JS.
 
 ``SOURCES_JS`` runs once when the sources panel loads: the copy-citation buttons, the
-page view of a card (an image of the cited page, its quote highlighted, in a dialog) and
+page view of a card (an image of the cited page, its quote highlighted, in a dialog; the
+next page too when the quote runs on there) and
 the citation chips of the chat (``[n]`` links to ``#smp-src-<answer>-<n>``), which show
 their own answer's sources and select card n there; each answer's "Add to brief" link
 (``#smp-add-<n>``), which sends the answer's number to the server as the panel's click
@@ -86,6 +87,18 @@ const openViewer = (button) => {
     image.src = URL.createObjectURL(await response.blob());
   });
   viewer.append(close, image);
+  (async () => {  // a quote that runs over a page break: its next pages, where it goes on
+    for (const url of (button.dataset.more || '').split(' ').filter(Boolean)) {
+      const response = await fetch(url);
+      if (!response.ok || !response.headers.get('X-Highlight-Top')) break;
+      const next = document.createElement('img');
+      next.className = 'smp-viewer-next';
+      next.alt = 'The next page, the rest of the quoted passage highlighted';
+      next.dataset.src = url;
+      next.src = URL.createObjectURL(await response.blob());
+      viewer.append(next);
+    }
+  })();
   viewer.addEventListener('click', (e) => { if (e.target === viewer) closeViewer(); });
   viewer.addEventListener('keydown', (e) => { if (e.key === 'Escape') closeViewer(); });
   document.body.appendChild(viewer);
@@ -138,6 +151,7 @@ CSS = """
 .smp-viewer { position: fixed; inset: 0; z-index: 1000; background: rgba(0, 0, 0, 0.6);
   display: flex; flex-direction: column; align-items: center; overflow: auto; padding: 16px; }
 .smp-viewer img { max-width: min(95vw, 900px); background: #fff; }
+.smp-viewer img.smp-viewer-next { margin-top: 12px; }
 .smp-viewer-close { align-self: flex-end; margin-bottom: 8px; padding: 4px 12px;
   border-radius: 4px; background: #fff; cursor: pointer; position: sticky; top: 0; z-index: 1; }
 """
