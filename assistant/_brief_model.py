@@ -3,9 +3,10 @@
 ``Brief`` is immutable: ``add`` returns a new brief (a chat keeps one per conversation).
 ``layout`` numbers the references in order of first use across the whole brief (one
 number per document, section, recommendation and page), renumbers each answer's ``[n]``
-markers to match, shows a quote a second time only as a pointer to the first, and gives
-section and chapter titles in sentence case. The Markdown and Word renderers read the
-layout only, so both say the same thing.
+markers to match (the renderers cite them in short form with the page, ``[3, p. 44]``),
+shows a quote a second time only as a pointer to the first, and gives section and
+chapter titles in sentence case. The Markdown and Word renderers read the layout only,
+so both say the same thing.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any, Literal
 from assistant._lead import sentence_case
 from assistant._query import STOPWORDS
 from assistant._records import Answer, Citation
+from ingest import page_span
 
 LineKind = Literal["text", "heading", "quote", "repeat"]
 
@@ -60,6 +62,8 @@ class BriefReference:
     """'Author (year). Title.', or '' when the reference template names no title."""
     location: str
     """'ch. 11, Recommendations, R11.2, p. 44.' (the whole reference when ``document`` is '')."""
+    page: str = ""
+    """'p. 44' ('pp. 44-45', 'PDF p. 3'), or '' when the citation names no page."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,10 @@ class BriefLayout:
 
     sections: tuple[BriefSection, ...]
     references: tuple[BriefReference, ...]
+
+    def page(self, n: int) -> str:
+        """The page of reference ``n`` ('p. 44'), for its short form '[3, p. 44]'."""
+        return next((r.page for r in self.references if r.n == n), "")
 
     def by_document(self) -> list[tuple[str, list[BriefReference]]]:
         """The references grouped under their document, documents in order of first use."""
@@ -183,6 +191,13 @@ def _acronyms(entries: Sequence[BriefEntry]) -> dict[str, str]:
     return found
 
 
+def _page(citation: Citation) -> str:
+    """'p. 44' for the citation's printed pages; '' when it has none."""
+    if not citation.page_indexes and not any(citation.page_labels):
+        return ""
+    return page_span(citation.page_labels, citation.page_indexes or (0,))
+
+
 class _Numbering:
     """Numbers references in order of first use and lays out each answer's body."""
 
@@ -263,7 +278,12 @@ class _Numbering:
             self.numbers[key] = len(self.numbers) + 1
             document, location = self._split(citation)
             self.references.append(
-                BriefReference(n=self.numbers[key], document=document, location=location)
+                BriefReference(
+                    n=self.numbers[key],
+                    document=document,
+                    location=location,
+                    page=_page(citation),
+                )
             )
         return self.numbers[key]
 

@@ -2,8 +2,10 @@
 
 The quote is found in the page's own text layer (pdfium's characters and their boxes),
 compared letters and digits only: a stored quote has its ligatures, line-end hyphens
-and spacing cleaned by ingest, the page has them as printed. A quote that was stitched
-across columns or pages is found piece by piece (its sentences, then runs of words), so
+and spacing cleaned by ingest, the page has them as printed. A quote that runs over a
+page break is marked on both pages: on the first, the longest start of the quote printed
+there; on the next, the continuation (what the previous page does not hold). A quote
+stitched across columns is found piece by piece (its sentences, then runs of words), so
 the part printed on this page is still marked.
 """
 
@@ -75,29 +77,32 @@ def rendered_page(
             )
         page = pdf[page_index]
         image = page.render(scale=scale).to_pil().convert("RGBA")
-        boxes = quote_boxes(page, quote, scale=scale)
+        carried = _carried(pdf[page_index - 1], quote) if page_index else 0
+        boxes = quote_boxes(page, quote, scale=scale, carried=carried)
     finally:
         pdf.close()
     png = _png(_with_highlights(image, boxes))
     return PageImage(png, image.width, image.height, tuple(boxes))
 
 
-def quote_boxes(page: pdfium.PdfPage, quote: str, *, scale: float = SCALE) -> list[Box]:
-    """One box per printed line of the quote on ``page``, in pixels of a ``scale`` render."""
+def quote_boxes(
+    page: pdfium.PdfPage, quote: str, *, scale: float = SCALE, carried: int = 0
+) -> list[Box]:
+    """One box per printed line of the quote on ``page``, in pixels of a ``scale`` render.
+
+    ``carried``: how many of the quote's letters the previous page holds (``_carried``),
+    for a quote that runs over the page break onto this page.
+    """
     text_page = page.get_textpage()
     letters, indexes = _letters(text_page)
     _, height = page.get_size()
     left_edge, bottom_edge, _, _ = page.get_cropbox()
     found: set[int] = set()
-    for piece in _pieces(quote):
-        start = letters.find(piece)
-        if start >= 0:
-            found.update(indexes[start : start + len(piece)])
-            if len(piece) == len(_folded(quote)):
-                break  # the whole quote: its pieces add nothing
+    for start, length in _spans(letters, quote, carried=carried):
+        found.update(indexes[start : start + length])
     lines: dict[int, list[tuple[float, float, float, float]]] = {}
-    for index in sorted(found):
-        left, bottom, right, top = text_page.get_charbox(index)
+    for index in sorted(found):  # the font's box, not the glyph's: one per printed line,
+        left, bottom, right, top = text_page.get_charbox(index, loose=True)  # p and g too
         lines.setdefault(round(bottom), []).append((left, bottom, right, top))
     top_edge = bottom_edge + height
     return [
@@ -109,6 +114,56 @@ def quote_boxes(page: pdfium.PdfPage, quote: str, *, scale: float = SCALE) -> li
         )
         for row in lines.values()
     ]
+
+
+def _spans(letters: str, quote: str, *, carried: int) -> Iterator[tuple[int, int]]:
+    """Where the quote's parts are in a page's ``letters``, as (start, length).
+
+    The whole quote ends the search, and so does the whole continuation of a quote begun
+    on the previous page (its ``carried`` letters left out). Otherwise: the longest start
+    of the quote (a quote that runs on to the next page), then its sentences and runs of
+    words.
+    """
+    whole = _folded(quote)
+    if len(whole) < MIN_PIECE:
+        return
+    if (start := letters.find(whole)) >= 0:
+        yield start, len(whole)
+        return
+    rest = whole[carried:] if 0 < carried < len(whole) else ""
+    if rest and (span := _longest_start(letters, rest)) is not None:
+        yield span
+        if span[1] == len(rest):
+            return  # the quote's end is here, its beginning on the previous page
+    if (span := _longest_start(letters, whole)) is not None:
+        yield span
+    for piece in _pieces(quote):
+        if (start := letters.find(piece)) >= 0:
+            yield start, len(piece)
+
+
+def _longest_start(letters: str, text: str) -> tuple[int, int] | None:
+    """(start, length) of the longest beginning of ``text`` found in ``letters``, if it
+    has at least MIN_PIECE letters. A beginning found implies every shorter one is, so a
+    binary search on the length finds it."""
+    if len(text) < MIN_PIECE or text[:MIN_PIECE] not in letters:
+        return None
+    low, high = MIN_PIECE, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if text[:middle] in letters:
+            low = middle
+        else:
+            high = middle - 1
+    return letters.find(text[:low]), low
+
+
+def _carried(previous: pdfium.PdfPage, quote: str) -> int:
+    """How many letters of the quote's beginning the previous page holds (0 if too few to
+    tell): the rest of the quote is what to look for on the page after it."""
+    letters, _ = _letters(previous.get_textpage())
+    span = _longest_start(letters, _folded(quote))
+    return 0 if span is None else span[1]
 
 
 def _letters(text_page: pdfium.PdfTextPage) -> tuple[str, list[int]]:
@@ -133,11 +188,7 @@ def _normal(text: str) -> str:
 
 
 def _pieces(quote: str) -> Iterator[str]:
-    """The quote whole; if it is not on the page, its sentences, then runs of eight words."""
-    whole = _folded(quote)
-    if len(whole) < MIN_PIECE:
-        return
-    yield whole
+    """The quote's sentences, then runs of eight words (a quote stitched across columns)."""
     for sentence in _SENTENCE.split(quote):
         words = sentence.split()
         runs = [" ".join(words[i : i + 8]) for i in range(0, len(words), 8)]

@@ -23,6 +23,7 @@ from assistant._references import reference, reference_year
 PAY = "Who should pay for training the candidates?"
 OFF_TOPIC = "What is zero trust architecture?"
 CREATED = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+SHORT = re.compile(r"\[(\d+)(?:, ([^\]]+))?\]")  # a citation in the text: [3, p. 44]
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +107,7 @@ def test_the_markdown_says_each_quote_and_the_title_once(
     assert "International Organization for Migration (sample) (2023)." in text, text
     assert "(2000)" not in text and "sample generator" not in text, text
     assert OFF_TOPIC not in text, "a refusal is not in the brief"
-    quotes = [q for q in re.findall(r"^- (.+?)(?: \[\d+\])+$", text, re.MULTILINE)]
+    quotes = [q for q in re.findall(rf"^- (.+?)(?: {SHORT.pattern})+$", text, re.MULTILINE)]
     repeated = [q for q in quotes if q != "_Quoted above_" and quotes.count(q) > 1]
     assert not repeated, f"quotes repeated: {repeated}"
     assert "_Quoted above_" in text, "the chapter 12 answer repeats the first answer's quote"
@@ -135,6 +136,38 @@ def test_the_word_file_reads_back_with_each_reference_and_quote_once(
     said = text.count(title) - sum(title in e.text for e in brief.entries)
     assert said == 1, f"the document title is said {said} times besides the answers"
     assert "Filters: chapter 11; recommendations only" in lines, lines
+
+
+def _short_forms(body: str, pages: dict[int, str]) -> list[tuple[int, str]]:
+    """The citations of a brief's body as (number, page), checked against the references."""
+    found = [(int(n), page) for n, page in SHORT.findall(body)]
+    assert found, f"no citation in the text: {body[:300]}"
+    wrong = [(n, page) for n, page in found if page != pages[n]]
+    assert not wrong, f"short forms without their reference's page: {wrong} vs {pages}"
+    return found
+
+
+def test_the_text_cites_in_short_form_with_the_page_in_markdown_and_word(brief: Brief) -> None:
+    layout = brief.layout()
+    pages = {r.n: r.page for r in layout.references}
+    assert all(re.fullmatch(r"pp?\. \S+", p) for p in pages.values()), pages
+    for ref in layout.references:
+        assert ref.location.rstrip(".").endswith(ref.page), (ref.page, ref.location)
+    text = brief_markdown(brief, created=CREATED)
+    body, references = text.split("## References")
+    cited = _short_forms(body, pages)
+    assert {n for n, _ in cited} == set(pages), "every reference is cited in the text"
+    for ref in layout.references:  # as a reader sees it: '[2, p. 44]'
+        assert f"[{ref.n}, {ref.page}]" in body, (ref, body)
+    listed = re.findall(r"^- \[(\d+)\] ", references, re.MULTILINE)
+    assert [int(n) for n in listed] == sorted(pages), f"one list, each once: {listed}"
+    lines = _docx_lines(brief_bytes(brief, kind="docx", created=CREATED))
+    at = lines.index("References")
+    word = "\n".join(lines[:at])
+    assert _short_forms(word, pages) == cited, "Word and Markdown cite alike"
+    assert [ln for ln in lines[at:] if re.match(r"\[\d+\] ", ln)] == [
+        f"[{r.n}] {r.location}" for r in layout.references
+    ]
 
 
 def test_titles_set_in_capitals_are_given_in_sentence_case(answers: dict[str, Answer]) -> None:

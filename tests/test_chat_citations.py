@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from helpers import free_port
-from test_chat_browser import QUESTION, _ask, _open
+from test_chat_browser import QUESTION, _ask, _download, _open
 from test_chat_handlers import _quote_lines
 
 from assistant import Assistant, Settings
@@ -29,6 +29,7 @@ pytestmark = pytest.mark.browser
 
 RPL = "What does RPL mean?"
 FOLLOW_UP = "what about the employers?"
+OFF_TOPIC = "What is zero trust architecture?"
 CHIPS = 'a[href^="#smp-src-"]'
 
 
@@ -166,6 +167,51 @@ def test_copying_an_answer_copies_its_chips_as_plain_markers(page: Any) -> None:
     page.wait_for_timeout(500)  # the page rewrites the chat's own copy
     copied = str(page.evaluate("() => navigator.clipboard.readText()"))
     assert "[1]" in copied and "#smp-src-" not in copied, copied
+
+
+# -------------------------------------------------------------------- "Add to brief" per answer
+def _location(citation: Any) -> str:
+    return str(citation.reference.split(citation.document, 1)[1].lstrip(" ,"))
+
+
+def test_each_answer_has_its_own_add_to_brief_and_the_first_one_is_added(
+    page: Any, reference: Assistant, tmp_path: Path
+) -> None:
+    _ask(page, QUESTION)
+    _ask(page, RPL)
+    assert "does not appear to cover" in _ask(page, OFF_TOPIC)
+    bots = page.locator("#chat .message.bot")
+    adds = [bots.nth(i).locator('a[href^="#smp-add-"]') for i in range(3)]
+    assert [a.count() for a in adds] == [1, 1, 0], "a refusal has no Add to brief"
+    assert adds[0].inner_text() == "Add to brief" and adds[0].get_attribute("href") == "#smp-add-1"
+    adds[0].focus()  # from the keyboard: a real link, reached by Tab and followed by Enter
+    assert page.evaluate("() => document.activeElement.getAttribute('href')") == "#smp-add-1"
+    page.keyboard.press("Enter")
+    page.locator("#brief-list .smp-brief-count", has_text="1 answer").wait_for()
+    assert page.locator("#brief-list li").all_inner_texts() == [QUESTION]
+    page.screenshot(path=str(tmp_path / "added-first.png"))
+    adds[0].click()  # the same answer again: not duplicated
+    page.locator(".toast-body", has_text="already in the brief").wait_for()
+    assert page.locator("#brief-list li").all_inner_texts() == [QUESTION]
+    _, markdown = _download(page, "#export", "md")
+    text = markdown.read_text(encoding="utf-8")
+    assert f"## 1. {QUESTION}" in text and RPL not in text and "## 2." not in text, text
+    first = reference.answer(QUESTION).citations
+    for citation in first:
+        assert _location(citation) in text, (citation.reference, text)
+    others = {_location(c) for c in reference.answer(RPL).citations} - set(map(_location, first))
+    assert others and not [o for o in others if o in text], f"the second answer's: {others}"
+    assert "[1, p. " in text, "the text cites in short form with the page"
+
+
+def test_the_copy_of_an_answer_leaves_its_add_to_brief_out(page: Any) -> None:
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    _ask(page, QUESTION)
+    page.locator("#chat button[aria-label='Copy message']").last.click()
+    page.wait_for_timeout(500)  # the page rewrites the chat's own copy
+    copied = str(page.evaluate("() => navigator.clipboard.readText()"))
+    assert "[1]" in copied and "Add to brief" not in copied and "#smp-" not in copied, copied
+    assert page.locator("#chat .message.bot a[href^='#smp-add-']").is_visible()
 
 
 # -------------------------------------------------------------------- Clear chat

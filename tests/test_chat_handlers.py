@@ -8,6 +8,7 @@ import json
 import re
 import stat
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from assistant.ui._brief_panel import brief_panel_html
 from assistant.ui._render import chip, sources_html, stream_pieces
 
 QUESTION = "Who should pay for training the candidates?"
+REFUSED = "What is zero trust architecture?"
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 
@@ -91,7 +93,7 @@ def test_export_writes_a_private_markdown_brief_with_the_references(
     session: ChatSession, settings: Settings
 ) -> None:
     turns = _final(session, QUESTION, chapters=[11], recommendations_only=True)[2]
-    refused = _final(session, "What is zero trust architecture?")[2]
+    refused = _final(session, REFUSED)[2]
     brief, panel = session.add_to_brief(turns, Brief())
     assert brief.questions() == [QUESTION] and "1 answer" in panel, panel
     again, _ = session.add_to_brief(refused, brief)
@@ -109,6 +111,25 @@ def test_export_writes_a_private_markdown_brief_with_the_references(
         assert f"[{citation['n']}] {location}" in text, (location, text)
     token, path = session.save_brief(brief, owner=None, kind="docx")
     assert path.suffix == ".docx" and session.briefs.lookup(token, owner=None) is not None
+
+
+def test_each_answer_is_added_to_the_brief_by_its_own_number(session: ChatSession) -> None:
+    import gradio as gr
+
+    first = _final(session, QUESTION)
+    messages, _, turns, _ = list(session.ask(REFUSED, first[0], first[2]))[-1]
+    messages, _, turns, _ = list(session.ask("What does RPL mean?", messages, turns))[-1]
+    links = [re.findall(r"\(#smp-add-(\d+)\)", m["content"]) for m in messages[1::2]]
+    assert links == [["1"], [], ["3"]], "a link per covered answer, none for a refusal"
+    assert not any("#smp-add-" in t["answer"] for t in turns), "the link is no part of it"
+    brief, panel = session.add_answer_to_brief(turns, Brief(), gr.EventData(None, {"turn": 1}))
+    assert brief.questions() == [QUESTION] and "1 answer" in panel, "the first, not the latest"
+    for number in (1, 2, 9, "1"):  # again; a refusal; no such answer; not a number
+        same, _ = session.add_answer_to_brief(turns, brief, gr.EventData(None, {"turn": number}))
+        assert same is brief, number
+    cleared = session.clear()[1]
+    kept, _ = session.add_answer_to_brief(cleared, Brief(), gr.EventData(None, {"turn": 1}))
+    assert kept == Brief(), "a cleared chat has no answer to add"
 
 
 def test_the_answer_message_carries_its_references_for_the_copy_button(
@@ -203,6 +224,10 @@ def test_html_in_a_source_quote_is_escaped_in_the_cards() -> None:
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "<mark>Training</mark>" in html and "<mark>costs</mark>" in html
     assert 'href="/pdf/doc1#page=21"' in html and "p. 12" in html
+    assert 'data-view="/page/doc1/20.png?quote=' in html and 'data-more=""' in html
+    over = replace(citation, page_labels=("12", "13"), page_indexes=(20, 21))
+    html = sources_html(replace(answer, citations=(over,)))
+    assert 'data-view="/page/doc1/20.png?' in html and 'data-more="/page/doc1/21.png?' in html
 
 
 def test_no_index_offers_the_sample_once_then_answers(tmp_path: Path) -> None:

@@ -93,7 +93,7 @@ def _layout(session: ChatSession) -> gr.Blocks:
                 )
                 recs_only = gr.Checkbox(label="Recommendations only", elem_id="recs-only")
                 with gr.Group(elem_id="brief-panel"):
-                    add = gr.Button("Add to brief", elem_id="add-to-brief", size="sm")
+                    add = gr.Button("Add the latest answer", elem_id="add-to-brief", size="sm")
                     brief_list = gr.HTML(brief_panel_html(Brief()), elem_id="brief-list")
                     with gr.Row():
                         export = gr.Button(
@@ -125,6 +125,13 @@ def _layout(session: ChatSession) -> gr.Blocks:
             inputs=[turns, brief_state],
             outputs=[brief_state, brief_list],
             api_name="add_to_brief",
+            api_visibility="private",
+        )
+        sources.click(  # an answer's own "Add to brief" link: the page sends its number
+            session.add_answer_to_brief,
+            inputs=[turns, brief_state],
+            outputs=[brief_state, brief_list],
+            api_name="add_answer_to_brief",
             api_visibility="private",
         )
         for button, handler, name in (

@@ -1,6 +1,9 @@
 """The chat's brief panel: what the brief holds, its download links, and copyable answers.
 
-Pure rendering over ``assistant.Brief`` and ``Answer``; the handlers live in ``_session``.
+Each covered answer's message ends with its own "Add to brief" link (``#smp-add-<n>``,
+n its number in the chat): the page's script sends that number to the handler, which
+adds that answer, not only the latest. Pure rendering over ``assistant.Brief`` and
+``Answer``; the handlers live in ``_session``.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from assistant._records import Answer
 from assistant.ui._render import escape
 
 FORMAT_NAMES = {"md": "Markdown", "docx": "Word"}
+ADD_PREFIX = "#smp-add-"
+ADD_TEXT = "Add to brief"
 
 
 def brief_panel_html(brief: Brief) -> str:
@@ -40,3 +45,11 @@ def references_markdown(answer: Answer) -> str:
         return ""
     lines = [f"[{c.n}] {literal(c.reference)}" for c in answer.citations]
     return "\n\n**References**\n\n" + "  \n".join(lines)
+
+
+def add_link(answer: Answer, *, turn: int) -> str:
+    """The answer's own "Add to brief" link, appended to its message; none for a refusal,
+    which a brief leaves out."""
+    if not answer.covered:
+        return ""
+    return f"\n\n[{ADD_TEXT}]({ADD_PREFIX}{turn})"

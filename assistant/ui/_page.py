@@ -1,10 +1,13 @@
 """The chat page's fixed parts: example questions, notices, and the page's own CSS and JS.
 
 ``SOURCES_JS`` runs once when the sources panel loads: the copy-citation buttons, the
-page view of a card (an image of the cited page, its quote highlighted, in a dialog) and
+page view of a card (an image of the cited page, its quote highlighted, in a dialog; the
+next page too when the quote runs on there) and
 the citation chips of the chat (``[n]`` links to ``#smp-src-<answer>-<n>``), which show
-their own answer's sources and select card n there; the chat's Copy of an answer with
-chips copies its text as shown, so no link markup reaches a brief.
+their own answer's sources and select card n there; each answer's "Add to brief" link
+(``#smp-add-<n>``), which sends the answer's number to the server as the panel's click
+event; the chat's Copy of an answer with chips copies its text as shown (without that
+link), so no link markup reaches a brief.
 """
 
 from __future__ import annotations
@@ -37,14 +40,28 @@ if (!window.__smpChips) {  // one listener per page, ahead of the chat's own lin
     showSource(chip.getAttribute('href').slice(1));
   }, true);
 }
+if (!window.__smpAdd) {  // an answer's own "Add to brief": its number goes to the server
+  window.__smpAdd = true;
+  document.addEventListener('click', (event) => {
+    const add = event.target.closest && event.target.closest('#chat a[href^="#smp-add-"]');
+    if (!add) return;
+    event.preventDefault();
+    event.stopPropagation();
+    trigger('click', {turn: parseInt(add.getAttribute('href').slice('#smp-add-'.length), 10)});
+  }, true);
+}
 if (!window.__smpCopy) {  // the chat's Copy gives the answer's text: chips as plain [n]
   window.__smpCopy = true;
   document.addEventListener('click', (event) => {
     const copy = event.target.closest?.('#chat button[aria-label="Copy message"]');
     const row = copy && copy.closest('.message-buttons')?.previousElementSibling;
     const message = row && (row.matches('.message.bot') ? row : row.querySelector('.message.bot'));
-    if (!message || !message.querySelector('a[href^="#smp-src-"]') || !navigator.clipboard) return;
+    const links = message ? message.querySelectorAll('a[href^="#smp-"]') : [];
+    if (!links.length || !navigator.clipboard) return;
+    const adds = message.querySelectorAll('a[href^="#smp-add-"]');
+    adds.forEach((a) => { a.style.display = 'none'; });  // the link is no part of the answer
     const text = message.innerText.trim();
+    adds.forEach((a) => { a.style.display = ''; });
     setTimeout(() => navigator.clipboard.writeText(text), 100);  // after the chat's own copy
   });
 }
@@ -70,6 +87,18 @@ const openViewer = (button) => {
     image.src = URL.createObjectURL(await response.blob());
   });
   viewer.append(close, image);
+  (async () => {  // a quote that runs over a page break: its next pages, where it goes on
+    for (const url of (button.dataset.more || '').split(' ').filter(Boolean)) {
+      const response = await fetch(url);
+      if (!response.ok || !response.headers.get('X-Highlight-Top')) break;
+      const next = document.createElement('img');
+      next.className = 'smp-viewer-next';
+      next.alt = 'The next page, the rest of the quoted passage highlighted';
+      next.dataset.src = url;
+      next.src = URL.createObjectURL(await response.blob());
+      viewer.append(next);
+    }
+  })();
   viewer.addEventListener('click', (e) => { if (e.target === viewer) closeViewer(); });
   viewer.addEventListener('keydown', (e) => { if (e.key === 'Escape') closeViewer(); });
   document.body.appendChild(viewer);
@@ -115,9 +144,14 @@ CSS = """
 #chat a[href^="#smp-src-"]:focus-visible::after { content: attr(title); position: absolute;
   left: 0; top: 1.6em; z-index: 20; width: 24em; padding: 6px 8px; border-radius: 6px;
   background: #222; color: #fff; font-size: 0.85rem; line-height: 1.35; white-space: normal; }
+#chat a[href^="#smp-add-"] { display: inline-block; padding: 1px 8px; border-radius: 4px;
+  border: 1px solid #999; font-size: 0.85em; text-decoration: none; color: inherit; }
+#chat a[href^="#smp-add-"]:hover, #chat a[href^="#smp-add-"]:focus-visible {
+  background: #1d4f91; border-color: #1d4f91; color: #fff; }
 .smp-viewer { position: fixed; inset: 0; z-index: 1000; background: rgba(0, 0, 0, 0.6);
   display: flex; flex-direction: column; align-items: center; overflow: auto; padding: 16px; }
 .smp-viewer img { max-width: min(95vw, 900px); background: #fff; }
+.smp-viewer img.smp-viewer-next { margin-top: 12px; }
 .smp-viewer-close { align-self: flex-end; margin-bottom: 8px; padding: 4px 12px;
   border-radius: 4px; background: #fff; cursor: pointer; position: sticky; top: 0; z-index: 1; }
 """

@@ -24,6 +24,7 @@ _BRACES = str.maketrans({"{": "&#123;", "}": "&#125;", "$": "&#36;"})
 STREAM_WORDS = 6
 TITLE_CHARS = 300  # of a quote in a citation chip's tooltip
 VIEW_CHARS = 1500  # of a quote sent to the page view: enough to find it on the page
+MORE_PAGES = 2  # pages after the first that the page view looks at for the quote's rest
 # A citation chip as ``chip`` writes it: one token while the answer streams.
 _CHIP = r'\[\[\d{1,3}\]\]\(#[\w-]+ "(?:[^"\\]|\\.)*"\)'
 
@@ -119,10 +120,13 @@ def card(
             f'target="_blank" rel="noopener noreferrer">Open PDF at {escape(page)}</a>'
         )
     if item.document_id and item.page_indexes:
-        view = page_view_link(item.document_id, item.page_indexes[0], quote)
+        first, *rest = sorted(set(item.page_indexes))
+        view = page_view_link(item.document_id, first, quote)
+        # The passage's next pages: the view adds those where the quote runs on.
+        more = " ".join(page_view_link(item.document_id, p, quote) for p in rest[:MORE_PAGES])
         link = (
             f'<button type="button" class="smp-view" data-view="{escape(view)}" '
-            f'data-title="{escape(page)}">Show on page</button>{link}'
+            f'data-more="{escape(more)}" data-title="{escape(page)}">Show on page</button>{link}'
         )
     anchor = "" if turn is None else f' id="{source_id(turn, number)}" tabindex="-1"'
     return (

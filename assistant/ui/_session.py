@@ -25,7 +25,12 @@ from assistant._feedback import record_feedback
 from assistant._markdown import literal
 from assistant._records import Answer, FollowUp
 from assistant.settings import Settings
-from assistant.ui._brief_panel import brief_panel_html, download_html, references_markdown
+from assistant.ui._brief_panel import (
+    add_link,
+    brief_panel_html,
+    download_html,
+    references_markdown,
+)
 from assistant.ui._guard import BriefStore, login_token
 from assistant.ui._render import (
     answer_message,
@@ -149,11 +154,12 @@ class ChatSession:
         final = answer_message(answer, turn=number) + references_markdown(answer)
         history.append({"role": "assistant", "content": ""})
         for piece in stream_pieces(final):
-            history[-1] = {"role": "assistant", "content": piece}
             if piece is final:
                 break
+            history[-1] = {"role": "assistant", "content": piece}
             yield history, sources, turns, gr.skip()  # the box clears with the final update
             time.sleep(STREAM_DELAY)
+        history[-1] = {"role": "assistant", "content": final + add_link(answer, turn=number)}
         turns.append(_turn(answer, message_index=len(history) - 1, number=number, cards=cards))
         turns[-1]["filters"] = {  # for the brief: what the answer was asked with
             "chapters": [int(c) for c in chapters or []],
@@ -172,26 +178,30 @@ class ChatSession:
 
     # ------------------------------------------------------------ the brief
     def add_to_brief(self, turns: list[Turn] | None, brief: Brief | None) -> tuple[Brief, str]:
-        """The page's "Add to brief": the latest answer joins the brief, unless it is a
+        """The panel's "Add to brief": the latest answer joins the brief, unless it is a
         refusal or already there."""
         brief = brief if isinstance(brief, Brief) else Brief()
         if not turns:
             gr.Warning("Ask a question first: there is no answer to add yet.")
             return brief, brief_panel_html(brief)
-        turn = turns[-1]
-        filters = turn.get("filters") or {}
-        added = brief.add(
-            answer_from_json(turn),
-            chapters=filters.get("chapters") or (),
-            recommendations_only=bool(filters.get("recommendations_only")),
-        )
-        if added is brief:
-            gr.Warning(
-                "Not added: the publication does not cover this question."
-                if not turn.get("covered", True)
-                else "This answer is already in the brief."
-            )
-        return added, brief_panel_html(added)
+        return _added(turns[-1], brief)
+
+    def add_answer_to_brief(
+        self, turns: list[Turn] | None, brief: Brief | None, event: gr.EventData
+    ) -> tuple[Brief, str]:
+        """An answer's own "Add to brief" link: that answer (its number in the chat, sent
+        by the page) joins the brief, unless it is a refusal or already there.
+
+        The number comes from the client: only an answer of this conversation's server-side
+        ``turns`` can be added.
+        """
+        brief = brief if isinstance(brief, Brief) else Brief()
+        number = getattr(event, "turn", None)
+        turn = next((t for t in turns or [] if t["id"] == number), None)
+        if turn is None:
+            gr.Warning("That answer is no longer in the chat; ask again to add it.")
+            return brief, brief_panel_html(brief)
+        return _added(turn, brief)
 
     def save_brief(
         self, brief: Brief, *, owner: str | None, kind: BriefFormat = "md"
@@ -284,6 +294,24 @@ def _recent(
     recent = [dict(t, message_index=t["message_index"] - dropped) for t in turns]
     shown = messages[dropped:]
     return shown, [t for t in recent if 0 <= t["message_index"] < len(shown)]
+
+
+def _added(turn: Turn, brief: Brief) -> tuple[Brief, str]:
+    """The brief with the answer of ``turn`` (and the filters it was asked with) added, and
+    the panel that shows it; a warning says why a refusal or a repeat is not added."""
+    filters = turn.get("filters") or {}
+    added = brief.add(
+        answer_from_json(turn),
+        chapters=filters.get("chapters") or (),
+        recommendations_only=bool(filters.get("recommendations_only")),
+    )
+    if added is brief:
+        gr.Warning(
+            "Not added: the publication does not cover this question."
+            if not turn.get("covered", True)
+            else "This answer is already in the brief."
+        )
+    return added, brief_panel_html(added)
 
 
 def _sections(turns: Sequence[Turn]) -> list[tuple[int, str, str]]:
