@@ -29,16 +29,18 @@ class ChapterFilter(gr.Dropdown):
     def get_block_name(self) -> str:
         return "dropdown"  # the page draws Gradio's own dropdown; only the server side differs
 
-    def preprocess(self, payload: Any) -> list[int]:
-        """The chapter numbers chosen, each one of this dropdown's choices.
+    def preprocess(self, payload: Any) -> list[str | int | float]:
+        """The chapter numbers chosen (integers), each one of this dropdown's choices.
 
-        A single value is read as a list of one; ``None`` as no filter.
+        A single value is read as a list of one; ``None`` as no filter. (Typed as the
+        dropdown's own result, of which a list of integers is one.)
         """
         if payload is None:
             return []
         values = payload if isinstance(payload, list) else [payload]
         present = sorted(int(value) for _, value in self.choices)
-        return [chapter_number(value, present) for value in values]
+        chosen: list[str | int | float] = [chapter_number(value, present) for value in values]
+        return chosen
 
 
 def chapter_number(value: Any, present: list[int]) -> int:
@@ -51,5 +53,7 @@ def chapter_number(value: Any, present: list[int]) -> int:
     else:
         raise ChapterFilterError(f"chapters: {value!r} is not a chapter number; {there}.")
     if number not in present:
-        raise ChapterFilterError(f"chapters: no chapter {number} in the indexed documents; {there}.")
+        raise ChapterFilterError(
+            f"chapters: no chapter {number} in the indexed documents; {there}."
+        )
     return number
