@@ -11,7 +11,7 @@ those routes in ``_guard``.
 
 ``/answer`` is the documented API endpoint; ``_api`` holds it and the ``POST /api/answer``
 route. The page's own ``/ask`` is undocumented (left out of ``view_api`` but callable,
-chapters given as numbers or digits: ``_chapter_filter``). The page's other events are
+chapters given as numbers or digits: ``_chapters``). The page's other events are
 private (hidden from ``view_api`` and refused by gradio_client); a raw HTTP client can
 still send them, so each handler checks on the server what it may do.
 """
@@ -30,7 +30,6 @@ from assistant._engine import Assistant
 from assistant.settings import Settings
 from assistant.ui._api import add_gradio_endpoint, answer_route
 from assistant.ui._brief_panel import brief_panel_html
-from assistant.ui._chapter_filter import ChapterFilter
 from assistant.ui._guard import LoginThrottle, RequestGuard, login_auth, page_route, pdf_route
 from assistant.ui._page import (
     CSS,
@@ -86,10 +85,13 @@ def _layout(session: ChatSession) -> gr.Blocks:
                     ask = gr.Button("Ask", elem_id="ask", variant="primary", scale=1)
                 _example_buttons(question)
             with gr.Column(scale=2, elem_id="smp-panel"):
-                chapters = ChapterFilter(
+                chapters = gr.Dropdown(
                     choices=session.chapter_choices(),
                     value=[],
                     multiselect=True,
+                    # Checked by the handler (_chapters): /ask clients send "7" as often
+                    # as 7, which Gradio's own check refuses with a traceback.
+                    allow_custom_value=True,
                     label="Only these chapters",
                     elem_id="chapters",
                 )

@@ -26,6 +26,7 @@ from assistant._markdown import literal
 from assistant._records import Answer, FollowUp
 from assistant.settings import Settings
 from assistant.ui._brief_panel import brief_panel_html, download_html, references_markdown
+from assistant.ui._chapters import chosen_chapters
 from assistant.ui._guard import BriefStore, login_token
 from assistant.ui._render import (
     answer_message,
@@ -100,6 +101,12 @@ class ChatSession:
                 titles.setdefault(chunk.chapter, chunk.chapter_title)
         return [(f"{n}. {titles[n]}", n) for n in sorted(titles)]
 
+    def _chapter_numbers(self) -> frozenset[int]:
+        try:
+            return self.assistant().index.chapter_numbers()
+        except IndexNotBuiltError:
+            return frozenset()
+
     def pdf_path(self, document_id: str) -> Path | None:
         try:
             return self.assistant().index.pdf_path(document_id)
@@ -112,7 +119,7 @@ class ChatSession:
         question: str,
         messages: list[Message] | None,
         turns: list[Turn] | None,
-        chapters: Sequence[int] | None = None,
+        chapters: Sequence[int | str] | int | str | None = None,
         recommendations_only: bool = False,
     ) -> Iterator[AskUpdate]:
         """Stream one answer: the growing text, then the final message and its sources.
@@ -121,6 +128,7 @@ class ChatSession:
         returned (follow-ups read the server-side ``turns``, never the client's chat).
         """
         options = self.settings.assistant
+        chosen = chosen_chapters(chapters, self._chapter_numbers)  # "7" is 7; "x": gr.Error
         history, turns = _recent(messages, turns, keep=options.max_history_messages - 2)
         shown = " ".join((question or "")[: options.max_question_chars * 4].split())
         if len(shown) > options.max_question_chars:
@@ -130,7 +138,7 @@ class ChatSession:
             answer = self.assistant().answer(
                 question or "",
                 history=[t["question"] for t in turns],
-                chapters=[int(c) for c in chapters or []] or None,
+                chapters=chosen or None,
                 recommendations_only=bool(recommendations_only),
                 previous=FollowUp.of(turns[-1]["citations"]) if turns else None,
             )
@@ -156,7 +164,7 @@ class ChatSession:
             time.sleep(STREAM_DELAY)
         turns.append(_turn(answer, message_index=len(history) - 1, number=number, cards=cards))
         turns[-1]["filters"] = {  # for the brief: what the answer was asked with
-            "chapters": [int(c) for c in chapters or []],
+            "chapters": chosen,
             "recommendations_only": bool(recommendations_only),
         }
         yield history, sources, turns, ""
