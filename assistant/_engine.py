@@ -12,9 +12,17 @@ from typing import TYPE_CHECKING, Any
 
 from assistant._coverage import is_covered
 from assistant._evidence import Evidence, TermStats, chosen, question_terms, uncovered, weighed
-from assistant._extractive import Passage, compose, in_reading_order, quote_for, verified
+from assistant._extractive import (
+    Passage,
+    compose,
+    in_reading_order,
+    quote_for,
+    quoted_chunks,
+    verified,
+)
 from assistant._llm import build_llm, checked, prompt_for, rewrite_follow_up
 from assistant._lookup import Lookup, lookup
+from assistant._markdown import plain_answer
 from assistant._query import is_follow_up, search_query
 from assistant._records import Answer, Citation, FollowUp, Source
 from assistant._references import reference
@@ -129,6 +137,14 @@ class Assistant:
             return Answer(
                 answer.question, answer.text, True, answer.citations, sources, query, (notice,)
             )
+
+    def context_of(self, answer_text: str) -> FollowUp:
+        """What an earlier answer was about, read off its text (``Answer.text``, or the
+        chat's Markdown message of it): the chapters and recommendations of the chunks it
+        quotes. The chat keeps the same from the answer's citations (``FollowUp.of``).
+        """
+        chunks = quoted_chunks(f"{answer_text}\n{plain_answer(answer_text)}", self.index.chunks())
+        return FollowUp.of([{"chapter": c.chapter, "rec_id": c.rec_id} for c in chunks])
 
     # ------------------------------------------------------------------ internals
     def _checked(self, question: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant._lead import lead_for, place_of
@@ -23,6 +23,7 @@ EmbedFn = Callable[[list[str]], list[list[float]]]
 WHOLE_KINDS = frozenset({"recommendation", "glossary", "acronym"})
 _MAX_QUOTE_WORDS = 70
 _BARE_WORDS = 9
+_MIN_QUOTE = 20  # characters: a shorter quoted line could come from any number of chunks
 
 
 @dataclass(frozen=True)
@@ -172,3 +173,14 @@ def body_sentences(answer_text: str) -> list[tuple[str, list[int]]]:
             text = head
         out.append((text, numbers))
     return out
+
+
+def quoted_chunks(answer_text: str, chunks: Iterable[Chunk]) -> list[Chunk]:
+    """The chunks an answer's quoted lines come from, read off its text alone.
+
+    An extractive answer quotes its chunks verbatim, so its text says which chunks it
+    cited; an answer that quotes nothing verbatim (an LLM's) names none. A sentence
+    found in several chunks names each of them.
+    """
+    quotes = {text for text, _ in body_sentences(answer_text) if len(text) >= _MIN_QUOTE}
+    return [c for c in chunks if any(q in c.text for q in quotes)]

@@ -60,3 +60,15 @@ def _answer_line(line: str, marker: Callable[[int], str] | None = None) -> str:
     if marker is not None:
         markers = [marker(int(m[1:-1])) if m else m for m in markers]
     return prefix + "".join(literal(p) + m for p, m in zip(pieces, markers, strict=True))
+
+
+# A citation marker the chat made a link: [[n]](#anchor "title"), title escaped by the chat.
+_LINKED_MARKER = re.compile(r'\[\[(\d{1,3})\]\]\(#[^\s)]* "(?:[^"\\]|\\.)*"\)')
+# CommonMark: a backslash before ASCII punctuation stands for that character.
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def plain_answer(markdown: str) -> str:
+    """An answer shown by ``answer_markdown`` as its plain text again: markers ``[n]``
+    (links too) and every escaped character as itself."""
+    return _ESCAPE.sub(r"\1", _LINKED_MARKER.sub(r"[\1]", markdown))

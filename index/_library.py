@@ -42,8 +42,8 @@ from index._chroma import (
 )
 from index._dense import DenseVectors, Vectors
 from index._late import TokenStore
-from index._listing import LOCAL_COPY, document_info, status_of
-from index._manifest import MANIFEST_KEY, DocumentEntry, Manifest, write_local_copy
+from index._listing import document_info, status_of, write_listing, write_stamp
+from index._manifest import MANIFEST_KEY, DocumentEntry, Manifest
 from index._records import AddReport, DocumentInfo, IndexStatus
 from index._storage import (
     collect_store,
@@ -340,10 +340,11 @@ class Library:
 
     def _publish(self, manifest: Manifest) -> None:
         collection = self._collection()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_stamp(self.folder, manifest)  # first: a copy left behind is then detected
         with chroma_errors(self.where):
             collection.modify(metadata={MANIFEST_KEY: manifest.to_json()})
-        self.folder.mkdir(parents=True, exist_ok=True)
-        write_local_copy(self.folder / LOCAL_COPY, manifest)
+        write_listing(self.folder, manifest)
         with self._lock:
             self._view = self._loaded(collection, manifest)
 

@@ -7,6 +7,7 @@ beside the local chunk store so ``index rebuild`` works even when Chroma is lost
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -92,6 +93,10 @@ class Manifest(BaseModel):
 
     def to_json(self) -> str:
         return self.model_dump_json()
+
+    def digest(self) -> str:
+        """A hash of what this manifest says: two copies agree when their digests do."""
+        return hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()
 
     @classmethod
     def from_json(cls, text: str, *, where: str) -> Manifest:

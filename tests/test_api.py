@@ -20,12 +20,14 @@ import httpx
 import pytest
 from helpers import TEST_ENV, free_port, run_cli, start_chat
 
-from assistant import Settings
+from assistant import Assistant, Settings
+from assistant.ui import ChatSession
 
 USER, PASSWORD = "alice", "s3cret-pass"
 QUESTION = "Who should pay for training the candidates?"
 FOLLOW_UP = "What about the employers?"
 CHAPTER_QUESTION = "How are skills recognised?"
+WHO_PAYS = "and who pays for it?"  # after CHAPTER_QUESTION: only its context finds chapter 7
 NOT_AN_INT = "chapters[0]: Input should be a valid integer"
 BAD_ROLE = [{"role": "bot", "content": "x"}]
 
@@ -211,3 +213,93 @@ def test_no_index_is_503(tmp_path: Path) -> None:
         demo.close()
     assert response.status_code == 503, response.text
     assert "smp-guide ingest" in response.json()["error"], response.text
+
+
+# ------------------------------------------------------------ follow-ups, as in the chat
+def _chat_two_turns(sample_assistant: Assistant, settings: Settings) -> tuple[list[Any], Any]:
+    """CHAPTER_QUESTION then WHO_PAYS through the chat's own handler: its messages after
+    the first turn and the follow-up's answer turn (what the chat remembers of it)."""
+    session = ChatSession(sample_assistant, settings=settings)
+    *_, (messages, _, turns, _) = session.ask(CHAPTER_QUESTION, [], [])
+    *_, (_, _, followed, _) = session.ask(WHO_PAYS, messages, turns)
+    return messages, followed[-1]
+
+
+def _cited(answer: dict[str, Any]) -> list[str]:
+    return [c["chunk_id"] for c in answer["citations"]]
+
+
+def test_a_follow_up_gets_the_chat_s_context_from_the_history_sent(
+    client: httpx.Client, sample_assistant: Assistant, sample_settings: Settings
+) -> None:
+    messages, chat_turn = _chat_two_turns(sample_assistant, sample_settings)
+    in_chat = _cited(chat_turn)
+    assert in_chat and {c["chapter"] for c in chat_turn["citations"]} == {7}, chat_turn
+    first = _post(client, {"question": CHAPTER_QUESTION}).json()
+    histories = {
+        "the chat's own messages": [{"role": m["role"], "content": m["content"]} for m in messages],
+        "the API's answer text": [
+            {"role": "user", "content": CHAPTER_QUESTION},
+            {"role": "assistant", "content": first["answer"]},
+        ],
+        "the API's citations": [
+            {"role": "user", "content": CHAPTER_QUESTION},
+            {"role": "assistant", "content": "(shown elsewhere)", "citations": first["citations"]},
+        ],
+    }
+    for name, history in histories.items():
+        response = _post(client, {"question": WHO_PAYS, "history": history})
+        assert response.status_code == 200, f"{name}: {response.text}"
+        assert _cited(response.json()) == in_chat, f"{name}: {response.json()['citations']}"
+    # The previous question alone does not carry the chat's context: the test can fail.
+    asked_only = [{"role": "user", "content": CHAPTER_QUESTION}]
+    alone = _post(client, {"question": WHO_PAYS, "history": asked_only}).json()
+    assert _cited(alone) != in_chat, alone["citations"]
+
+
+def test_history_citations_are_checked(client: httpx.Client) -> None:
+    history = [{"role": "assistant", "content": "x", "citations": [{"chapter": "7"}]}]
+    response = _post(client, {"question": WHO_PAYS, "history": history})
+    assert response.status_code == 422, response.text
+    assert "history[0].citations[0].chapter" in response.json()["error"], response.text
+
+
+# ------------------------------------------------------------ the page's own /ask event
+def test_ask_is_left_out_of_view_api_for_answer(server: Server) -> None:
+    from gradio_client import Client
+
+    gradio = Client(server.url, auth=(USER, PASSWORD), verbose=False)
+    info = gradio.view_api(print_info=False, return_format="dict")
+    assert sorted(info["named_endpoints"]) == ["/answer"], info["named_endpoints"].keys()
+
+
+def test_ask_takes_chapters_as_numbers_or_digits(server: Server) -> None:
+    from gradio_client import Client
+
+    gradio = Client(server.url, auth=(USER, PASSWORD), verbose=False)
+    sources = {}
+    for chapters in ([7], ["7"], [" 7"], "7"):
+        messages, html, _ = gradio.predict(CHAPTER_QUESTION, [], chapters, False, api_name="/ask")
+        assert len(messages) == 2 and "Chapter 7" in html, (chapters, html[:300])
+        sources[repr(chapters)] = html
+    assert len(set(sources.values())) == 1, "the same filter gave different sources"
+
+
+@pytest.mark.parametrize(
+    ("chapters", "words"),
+    [
+        (["x"], "chapters: 'x' is not a chapter number; chapters are 1-13."),
+        ([99], "chapters: no chapter 99 in the indexed documents; chapters are 1-13."),
+        (["99"], "chapters: no chapter 99 in the indexed documents"),
+        ([True], "chapters: True is not a chapter number"),
+        ([7.5], "chapters: 7.5 is not a chapter number"),
+    ],
+)  # fmt: skip
+def test_ask_refuses_a_bad_chapter_in_one_line(server: Server, chapters: Any, words: str) -> None:
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    gradio = Client(server.url, auth=(USER, PASSWORD), verbose=False)
+    with pytest.raises(AppError, match=re.escape(words)):
+        gradio.predict(QUESTION, [], chapters, False, api_name="/ask")
+    assert "Traceback" not in server.log.read_text(errors="replace")

@@ -175,3 +175,46 @@ def test_index_remove_loads_no_model(
     (sample_index_copy / "documents.json").unlink()  # Chroma's own manifest says so too
     assert list_documents(settings=settings).documents == ()
     assert not list((sample_index_copy / "store").glob("*.jsonl")), "chunks left behind"
+
+
+def _listed(tmp_path: Path, env: dict[str, str], index: Path) -> tuple[list[str], list[str]]:
+    """The keys ``index list --json`` shows for ``index``, and the heavy libraries it loaded."""
+    proc, heavy = run_traced(tmp_path, env, "index", "list", "--json", "--index-dir", str(index))
+    assert proc.returncode == 0, proc.stderr
+    return [d["key"] for d in json.loads(proc.stdout)["documents"]], heavy
+
+
+def test_index_list_is_not_fooled_by_a_listing_whose_write_failed(
+    tmp_path: Path, env: dict[str, str], sample_index_copy: Path
+) -> None:
+    """The document is removed from Chroma, but the listing file cannot be rewritten."""
+    listing = sample_index_copy / "documents.json"
+    before = listing.read_text(encoding="utf-8")
+    (sample_index_copy / "documents.tmp").mkdir()  # where the new listing is written first
+    proc, _ = run_traced(tmp_path, env, "--verbose", "index", "remove", "sample.pdf",
+                         "--index-dir", str(sample_index_copy))  # fmt: skip
+    assert proc.returncode == 0, proc.stderr  # the removal itself was published
+    assert "documents.json not updated" in proc.stderr, proc.stderr
+    assert listing.read_text(encoding="utf-8") == before, "the listing was rewritten after all"
+    keys, heavy = _listed(tmp_path, env, sample_index_copy)
+    assert keys == [], f"index list showed the stale listing: {keys}"
+    assert set(heavy) <= {"chromadb"}, f"index list imported {heavy}"
+
+
+def test_index_list_is_not_fooled_by_a_listing_of_another_generation(
+    tmp_path: Path, env: dict[str, str], sample_index_copy: Path
+) -> None:
+    listing = sample_index_copy / "documents.json"
+    old = listing.read_text(encoding="utf-8")
+    keys, heavy = _listed(tmp_path, env, sample_index_copy)
+    assert keys == ["sample.pdf"] and heavy == [], (keys, heavy)  # current: read fast
+    proc, _ = run_traced(tmp_path, env, "index", "remove", "sample.pdf", "--index-dir",
+                         str(sample_index_copy))  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    listing.write_text(old, encoding="utf-8")  # the listing of the generation before
+    keys, heavy = _listed(tmp_path, env, sample_index_copy)
+    assert keys == [], f"index list showed the listing of an earlier generation: {keys}"
+    assert set(heavy) <= {"chromadb"}, f"index list imported {heavy}"
+    # An index written before stamps existed has none: its listing is read as it is.
+    (sample_index_copy / "published.json").unlink()
+    assert _listed(tmp_path, env, sample_index_copy) == (["sample.pdf"], [])

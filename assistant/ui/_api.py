@@ -3,8 +3,9 @@
 Both take a question, the conversation so far as plain messages, a chapter filter and
 the recommendations-only switch, and return exactly what ``smp-guide ask --json`` prints
 (``Answer.to_json()``). Unlike the page's ``/ask`` event they keep no hidden state: a
-follow-up is read against the ``history`` the caller sends, through the same
-``Assistant.answer(history=...)`` the chat and ``ask --batch`` use.
+follow-up is read against the ``history`` the caller sends, its questions and what its
+last answer cited (``follow_up_context``), through the same ``Assistant.answer`` the
+chat uses, so the same conversation gets the same answer as in the chat.
 
 Requests are checked by one strict pydantic model (chapters are integers, unknown fields
 are refused), so a bad request is one line for the caller and no traceback on the server.
@@ -26,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from assistant._engine import Assistant
+from assistant._records import FollowUp
 from assistant.ui._guard import logged_in
 from index import EmbeddingModelError, IndexUnavailableError
 from ingest import InputError, SmpGuideError
@@ -46,13 +48,31 @@ class ApiError(Exception):
         self.message = message
 
 
+class CitedPlace(BaseModel):
+    """Where an earlier answer's citation is: what a follow-up reads of it.
+
+    Other fields are ignored, so that a client can send back an answer's ``citations``
+    as the API returned them.
+    """
+
+    model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
+
+    chapter: int | None = None
+    rec_id: str | None = None
+
+
 class HistoryMessage(BaseModel):
-    """One earlier message of the conversation, as a chat client keeps it."""
+    """One earlier message of the conversation, as a chat client keeps it.
+
+    An answer may carry its ``citations``; without them its context is read off the
+    quotes in its ``content``.
+    """
 
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
     role: Literal["user", "assistant"]
     content: str
+    citations: list[CitedPlace] | None = None
 
 
 class AnswerRequest(BaseModel):
@@ -70,7 +90,8 @@ def answer_json(assistant: Assistant, request: AnswerRequest, *, keep: int) -> d
     """The answer to ``request`` as ``ask --json`` prints it (ApiError on a refusal).
 
     Only the last ``keep`` messages count, as in the chat; the user's messages among them
-    are the earlier questions a follow-up is read against.
+    are the earlier questions a follow-up is read against, and the last answer among them
+    says where a follow-up also searches (the chat keeps the same of its last answer).
     """
     recent = request.history[-keep:] if keep > 0 else []
     asked = [m.content for m in recent if m.role == "user"]
@@ -80,6 +101,7 @@ def answer_json(assistant: Assistant, request: AnswerRequest, *, keep: int) -> d
             history=asked,
             chapters=request.chapters or None,
             recommendations_only=request.recommendations_only,
+            previous=follow_up_context(assistant, recent),
         )
     except InputError as exc:
         raise ApiError(400, one_line(exc)) from exc
@@ -91,6 +113,17 @@ def answer_json(assistant: Assistant, request: AnswerRequest, *, keep: int) -> d
         log.exception("API answer failed")
         raise ApiError(500, f"internal error ({type(exc).__name__}); see the server log.") from exc
     return answer.to_json()
+
+
+def follow_up_context(assistant: Assistant, messages: Sequence[HistoryMessage]) -> FollowUp | None:
+    """What the last answer in ``messages`` was about, from the messages alone: its
+    citations when the client sent them back, else the chunks its text quotes."""
+    reply = next((m for m in reversed(messages) if m.role == "assistant"), None)
+    if reply is None:
+        return None
+    if reply.citations is not None:
+        return FollowUp.of([c.model_dump() for c in reply.citations])
+    return assistant.context_of(reply.content)
 
 
 def one_line(exc: Exception) -> str:
@@ -143,18 +176,19 @@ def answer_route(assistant: Callable[[], Assistant], *, keep: int) -> APIRoute:
 # -------------------------------------------------------------------- Gradio endpoint
 def gradio_answerer(
     assistant: Callable[[], Assistant], *, keep: int
-) -> Callable[[str, list[dict[str, str]] | None, list[int] | None, bool], dict[str, Any]]:
+) -> Callable[[str, list[dict[str, Any]] | None, list[int] | None, bool], dict[str, Any]]:
     """The function behind ``gr.api(..., api_name="answer")``; its parameters are the API's."""
 
     def answer(
         question: str,
-        history: list[dict[str, str]] | None = None,
+        history: list[dict[str, Any]] | None = None,
         chapters: list[int] | None = None,
         recommendations_only: bool = False,
     ) -> dict[str, Any]:
         """Answer a question with cited passages: the JSON of `smp-guide ask --json`.
 
-        history: the earlier messages, [{"role": "user"|"assistant", "content": "..."}];
+        history: the earlier messages, [{"role": "user"|"assistant", "content": "..."}]
+        (an answer may carry the "citations" it was returned with);
         chapters: chapter numbers (integers) to search; recommendations_only: cite only
         recommendations.
         """

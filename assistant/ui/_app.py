@@ -9,10 +9,11 @@ Rendering lives in ``_render``, the welcome and status lines in ``_welcome``, th
 layout CSS (one column on narrow screens) in ``_style``; request limits, logins and
 those routes in ``_guard``.
 
-``/ask``, ``/answer`` are the public API endpoints. The page's other events are private (hidden
-from ``view_api`` and refused by gradio_client); a raw HTTP client can still send them,
-so each handler checks on the server what it may do. ``_api`` holds ``/answer`` and the
-``POST /api/answer`` route.
+``/answer`` is the documented API endpoint; ``_api`` holds it and the ``POST /api/answer``
+route. The page's own ``/ask`` is undocumented (left out of ``view_api`` but callable,
+chapters given as numbers or digits: ``_chapters``). The page's other events are
+private (hidden from ``view_api`` and refused by gradio_client); a raw HTTP client can
+still send them, so each handler checks on the server what it may do.
 """
 
 from __future__ import annotations
@@ -88,6 +89,9 @@ def _layout(session: ChatSession) -> gr.Blocks:
                     choices=session.chapter_choices(),
                     value=[],
                     multiselect=True,
+                    # Checked by the handler (_chapters): /ask clients send "7" as often
+                    # as 7, which Gradio's own check refuses with a traceback.
+                    allow_custom_value=True,
                     label="Only these chapters",
                     elem_id="chapters",
                 )
@@ -114,6 +118,9 @@ def _layout(session: ChatSession) -> gr.Blocks:
             inputs=[question, chat, turns, chapters, recs_only],
             outputs=[chat, sources, turns, question],
             api_name="ask",
+            # Callable by clients (the page itself is one) but not in view_api: programs
+            # are pointed at /answer, whose JSON does not change with the page's layout.
+            api_visibility="undocumented",
             # Unbounded here: the engine bounds CPU work to the cores (cpu_slots) and an
             # LLM's HTTP wait holds no slot, so one user's slow answer never queues others.
             concurrency_id="ask",

@@ -31,6 +31,7 @@ from assistant.ui._brief_panel import (
     download_html,
     references_markdown,
 )
+from assistant.ui._chapters import chosen_chapters
 from assistant.ui._guard import BriefStore, login_token
 from assistant.ui._render import (
     answer_message,
@@ -105,6 +106,12 @@ class ChatSession:
                 titles.setdefault(chunk.chapter, chunk.chapter_title)
         return [(f"{n}. {titles[n]}", n) for n in sorted(titles)]
 
+    def _chapter_numbers(self) -> frozenset[int]:
+        try:
+            return self.assistant().index.chapter_numbers()
+        except IndexNotBuiltError:
+            return frozenset()
+
     def pdf_path(self, document_id: str) -> Path | None:
         try:
             return self.assistant().index.pdf_path(document_id)
@@ -117,7 +124,7 @@ class ChatSession:
         question: str,
         messages: list[Message] | None,
         turns: list[Turn] | None,
-        chapters: Sequence[int] | None = None,
+        chapters: Sequence[int | str] | int | str | None = None,
         recommendations_only: bool = False,
     ) -> Iterator[AskUpdate]:
         """Stream one answer: the growing text, then the final message and its sources.
@@ -126,6 +133,7 @@ class ChatSession:
         returned (follow-ups read the server-side ``turns``, never the client's chat).
         """
         options = self.settings.assistant
+        chosen = chosen_chapters(chapters, self._chapter_numbers)  # "7" is 7; "x": gr.Error
         history, turns = _recent(messages, turns, keep=options.max_history_messages - 2)
         shown = " ".join((question or "")[: options.max_question_chars * 4].split())
         if len(shown) > options.max_question_chars:
@@ -135,7 +143,7 @@ class ChatSession:
             answer = self.assistant().answer(
                 question or "",
                 history=[t["question"] for t in turns],
-                chapters=[int(c) for c in chapters or []] or None,
+                chapters=chosen or None,
                 recommendations_only=bool(recommendations_only),
                 previous=FollowUp.of(turns[-1]["citations"]) if turns else None,
             )
@@ -162,7 +170,7 @@ class ChatSession:
         history[-1] = {"role": "assistant", "content": final + add_link(answer, turn=number)}
         turns.append(_turn(answer, message_index=len(history) - 1, number=number, cards=cards))
         turns[-1]["filters"] = {  # for the brief: what the answer was asked with
-            "chapters": [int(c) for c in chapters or []],
+            "chapters": chosen,
             "recommendations_only": bool(recommendations_only),
         }
         yield history, sources, turns, ""
