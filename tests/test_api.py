@@ -238,6 +238,15 @@ def test_a_follow_up_gets_the_chat_s_context_from_the_history_sent(
     first = _post(client, {"question": CHAPTER_QUESTION}).json()
     histories = {
         "the chat's own messages": [{"role": m["role"], "content": m["content"]} for m in messages],
+        "the chat's messages as Gradio keeps them": [
+            {
+                "role": m["role"],
+                "content": [{"type": "text", "text": m["content"]}],
+                "metadata": {"title": None},
+                "options": [],
+            }
+            for m in messages
+        ],
         "the API's answer text": [
             {"role": "user", "content": CHAPTER_QUESTION},
             {"role": "assistant", "content": first["answer"]},

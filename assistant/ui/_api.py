@@ -61,8 +61,19 @@ class CitedPlace(BaseModel):
     rec_id: str | None = None
 
 
+class ContentPart(BaseModel):
+    """One part of a message's content as Gradio's chatbot keeps it; text parts count."""
+
+    model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
+
+    type: str
+    text: str | None = None
+
+
 class HistoryMessage(BaseModel):
-    """One earlier message of the conversation, as a chat client keeps it.
+    """One earlier message of the conversation, as a chat client keeps it: ``content`` a
+    string, or Gradio's list of parts (``[{"type": "text", "text": ...}]``, with its
+    ``metadata`` and ``options``, which are ignored).
 
     An answer may carry its ``citations``; without them its context is read off the
     quotes in its ``content``.
@@ -71,8 +82,16 @@ class HistoryMessage(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
     role: Literal["user", "assistant"]
-    content: str
+    content: str | list[ContentPart]
     citations: list[CitedPlace] | None = None
+    metadata: dict[str, Any] | None = None
+    options: list[Any] | None = None
+
+    @property
+    def text(self) -> str:
+        if isinstance(self.content, str):
+            return self.content
+        return "\n".join(p.text for p in self.content if p.type == "text" and p.text)
 
 
 class AnswerRequest(BaseModel):
@@ -94,7 +113,7 @@ def answer_json(assistant: Assistant, request: AnswerRequest, *, keep: int) -> d
     says where a follow-up also searches (the chat keeps the same of its last answer).
     """
     recent = request.history[-keep:] if keep > 0 else []
-    asked = [m.content for m in recent if m.role == "user"]
+    asked = [m.text for m in recent if m.role == "user"]
     try:
         answer = assistant.answer(
             request.question,
@@ -123,7 +142,7 @@ def follow_up_context(assistant: Assistant, messages: Sequence[HistoryMessage]) 
         return None
     if reply.citations is not None:
         return FollowUp.of([c.model_dump() for c in reply.citations])
-    return assistant.context_of(reply.content)
+    return assistant.context_of(reply.text)
 
 
 def one_line(exc: Exception) -> str:
