@@ -57,7 +57,7 @@ def _stamp_of(manifest: Manifest) -> dict[str, int | str]:
 def list_documents(*, settings: IndexConfig) -> IndexStatus:
     """The indexed documents and the model that embedded them (``GuideIndex.status`` too)."""
     folder = settings.resolved_index_dir()
-    manifest = None if settings.chroma_url else _local_copy(folder)
+    manifest = None if settings.chroma_url else current_copy(folder)
     if manifest is None and (settings.chroma_url or (folder / "chroma").is_dir()):
         # A server, or an index whose copy is missing, damaged or behind: ask Chroma
         # (storage only: no embedding model, no search libraries).
@@ -67,7 +67,7 @@ def list_documents(*, settings: IndexConfig) -> IndexStatus:
     return status_of(manifest, where=str(folder), model=settings.index.embed_model)
 
 
-def _local_copy(folder: Path) -> Manifest | None:
+def current_copy(folder: Path) -> Manifest | None:
     """The copy of the manifest, or None when it is missing, damaged or behind."""
     try:
         copy = read_local_copy(folder / LOCAL_COPY)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 
 from index._chroma import chroma_errors, connect, existing_collection
 from index._library import Library, ProgressFn
-from index._manifest import read_local_copy
+from index._listing import LOCAL_COPY, current_copy
+from index._manifest import Manifest, read_local_copy
 from index._records import AddReport
 from index._storage import not_writable, stored_chunks, writable, write_lock
 from index.errors import IndexNotBuiltError
 from index.settings import IndexConfig
+from ingest import SmpGuideError
+
+log = logging.getLogger(__name__)
 
 
 def rebuild_index(*, settings: IndexConfig, progress: ProgressFn | None = None) -> list[AddReport]:
@@ -21,7 +26,7 @@ def rebuild_index(*, settings: IndexConfig, progress: ProgressFn | None = None) 
     only ``documents.json`` and ``store/`` in the index folder.
     """
     folder = settings.resolved_index_dir()
-    saved = read_local_copy(folder / "documents.json")
+    saved = _documents(settings, folder)
     if saved is None or not saved.documents:
         raise IndexNotBuiltError(
             f"nothing to rebuild at {folder}: no stored chunks; run `smp-guide ingest PDF`."
@@ -43,6 +48,21 @@ def rebuild_index(*, settings: IndexConfig, progress: ProgressFn | None = None) 
         shutil.rmtree(folder / "bm25", ignore_errors=True)
         library = Library(settings=settings)
         return [library.add_stored(entry, chunks, progress=progress) for entry, chunks in stored]
+
+
+def _documents(settings: IndexConfig, folder: Path) -> Manifest | None:
+    """What to rebuild: the listing while it matches its stamp; if it is behind (its write
+    failed after a publish), Chroma's own manifest while it can still be read; else the
+    listing as it is, with a warning."""
+    current = current_copy(folder)
+    if current is not None:
+        return current
+    try:
+        live = Library(settings=settings).current().manifest
+    except SmpGuideError as exc:  # damaged or unreachable: the listing is all there is
+        log.warning("rebuilding from %s, which may be behind the index (%s)", LOCAL_COPY, exc)
+        return read_local_copy(folder / LOCAL_COPY)
+    return live
 
 
 def _discard_local_chroma(path: Path) -> None:

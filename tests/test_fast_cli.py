@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from helpers import ROOT, TEST_ENV
 
-from index import list_documents
+from index import IndexNotBuiltError, list_documents, rebuild_index
 
 HEAVY = ("torch", "transformers", "sentence_transformers", "llama_index", "chromadb")
 WRAPPER = f"""
@@ -199,6 +199,20 @@ def test_index_list_is_not_fooled_by_a_listing_whose_write_failed(
     keys, heavy = _listed(tmp_path, env, sample_index_copy)
     assert keys == [], f"index list showed the stale listing: {keys}"
     assert set(heavy) <= {"chromadb"}, f"index list imported {heavy}"
+
+
+def test_rebuild_is_not_fooled_by_a_listing_whose_write_failed(
+    tmp_path: Path, env: dict[str, str], sample_index_copy: Path, sample_settings: Any
+) -> None:
+    """A stale listing still names the removed document: rebuild follows Chroma instead."""
+    (sample_index_copy / "documents.tmp").mkdir()  # the listing's write fails
+    proc, _ = run_traced(tmp_path, env, "index", "remove", "sample.pdf",
+                         "--index-dir", str(sample_index_copy))  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "sample.pdf" in (sample_index_copy / "documents.json").read_text(encoding="utf-8")
+    settings = sample_settings.model_copy(update={"index_dir": sample_index_copy})
+    with pytest.raises(IndexNotBuiltError, match="nothing to rebuild"):
+        rebuild_index(settings=settings)
 
 
 def test_index_list_is_not_fooled_by_a_listing_of_another_generation(
