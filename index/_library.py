@@ -67,7 +67,7 @@ if TYPE_CHECKING:  # the model loads on first embedding: `index remove` never lo
 log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[int, int], None]
-_REFRESH_SECONDS = 2.0
+REFRESH_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -301,14 +301,14 @@ class Library:
     def _refresh(self, *, force: bool = True) -> None:
         """Re-read the manifest; reload the published chunks when another writer changed it.
 
-        Over HTTP, searches call it at most every ``_REFRESH_SECONDS`` (each read is a round
+        Over HTTP, searches call it at most every ``REFRESH_SECONDS`` (each read is a round
         trip to the server); embedded reads are cheap, so a local index is always current.
         Writes always refresh.
         """
         with self._lock:
             now = time.monotonic()
             throttled = self.settings.chroma_url is not None and not force
-            if throttled and now - self._refreshed < _REFRESH_SECONDS:
+            if throttled and now - self._refreshed < REFRESH_SECONDS:
                 return
             self._refreshed = now
             name = self.settings.index.collection

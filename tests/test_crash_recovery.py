@@ -27,6 +27,7 @@ from helpers import run_cli
 from assistant import Settings
 from assistant.cli import exit_code_for
 from index import ChromaUnavailableError
+from index._library import REFRESH_SECONDS
 from ingest import IngestResult
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -234,6 +235,9 @@ def test_chroma_server_down_is_one_clear_error_and_restart_loses_nothing(
         )
         assert len(lines) == 1 and lines[0].startswith("error:"), (args, proc.stderr)
         assert "not reachable" in lines[0] and private_chroma.url in lines[0], lines[0]
+    # A server's manifest is re-read at most every REFRESH_SECONDS: within that window the
+    # answer comes from the view already loaded, so wait until the server is asked again.
+    time.sleep(REFRESH_SECONDS + 0.5)
     with pytest.raises(ChromaUnavailableError, match="not reachable") as info:
         assistant.answer(question)
     assert type(info.value) is ChromaUnavailableError
