@@ -44,12 +44,18 @@ class DenseVectors:
         return cls(ids, matrix / np.where(norms == 0, 1.0, norms))
 
     def top(
-        self, query: Sequence[float], admits: Callable[[str], bool] | None, n: int
+        self,
+        query: Sequence[float],
+        admits: Callable[[str], bool] | None,
+        n: int,
+        *,
+        on_torch: bool = False,
     ) -> list[tuple[str, float]]:
         """(chunk ID, cosine similarity) of the ``n`` best admitted chunks, ties by chunk ID."""
         if not self.ids:
             return []
-        sims = similarities(np.asarray(query, dtype=np.float32)[None, :], self.matrix)[0]
+        vector = np.asarray(query, dtype=np.float32)[None, :]
+        sims = similarities(vector, self.matrix, on_torch=on_torch)[0]
         if admits is None:
             rows = np.arange(len(self.ids))
         else:

@@ -63,6 +63,11 @@ class Embedder:
         ("Already borrowed"), and each runtime already spreads one pass over every core."""
 
     @property
+    def on_torch(self) -> bool:
+        """Whether questions are encoded on torch (the full model), not its ONNX export."""
+        return self.light is None
+
+    @property
     def model(self) -> SentenceEmbedding:
         """The full model as a llama-index embedding (loaded on first use)."""
         return self._full().embedding

@@ -15,15 +15,16 @@ a killed ingest or a second machine sharing a Chroma server all heal on first us
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
-import sys
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from index._storage import cache_lock
 from ingest import Chunk
@@ -124,13 +125,13 @@ def _spans(ids: Sequence[str], offsets: Sequence[int]) -> dict[str, tuple[int, i
     return {cid: (int(a), int(b)) for cid, (a, b) in zip(ids, pairwise(offsets), strict=False)}
 
 
-def maxsim(query: np.ndarray, passages: Sequence[np.ndarray]) -> list[float]:
+def maxsim(query: np.ndarray, passages: Sequence[np.ndarray], *, on_torch: bool) -> list[float]:
     """Per passage: mean over question tokens of the best cosine with a passage token."""
     scores = [0.0] * len(passages)
     present = [i for i, p in enumerate(passages) if len(p)]
     if len(query) == 0 or not present:
         return scores
-    sims = similarities(query, np.concatenate([passages[i] for i in present]))
+    sims = similarities(query, np.concatenate([passages[i] for i in present]), on_torch=on_torch)
     starts = np.cumsum([0, *(len(passages[i]) for i in present[:-1])])
     best = np.maximum.reduceat(sims, starts, axis=1).mean(axis=0)
     for i, value in zip(present, best, strict=True):
@@ -138,30 +139,41 @@ def maxsim(query: np.ndarray, passages: Sequence[np.ndarray]) -> list[float]:
     return scores
 
 
-def token_support(query: np.ndarray, passages: Sequence[np.ndarray]) -> list[float]:
+def token_support(
+    query: np.ndarray, passages: Sequence[np.ndarray], *, on_torch: bool
+) -> list[float]:
     """Per question token: its best cosine with any token of any of the passages."""
     present = [p for p in passages if len(p)]
     if len(query) == 0 or not present:
         return [0.0] * len(query)
-    return [float(v) for v in similarities(query, np.concatenate(present)).max(axis=1)]
+    sims = similarities(query, np.concatenate(present), on_torch=on_torch)
+    return [float(v) for v in sims.max(axis=1)]
 
 
-def similarities(query: np.ndarray, rows: np.ndarray) -> np.ndarray:
+def similarities(query: np.ndarray, rows: np.ndarray, *, on_torch: bool) -> np.ndarray:
     """Cosines of each query row with each (float16 or float32) row: ``query @ rows.T``.
 
-    In torch when the process has loaded it (the full model): on the thread pool the model
-    already uses, since numpy's BLAS threads spin after each product and slowed the next
-    forward pass 2-3x, and torch widens float16 faster. Otherwise in numpy: a process
-    that only answers questions never imports torch.
+    Computed in the runtime that encodes the questions (``Embedder.on_torch``): a thread
+    pool spins for a while after its work, and a product in the other runtime slowed the
+    next encoding 1.5-3x. On torch, the model's own pool, which also widens float16
+    faster; otherwise numpy with its BLAS on one thread (a product this size needs no
+    more), so that a process answering with the ONNX export never imports torch.
     """
     left = np.ascontiguousarray(query, dtype=np.float32)
-    torch = sys.modules.get("torch")
-    if torch is None:
-        product: np.ndarray = left @ rows.astype(np.float32).T
+    if not on_torch:
+        with _blas_controller().limit(limits=1, user_api="blas"):
+            product: np.ndarray = left @ rows.astype(np.float32).T
         return product
+    import torch
+
     widened = torch.from_numpy(np.ascontiguousarray(rows)).float()
     result: np.ndarray = (torch.from_numpy(left) @ widened.T).numpy()
     return result
+
+
+@functools.cache
+def _blas_controller() -> ThreadpoolController:
+    return ThreadpoolController()  # finds the BLAS libraries loaded: once per process
 
 
 def passage_rows(
@@ -187,6 +199,7 @@ def late_ranking(
     embedder: Embedder,
 ) -> list[tuple[Chunk, float]]:
     """Candidates (chunk, document hash) ordered by their MaxSim with the question."""
-    scores = maxsim(query, passage_rows(candidates, store, chunks_of, embedder))
+    rows = passage_rows(candidates, store, chunks_of, embedder)
+    scores = maxsim(query, rows, on_torch=embedder.on_torch)
     scored = [(chunk, score) for (chunk, _), score in zip(candidates, scores, strict=True)]
     return sorted(scored, key=lambda cs: (-cs[1], cs[0].position))

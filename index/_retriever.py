@@ -98,7 +98,7 @@ def expanded(
 def dense_ranking(view: Published, asked: Asked, embedder: Embedder) -> Ranking:
     """Dense: exact cosine of the question's embedding with every admitted chunk."""
     vector = embedder.query(asked.semantic)
-    top = view.dense.top(vector, asked.admits(view), asked.candidates)
+    top = view.dense.top(vector, asked.admits(view), asked.candidates, on_torch=embedder.on_torch)
     return Ranking("dense", _answering(view, top))
 
 
@@ -201,7 +201,7 @@ class Retriever:
         embedder = self._library.embedder()
         known = [(c, view.doc_sha[c.id]) for c in chunks if c.id in view.doc_sha]
         rows = passage_rows(known, self._library.tokens, view.chunks_of, embedder)
-        return token_support(embedder.query_tokens(query), rows)
+        return token_support(embedder.query_tokens(query), rows, on_torch=embedder.on_torch)
 
     def vocabulary(self) -> frozenset[str]:
         """Lower-cased words of every indexed chunk (for spotting names a document never uses)."""
