@@ -71,6 +71,37 @@ def test_titles_are_given_in_sentence_case_keeping_names_and_acronyms() -> None:
     assert sentence_case("The Role of Nigeria", {"the", "role", "of"}) == "The role of Nigeria"
 
 
+def _chunk(text: str, title: str, position: int) -> Chunk:
+    return Chunk(
+        id=f"c{position}", document_id="d", document_title="Guide", position=position,
+        chapter=11, chapter_title=title, section=title, kind="narrative", rec_id=None,
+        page_labels=("41",), page_indexes=(50,), text=text,
+    )  # fmt: skip
+
+
+def test_a_word_set_in_capitals_only_in_headings_is_lowered_but_acronyms_and_names_keep_them() -> (
+    None
+):
+    """Running text never writes "achieve" or "reduction": the title alone shows them, in
+    capitals, as in a contents line; "UNESCO" and "Manuba" are written so in the text."""
+    title = "HOW TO ACHIEVE COST REDUCTION WITH UNESCO IN MANUBA"
+    chunks = [
+        _chunk(
+            "Contents\n11. HOW TO ACHIEVE COST REDUCTION WITH UNESCO IN MANUBA … 41", "Contents", 0
+        ),
+        _chunk(
+            "Partners agree how to share the cost with UNESCO; the town of Manuba pays in kind.",
+            title,
+            1,
+        ),
+    ]
+    stats = TermStats.of(chunks)
+    assert (
+        sentence_case(title, stats.lowercase)
+        == "How to achieve cost reduction with UNESCO in MANUBA"
+    )
+
+
 @pytest.fixture(scope="module")
 def assistant(sample_settings: Settings) -> Assistant:
     return Assistant(settings=sample_settings)
