@@ -29,7 +29,7 @@ def pytest_configure(config: pytest.Config) -> None:
     for name, value in TEST_ENV.items():
         os.environ.setdefault(name, value)
     config.stash[_TREE] = _working_tree()
-    config.stash[_USER_DATA] = _user_data()
+    config.stash[_USER_DATA] = {kind: _listing(f) for kind, f in _user_folders().items()}
     # Settings() and CLI children given no data folder of their own default to the user's
     # (platformdirs' user data folder): point them at a throwaway one, even over the shell's.
     data = Path(tempfile.mkdtemp(prefix="smp-guide-test-data-"))
@@ -51,12 +51,14 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     _fail_if_changed(
         session, stash.get(_TREE, None), _working_tree(), "the working tree (write under tmp_path)"
     )
-    _fail_if_changed(
-        session,
-        stash.get(_USER_DATA, None),
-        _user_data(),
-        f"the user's data folder {_user_data_dir()} (give Settings a data_dir or use clean_env)",
-    )
+    for kind, folder in _user_folders().items():
+        _fail_if_changed(
+            session,
+            stash.get(_USER_DATA, {}).get(kind),
+            _listing(folder),
+            f"the user's {kind} folder {folder} (give Settings a {kind}_dir, use clean_env "
+            "or helpers.child_env)",
+        )
 
 
 def _fail_if_changed(
@@ -75,21 +77,23 @@ def _fail_if_changed(
 
 
 _TREE = pytest.StashKey[frozenset[str] | None]()
-_USER_DATA = pytest.StashKey[frozenset[str] | None]()
+_USER_DATA = pytest.StashKey[dict[str, frozenset[str] | None]]()
 _DATA = pytest.StashKey[Path]()
 
 
-def _user_data_dir() -> Path:
-    """Where ``Settings().data_dir`` points when nothing overrides it."""
+def _user_folders() -> dict[str, Path]:
+    """Where ``Settings().data_dir`` and ``cache_dir`` point when nothing overrides them."""
     import platformdirs
 
-    return Path(platformdirs.user_data_dir("smp-guide"))
+    return {
+        "data": Path(platformdirs.user_data_dir("smp-guide")),
+        "cache": Path(platformdirs.user_cache_dir("smp-guide")),
+    }
 
 
-def _user_data() -> frozenset[str] | None:
-    """Each file (with its size and time) and folder in the user's data folder, empty if there
-    is none: a test creating, changing or removing anything there shows."""
-    folder = _user_data_dir()
+def _listing(folder: Path) -> frozenset[str] | None:
+    """Each file (with its size and time) and folder in ``folder``, empty if there is none:
+    a test creating, changing or removing anything there shows."""
     if not folder.exists():
         return frozenset()
     try:

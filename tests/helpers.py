@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -19,6 +20,18 @@ TEST_ENV = {
 """What the ``smp-guide`` entry point sets; in-process tests never pass through it."""
 
 ROOT = Path(__file__).resolve().parents[1]
+KEPT = ("SMP_GUIDE_CACHE_DIR",)
+"""Kept for a child: the session's query-encoder cache (conftest), never the user's."""
+
+
+def child_env(data_dir: Path, **settings: str) -> dict[str, str]:
+    """The environment for a ``smp-guide`` child: no SMP_GUIDE_* setting of the caller's
+    shell but the session's cache, data under ``data_dir``, and ``settings`` (e.g.
+    ``SMP_GUIDE_INDEX_DIR=...``)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SMP_GUIDE_") or k in KEPT}
+    return env | TEST_ENV | {"SMP_GUIDE_DATA_DIR": str(data_dir)} | settings
+
+
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's, never a downloaded browser
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -8,7 +8,6 @@ are compared with the real ``smp-guide ask --json`` on the same index.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
-from helpers import TEST_ENV, free_port, run_cli, start_chat
+from helpers import child_env, free_port, run_cli, start_chat
 
 from assistant import Assistant, Settings
 from assistant.ui import ChatSession
@@ -45,8 +44,7 @@ def server(sample_settings: Settings, tmp_path_factory: pytest.TempPathFactory) 
     root = tmp_path_factory.mktemp("json-api")
     index = root / "index"
     shutil.copytree(sample_settings.resolved_index_dir(), index)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SMP_GUIDE_")}
-    env |= TEST_ENV | {"SMP_GUIDE_DATA_DIR": str(root / "data")}
+    env = child_env(root / "data")
     port, log = free_port(), root / "chat.log"
     process = start_chat(
         index, port=port, env=env | {"SMP_GUIDE_AUTH": f"{USER}:{PASSWORD}"}, log=log

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from helpers import run_cli
+from helpers import child_env, run_cli
 
 from assistant import Settings
 from assistant.cli import exit_code_for
@@ -85,10 +85,7 @@ def wait_for(condition: object, process: subprocess.Popen[bytes], what: str) -> 
 
 @pytest.fixture
 def ingest_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SMP_GUIDE_")}
-    env["SMP_GUIDE_DATA_DIR"] = str(tmp_path / "data")
-    env["SMP_GUIDE_INDEX_DIR"] = str(tmp_path / "index")
-    return env
+    return child_env(tmp_path / "data", SMP_GUIDE_INDEX_DIR=str(tmp_path / "index"))
 
 
 @pytest.mark.slow

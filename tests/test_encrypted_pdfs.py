@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ROOT, run_cli
+from helpers import ROOT, child_env, run_cli
 from pypdf import PdfReader, PdfWriter
 
 PASSWORD = "user-pw-7"
@@ -63,9 +63,7 @@ def plain_chunks(
     sample_pdf: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> list[dict[str, Any]]:
     folder = tmp_path_factory.mktemp("plain")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SMP_GUIDE_")}
-    env["SMP_GUIDE_DATA_DIR"] = str(folder / "data")
-    return dumped_chunks(sample_pdf, folder / "plain.jsonl", env)
+    return dumped_chunks(sample_pdf, folder / "plain.jsonl", child_env(folder / "data"))
 
 
 def without_crypto(env: dict[str, str], folder: Path) -> dict[str, str]:

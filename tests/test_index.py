@@ -3,7 +3,6 @@ real Chroma server: idempotence, replacement, interruption, filters, expansion, 
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
@@ -14,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from helpers import run_cli
+from helpers import child_env, run_cli
 
 from assistant import Settings
 from index import (
@@ -246,10 +245,7 @@ def _discard_clients() -> None:
 
 @pytest.fixture
 def ingest_env(tmp_path: Path) -> Iterator[dict[str, str]]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SMP_GUIDE_")}
-    env["SMP_GUIDE_DATA_DIR"] = str(tmp_path / "data")
-    env["SMP_GUIDE_INDEX_DIR"] = str(tmp_path / "index")
-    yield env
+    yield child_env(tmp_path / "data", SMP_GUIDE_INDEX_DIR=str(tmp_path / "index"))
 
 
 def test_killed_ingest_leaves_the_old_index_serving(
