@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 TEST_ENV = {
     "HF_HUB_OFFLINE": "1",
@@ -22,6 +23,22 @@ TEST_ENV = {
 ROOT = Path(__file__).resolve().parents[1]
 KEPT = ("SMP_GUIDE_CACHE_DIR",)
 """Kept for a child: the session's query-encoder cache (conftest), never the user's."""
+
+
+def served_copy(root: Path, settings: Any) -> Any:
+    """Settings for a chat on a copy of ``settings``' index under ``root`` (its own data
+    folder) and a free port: the browser tests' server, which must not share the index."""
+    import shutil
+
+    shutil.copytree(settings.resolved_index_dir(), root / "index")
+    copy = settings.model_copy(update={"data_dir": root / "data", "index_dir": root / "index"})
+    return with_free_port(copy)
+
+
+def with_free_port(settings: Any) -> Any:
+    return settings.model_copy(
+        update={"assistant": settings.assistant.model_copy(update={"port": free_port()})}
+    )
 
 
 def child_env(data_dir: Path, **settings: str) -> dict[str, str]:

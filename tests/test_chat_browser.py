@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import stat
 import urllib.error
 import urllib.request
@@ -19,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import CHROMIUM, free_port
+from helpers import CHROMIUM, served_copy, with_free_port
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
@@ -94,13 +93,7 @@ def _markdown_pdf(path: Path) -> Path:
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory: pytest.TempPathFactory, sample_settings: Settings) -> Settings:
     """A copy of the session's sample index, served on a free port."""
-    root = tmp_path_factory.mktemp("chat-browser")
-    shutil.copytree(sample_settings.resolved_index_dir(), root / "index")
-    settings = Settings(data_dir=root / "data", index_dir=root / "index")
-    settings = settings.model_copy(
-        update={"assistant": settings.assistant.model_copy(update={"port": free_port()})}
-    )
-    return settings
+    return served_copy(tmp_path_factory.mktemp("chat-browser"), sample_settings)
 
 
 @pytest.fixture(scope="module")
@@ -321,10 +314,7 @@ def markdown_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = Settings(data_dir=root / "data", index_dir=root / "index")
     pdf = _markdown_pdf(root / "markdown.pdf")
     index_pdf(pdf, settings=settings)
-    settings = settings.model_copy(
-        update={"assistant": settings.assistant.model_copy(update={"port": free_port()})}
-    )
-    demo = launch(settings, prevent_thread_lock=True)
+    demo = launch(with_free_port(settings), prevent_thread_lock=True)
     yield str(demo.local_url).rstrip("/")
     demo.close()
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from helpers import free_port
+from helpers import served_copy
 from test_chat_browser import QUESTION, _ask, _download, _open
 from test_chat_handlers import _quote_lines
 
@@ -35,12 +34,7 @@ CHIPS = 'a[href^="#smp-src-"]'
 
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory: pytest.TempPathFactory, sample_settings: Settings) -> Settings:
-    root = tmp_path_factory.mktemp("chat-citations")
-    shutil.copytree(sample_settings.resolved_index_dir(), root / "index")
-    settings = Settings(data_dir=root / "data", index_dir=root / "index")
-    return settings.model_copy(
-        update={"assistant": settings.assistant.model_copy(update={"port": free_port()})}
-    )
+    return served_copy(tmp_path_factory.mktemp("chat-citations"), sample_settings)
 
 
 @pytest.fixture(scope="module")

@@ -8,13 +8,12 @@ Screenshots go under ``tmp_path``.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import CHROMIUM, free_port
+from helpers import CHROMIUM, served_copy
 
 from assistant import Assistant, Settings
 from assistant.ui._page import EXAMPLES
@@ -34,12 +33,7 @@ if not CHROMIUM.exists():
 
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory: pytest.TempPathFactory, sample_settings: Settings) -> Settings:
-    root = tmp_path_factory.mktemp("chat-mobile")
-    shutil.copytree(sample_settings.resolved_index_dir(), root / "index")
-    settings = Settings(data_dir=root / "data", index_dir=root / "index")
-    return settings.model_copy(
-        update={"assistant": settings.assistant.model_copy(update={"port": free_port()})}
-    )
+    return served_copy(tmp_path_factory.mktemp("chat-mobile"), sample_settings)
 
 
 @pytest.fixture(scope="module")
