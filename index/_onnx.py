@@ -136,7 +136,8 @@ def exported_encoder(full: FullModel, folder: Path, *, batch_size: int) -> OnnxE
         _remove(folder)  # an unusable export: the caller found it so
         work = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".export-"))
         _export(full, work, spec)
-        if not _agrees(OnnxEncoder(work, spec, batch_size=batch_size), full):
+        checked = OnnxEncoder(work, spec, batch_size=batch_size)  # read into memory here
+        if not _agrees(checked, full):
             log.warning("query encoder export differs from the model; not used")
             return None
         _publish(work, folder)
@@ -146,7 +147,7 @@ def exported_encoder(full: FullModel, folder: Path, *, batch_size: int) -> OnnxE
     finally:
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)
-    return loaded_encoder(folder, batch_size=batch_size)
+    return checked
 
 
 def _spec(full: FullModel) -> EncoderSpec | None:
