@@ -153,7 +153,7 @@ def load_embedder(name: str, *, batch_size: int, encoders: Path | None = None) -
 @functools.lru_cache(maxsize=4)
 def _loaded_embedder(name: str, *, batch_size: int, encoders: Path | None) -> Embedder:
     source, version = model_source(name)
-    full = functools.cache(lambda: _full_model(source, name=name, batch_size=batch_size))
+    full = _once(lambda: _full_model(source, name=name, batch_size=batch_size))
     folder = None if encoders is None else export_folder(encoders, name, source, version)
     light = None if folder is None else loaded_encoder(folder, batch_size=batch_size)
     if folder is not None and light is None:
@@ -165,6 +165,21 @@ def _loaded_embedder(name: str, *, batch_size: int, encoders: Path | None) -> Em
     log.info("embedding model %s (%d dimensions), questions on %s", name, dimension,
              "its ONNX export" if light is not None else "the full model")  # fmt: skip
     return Embedder(ModelInfo(name, version, dimension), light=light, full=full)
+
+
+def _once(make: Callable[[], FullModel]) -> Callable[[], FullModel]:
+    """``make()`` on the first call only, whichever thread calls first (a chat ingesting
+    an upload while answering must not load the model twice)."""
+    lock = threading.Lock()
+    made: list[FullModel] = []
+
+    def get() -> FullModel:
+        with lock:
+            if not made:
+                made.append(make())
+            return made[0]
+
+    return get
 
 
 def _full_model(source: str, *, name: str, batch_size: int) -> FullModel:
