@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from assistant._extractive import EmbedFn, best_quote
+from assistant._lead import title_lowercase
 from assistant._quality import asks_for_reading, quote_flags
 from assistant._query import content_words, stem
 from index import Hit
@@ -32,13 +33,6 @@ _ASKS_ACTION = re.compile(
     r"what (?:steps|measures|actions)|ways to|best way)",
     re.IGNORECASE,
 )
-_LOWER = re.compile(r"\b[a-z][a-z’'-]*\b")
-_CAPITALS = re.compile(r"\b[A-Z][A-Z]+\b")
-_WORD = re.compile(r"[^\W\d_][\w’'-]*")
-_NAME = re.compile(r"(?<=\b[a-z][a-z]) (?:the )?([A-Z][a-z]+)\b")
-_ACRONYM_MAX = 5
-"""Letters of the longest word set in capitals kept as an acronym when running text never
-uses it (UNODC); a longer one seen in capitals only in headings is a shouted word."""
 # Weights of the evidence, calibrated on the question sets (sample and six real PDFs) for
 # the first citation's page and the citations' precision: the question's words matched
 # token by token (late interaction) carry most, then the fused rank, the best sentence's
@@ -85,21 +79,10 @@ class TermStats:
     @classmethod
     def of(cls, chunks: Iterable[Chunk]) -> TermStats:
         frequency: Counter[str] = Counter()
-        lowercase: set[str] = set()
-        in_text: set[str] = set()  # capitals inside running (mixed-case) lines
-        names: set[str] = set()  # capitalised after a lower-case word: a name
-        in_titles: set[str] = set()
-        n = 0
+        chunks = list(chunks)
         for chunk in chunks:
-            n += 1
             frequency.update(stems_of(chunk.text))
-            lowercase.update(_LOWER.findall(chunk.text))
-            in_text.update(_acronyms_in(chunk.text))
-            names.update(w.upper() for w in _NAME.findall(chunk.text))
-            in_titles.update(_CAPITALS.findall(f"{chunk.chapter_title} {chunk.section or ''}"))
-        # A name keeps its capitals: lowering "MANUBA" would be worse than leaving it.
-        shouted = {w.lower() for w in in_titles - in_text - names if len(w) > _ACRONYM_MAX}
-        return cls(n, frequency, frozenset(lowercase | shouted))
+        return cls(len(chunks), frequency, title_lowercase(chunks))
 
     def weight(self, term: str) -> float:
         """Inverse document frequency: a word every passage uses says little that is
@@ -253,21 +236,3 @@ def uncovered(
     if word_support and min(word_support) < _MIN_WORD_SUPPORT:
         return "part of the question finds no match in the passages found"
     return ""
-
-
-def _acronyms_in(text: str) -> set[str]:
-    """Words set in capitals alone or in pairs ("IOM", "UN DESA") within running lines; a
-    longer run ("HOW TO ACHIEVE COST REDUCTION", a heading in a contents line) is shouted."""
-    found: set[str] = set()
-    for line in text.splitlines():
-        if not _LOWER.search(line):
-            continue
-        run: list[str] = []
-        for word in [*_WORD.findall(line), ""]:
-            if len(word) > 1 and word.isupper():
-                run.append(word)
-                continue
-            if len(run) <= 2:
-                found.update(run)
-            run = []
-    return found

@@ -9,11 +9,53 @@ in lower case (a name, an acronym).
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from ingest import Chunk, page_span
 
 _TOKEN = re.compile(r"[^\W\d_][\w’'-]*")
+_LOWER = re.compile(r"\b[a-z][a-z’'-]*\b")
+_CAPITALS = re.compile(r"\b[A-Z][A-Z]+\b")
+_NAME = re.compile(r"(?<=\b[a-z][a-z]) (?:the )?([A-Z][a-z]+)\b")
+_ACRONYM_MAX = 5
+"""Letters of the longest word set in capitals kept as an acronym when running text never
+uses it (UNODC); a longer one seen in capitals only in headings is a shouted word."""
+
+
+def title_lowercase(chunks: Sequence[Chunk]) -> frozenset[str]:
+    """The words ``sentence_case`` writes in lower case: those the documents write so
+    somewhere, and longer words set in capitals only in headings and contents lines (an
+    acronym is also written alone in running text, or short; a name keeps its capitals,
+    as lowering "MANUBA" would be worse than leaving it)."""
+    lowercase: set[str] = set()
+    in_text: set[str] = set()
+    names: set[str] = set()  # capitalised after a lower-case word
+    in_titles: set[str] = set()
+    for chunk in chunks:
+        lowercase.update(_LOWER.findall(chunk.text))
+        in_text.update(_acronyms_in(chunk.text))
+        names.update(w.upper() for w in _NAME.findall(chunk.text))
+        in_titles.update(_CAPITALS.findall(f"{chunk.chapter_title} {chunk.section or ''}"))
+    shouted = {w.lower() for w in in_titles - in_text - names if len(w) > _ACRONYM_MAX}
+    return frozenset(lowercase | shouted)
+
+
+def _acronyms_in(text: str) -> set[str]:
+    """Words set in capitals alone or in pairs ("IOM", "UN DESA") within running lines; a
+    longer run ("HOW TO ACHIEVE COST REDUCTION", a heading in a contents line) is shouted."""
+    found: set[str] = set()
+    for line in text.splitlines():
+        if not _LOWER.search(line):
+            continue
+        run: list[str] = []
+        for word in [*_TOKEN.findall(line), ""]:
+            if len(word) > 1 and word.isupper():
+                run.append(word)
+                continue
+            if len(run) <= 2:
+                found.update(run)
+            run = []
+    return found
 
 
 def sentence_case(title: str, lowercase: Collection[str]) -> str:

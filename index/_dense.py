@@ -49,7 +49,7 @@ class DenseVectors:
         admits: Callable[[str], bool] | None,
         n: int,
         *,
-        on_torch: bool = False,
+        on_torch: bool,
     ) -> list[tuple[str, float]]:
         """(chunk ID, cosine similarity) of the ``n`` best admitted chunks, ties by chunk ID."""
         if not self.ids:
