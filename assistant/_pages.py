@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,8 +77,8 @@ def rendered_page(
             )
         page = pdf[page_index]
         image = page.render(scale=scale).to_pil().convert("RGBA")
-        carried = _carried(pdf[page_index - 1], quote) if page_index else 0
-        boxes = quote_boxes(page, quote, scale=scale, carried=carried)
+        previous = pdf[page_index - 1] if page_index else None
+        boxes = quote_boxes(page, quote, scale=scale, previous=previous)
     finally:
         pdf.close()
     png = _png(_with_highlights(image, boxes))
@@ -86,18 +86,26 @@ def rendered_page(
 
 
 def quote_boxes(
-    page: pdfium.PdfPage, quote: str, *, scale: float = SCALE, carried: int = 0
+    page: pdfium.PdfPage,
+    quote: str,
+    *,
+    scale: float = SCALE,
+    previous: pdfium.PdfPage | None = None,
 ) -> list[Box]:
     """One box per printed line of the quote on ``page``, in pixels of a ``scale`` render.
 
-    ``carried``: how many of the quote's letters the previous page holds (``_carried``),
-    for a quote that runs over the page break onto this page.
+    ``previous``: the page before, read only when the whole quote is not on this page
+    (it may have begun there and run over the page break).
     """
     text_page = page.get_textpage()
     letters, indexes = _letters(text_page)
     _, height = page.get_size()
     left_edge, bottom_edge, _, _ = page.get_cropbox()
     found: set[int] = set()
+
+    def carried() -> int:
+        return 0 if previous is None else _carried(previous, quote)
+
     for start, length in _spans(letters, quote, carried=carried):
         found.update(indexes[start : start + length])
     lines: dict[int, list[tuple[float, float, float, float]]] = {}
@@ -116,11 +124,11 @@ def quote_boxes(
     ]
 
 
-def _spans(letters: str, quote: str, *, carried: int) -> Iterator[tuple[int, int]]:
+def _spans(letters: str, quote: str, *, carried: Callable[[], int]) -> Iterator[tuple[int, int]]:
     """Where the quote's parts are in a page's ``letters``, as (start, length).
 
     The whole quote ends the search, and so does the whole continuation of a quote begun
-    on the previous page (its ``carried`` letters left out). Otherwise: the longest start
+    on the previous page (its ``carried()`` letters left out). Otherwise: the longest start
     of the quote (a quote that runs on to the next page), then its sentences and runs of
     words.
     """
@@ -130,7 +138,8 @@ def _spans(letters: str, quote: str, *, carried: int) -> Iterator[tuple[int, int
     if (start := letters.find(whole)) >= 0:
         yield start, len(whole)
         return
-    rest = whole[carried:] if 0 < carried < len(whole) else ""
+    held = carried()
+    rest = whole[held:] if 0 < held < len(whole) else ""
     if rest and (span := _longest_start(letters, rest)) is not None:
         yield span
         if span[1] == len(rest):
