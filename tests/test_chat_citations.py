@@ -154,13 +154,17 @@ def test_the_page_view_highlights_the_quote_where_it_is_printed(
         assert refused.value.code == 404, path
 
 
-def test_copying_an_answer_copies_its_chips_as_plain_markers(page: Any) -> None:
+def test_copying_an_answer_copies_its_chips_as_plain_markers_and_leaves_add_to_brief_out(
+    page: Any,
+) -> None:
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     _ask(page, QUESTION)
     page.locator("#chat button[aria-label='Copy message']").last.click()
     page.wait_for_timeout(500)  # the page rewrites the chat's own copy
     copied = str(page.evaluate("() => navigator.clipboard.readText()"))
     assert "[1]" in copied and "#smp-src-" not in copied, copied
+    assert "Add to brief" not in copied and "#smp-" not in copied, copied
+    assert page.locator("#chat .message.bot a[href^='#smp-add-']").is_visible()
 
 
 # -------------------------------------------------------------------- "Add to brief" per answer
@@ -196,16 +200,6 @@ def test_each_answer_has_its_own_add_to_brief_and_the_first_one_is_added(
     others = {_location(c) for c in reference.answer(RPL).citations} - set(map(_location, first))
     assert others and not [o for o in others if o in text], f"the second answer's: {others}"
     assert "[1, p. " in text, "the text cites in short form with the page"
-
-
-def test_the_copy_of_an_answer_leaves_its_add_to_brief_out(page: Any) -> None:
-    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    _ask(page, QUESTION)
-    page.locator("#chat button[aria-label='Copy message']").last.click()
-    page.wait_for_timeout(500)  # the page rewrites the chat's own copy
-    copied = str(page.evaluate("() => navigator.clipboard.readText()"))
-    assert "[1]" in copied and "Add to brief" not in copied and "#smp-" not in copied, copied
-    assert page.locator("#chat .message.bot a[href^='#smp-add-']").is_visible()
 
 
 # -------------------------------------------------------------------- Clear chat
